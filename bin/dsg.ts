@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Entry point: hands the command line to the CLI and exits with its code.
+import process from 'node:process';
+import { main } from '../engine/cli/main.ts';
+import { argv } from '../engine/runtime.ts';
+
+process.exitCode = await main(argv());

@@ -1,0 +1,126 @@
+import type { SourceLocation } from '../diagnostics.ts';
+
+/** A JSON value, as kept in specs and cache records. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Finds where the value at a path of the resolved config was written, e.g. `['images', 'api', 'dockerfile']`. */
+export type Locator = (path: readonly (string | number)[]) => SourceLocation | undefined;
+
+/** One project's configuration after loading, variables, profiles and version conversion (the v2beta1 shape). */
+export interface ProjectConfig {
+  /** The config file, relative to the working directory dsg was started in (for messages). */
+  file: string;
+  /** Absolute directory of the project; every relative path below is relative to it. */
+  dir: string;
+  name: string;
+  /** The `version:` the file was written in, before conversion. */
+  sourceVersion: string;
+  /** Resolved variable values (`vars`, predefined, `--var`), for `dsg why` and specs. */
+  vars: Record<string, string>;
+  images: ImageConfig[];
+  deployments: DeploymentConfig[];
+  dependencies: DependencyConfig[];
+  locate: Locator;
+}
+
+/** How an image is built. */
+export type BuilderConfig =
+  | { kind: 'docker' }
+  | {
+      kind: 'custom';
+      /** The command line, run by a shell in the project directory. */
+      command: string;
+      args: string[];
+      appendArgs: string[];
+      /** Globs relative to the project directory whose files are the build's inputs. */
+      onChange: string[];
+      /** When false, `<image>:<tag>` (or `imageFlag <image>:<tag>`) is appended to the command. */
+      skipImageArg: boolean;
+      imageFlag?: string;
+      imageTagOnly: boolean;
+    };
+
+/** `images.NAME`: what to build and where it goes. */
+export interface ImageConfig {
+  name: string;
+  at: SourceLocation;
+  /** Repository, e.g. `127.0.0.1:5000/shop/api`. */
+  image: string;
+  /** Tag templates as written (`${...}`, `#` placeholders); empty means the content-addressed default. */
+  tags: string[];
+  /** Relative to the project directory. */
+  dockerfile: string;
+  /** Relative to the project directory. */
+  context: string;
+  buildArgs: Record<string, string>;
+  target?: string;
+  network?: string;
+  entrypoint?: string[];
+  cmd?: string[];
+  appendDockerfileInstructions: string[];
+  rebuildStrategy: 'default' | 'always' | 'ignoreContextChanges';
+  skipPush: boolean;
+  builder: BuilderConfig;
+}
+
+/** A DevSpace patch (`op`, `path`, `value`) applied to rendered manifests or config. */
+export interface PatchConfig {
+  op: 'add' | 'replace' | 'remove';
+  path: string;
+  value?: Json;
+  target?: { apiVersion?: string; kind?: string; name?: string };
+}
+
+/** Fields every deployment has. */
+interface DeploymentBase {
+  name: string;
+  at: SourceLocation;
+  namespace?: string;
+  /** `updateImageTags: false` turns off tag replacement. */
+  updateImageTags: boolean;
+}
+
+/** `deployments.NAME.kubectl`. */
+export interface KubectlDeployment extends DeploymentBase {
+  type: 'kubectl';
+  /** Files, folders or globs relative to the project directory (or a kustomization folder). */
+  manifests: string[];
+  kustomize: boolean;
+  inlineManifest?: string;
+  patches: PatchConfig[];
+  applyArgs: string[];
+  kustomizeArgs: string[];
+}
+
+/** `deployments.NAME.helm` with a chart. */
+export interface HelmDeployment extends DeploymentBase {
+  type: 'helm';
+  releaseName: string;
+  chart: { name: string; version?: string; repo?: string };
+  values: { [key: string]: Json };
+  valuesFiles: string[];
+  templateArgs: string[];
+  upgradeArgs: string[];
+}
+
+/** A DevSpace component deployment (old `component:` or helm without a chart), rendered natively. */
+export interface ComponentDeployment extends DeploymentBase {
+  type: 'component';
+  /** Component chart values: containers, service, ingress, volumes, replicas, ... */
+  values: { [key: string]: Json };
+}
+
+/** `deployments.NAME`. */
+export type DeploymentConfig = KubectlDeployment | HelmDeployment | ComponentDeployment;
+
+/** `dependencies.NAME`. */
+export interface DependencyConfig {
+  name: string;
+  at: SourceLocation;
+  /** Absolute directory of the dependency project. */
+  dir: string;
+  /** The dependency's config, loaded with its own profiles and vars (shared by every project that names it). */
+  project: ProjectConfig;
+  /** `dependencies.NAME.pipeline` or `skipDeploy`-style choices that limit what runs. */
+  deploy: boolean;
+}

@@ -1,0 +1,71 @@
+import type { Diagnostic } from '../engine/diagnostics.ts';
+import type { Json } from '../engine/config/types.ts';
+import type { TaskNode } from '../engine/graph/types.ts';
+import type { Result } from '../engine/result.ts';
+
+/** What a task reads, before upstream outputs are added; the engine hashes it into the task's key. */
+export interface TaskInputs {
+  /** The resolved config that matters for this task; a change to any field changes the key. */
+  spec: Json;
+  /** Input files, relative to the project directory; the engine digests them. */
+  files: string[];
+  /** Declared environment variables and their values. */
+  env: Record<string, string>;
+  /** Tool versions, e.g. `{ helm: '3.17.0' }`. */
+  tools: Record<string, string>;
+}
+
+/** What a successful task produced: a digest for downstream keys and data for downstream tasks. */
+export interface TaskOutput {
+  digest: string;
+  data: { [key: string]: Json };
+}
+
+/** Options of the whole run that tasks may consult. */
+export interface RunSettings {
+  skipPush: boolean;
+  /** `-t/--tag` values. */
+  tags: string[];
+  namespace?: string;
+  kubeContext?: string;
+  forceBuild: boolean;
+  forceDeploy: boolean;
+  /** Directory for dsg's own files (`.dsg/` of the root project). */
+  stateDir: string;
+}
+
+/** Everything a task needs while it runs; no task reaches for globals. */
+export interface TaskContext {
+  task: TaskNode;
+  /** The task's key, computed before it runs. */
+  key: string;
+  env: Readonly<Record<string, string>>;
+  signal: AbortSignal;
+  /** Appends a line to the task's log. */
+  log: (line: string) => void;
+  /** Outputs of the upstream tasks, by task id. */
+  upstream: ReadonlyMap<string, TaskOutput>;
+  settings: RunSettings;
+}
+
+/** The context for computing inputs: no signal or log, it must be cheap and side-effect free. */
+export interface InputsContext {
+  task: TaskNode;
+  env: Readonly<Record<string, string>>;
+  settings: RunSettings;
+  /** Lists files under a directory of the project, honouring `.dockerignore` rules given. */
+  listFiles: (dir: string, options?: { ignoreFiles?: string[]; globs?: string[] }) => Promise<string[]>;
+}
+
+/** Whether the artifact a cached run produced still exists. */
+export type ArtifactStatus = { present: true } | { present: false; missing: string };
+
+/** One task kind: how to read its inputs, check its artifact, and make it so. */
+export interface TaskKindImpl {
+  kind: TaskNode['kind'];
+  /** Bumped when the implementation changes what it produces for the same inputs. */
+  implVersion: number;
+  inputs(task: TaskNode, ctx: InputsContext): Promise<Result<TaskInputs, Diagnostic>>;
+  status?(task: TaskNode, output: TaskOutput, ctx: TaskContext): Promise<ArtifactStatus>;
+  run(task: TaskNode, ctx: TaskContext): Promise<Result<TaskOutput, Diagnostic>>;
+}

@@ -1,0 +1,63 @@
+// Runs the real dsg CLI as a child process: compiled under Node, from source under Deno.
+import { spawn } from 'node:child_process';
+import { mkdtemp, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { repoRoot, underDeno } from './paths.ts';
+
+/** What a finished dsg process left behind. */
+export interface DsgResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options for one dsg invocation. */
+export interface DsgOptions {
+  cwd: string;
+  env?: Record<string, string>;
+  input?: string;
+}
+
+/** The command line that starts dsg on this runtime. */
+export function dsgCommand(): { command: string; args: string[] } {
+  if (underDeno) {
+    return {
+      command: process.execPath,
+      args: ['run', '-A', '--no-check', `--config=${join(repoRoot, 'deno.json')}`, join(repoRoot, 'bin/dsg.ts')],
+    };
+  }
+  return { command: process.execPath, args: [join(repoRoot, 'dist/bin/dsg.js')] };
+}
+
+/** Runs dsg with `args` and waits for it to exit. */
+export function runDsg(args: string[], options: DsgOptions): Promise<DsgResult> {
+  const { command, args: prefix } = dsgCommand();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [...prefix, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Makes a fresh temp directory. */
+export function tempDir(prefix = 'dsg-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** Copies a directory of the repository (e.g. `examples`) into a fresh temp directory and returns its path. */
+export async function copyFixture(relative: string): Promise<string> {
+  const dir = await tempDir();
+  await cp(join(repoRoot, relative), dir, { recursive: true });
+  return dir;
+}
