@@ -68,4 +68,33 @@ export interface TaskKindImpl {
   inputs(task: TaskNode, ctx: InputsContext): Promise<Result<TaskInputs, Diagnostic>>;
   status?(task: TaskNode, output: TaskOutput, ctx: TaskContext): Promise<ArtifactStatus>;
   run(task: TaskNode, ctx: TaskContext): Promise<Result<TaskOutput, Diagnostic>>;
+  /** Removes what `run` created outside dsg (deploy kinds: the live objects, the helm release). */
+  purge?(task: TaskNode, ctx: TaskContext): Promise<Result<void, Diagnostic>>;
+}
+
+/** `data` of a build task's output. */
+export interface BuiltImage {
+  [key: string]: Json;
+  /** Image name in `images:`. */
+  name: string;
+  /** Repository, e.g. `127.0.0.1:5000/shop/api`. */
+  image: string;
+  /** The tag the build produced (the first of `tags`). */
+  tag: string;
+  /** Engine image id (`sha256:...`), empty for custom builders that do not report one. */
+  imageId: string;
+}
+
+/** `data` of a tag task's output: what render tasks substitute into manifests and values. */
+export interface TaggedImage {
+  [key: string]: Json;
+  name: string;
+  image: string;
+  /** The primary tag. */
+  tag: string;
+  /** Every `repository:tag` applied. */
+  refs: string[];
+  /** Registry manifest digest when pushed (`sha256:...`), otherwise the engine image id. */
+  digest: string;
+  pushed: boolean;
 }
