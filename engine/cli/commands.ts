@@ -1,0 +1,122 @@
+// The public surface: every command, its flags and its help text.
+import type { FlagSpec } from './args.ts';
+
+const HELP: FlagSpec = { name: 'help', short: 'h', type: 'boolean', help: 'Show help for this command' };
+
+/** Flags that choose and shape the config: every command that reads devspace.yaml takes them. */
+export const CONFIG_FLAGS: FlagSpec[] = [
+  { name: 'config', type: 'string', value: 'FILE', help: 'Config file to use (default: devspace.yaml)' },
+  { name: 'profile', short: 'p', type: 'string', repeat: true, value: 'NAME', help: 'Apply a profile (repeatable, in order)' },
+  { name: 'var', type: 'string', repeat: true, value: 'K=V', help: 'Set a config variable (repeatable)' },
+  { name: 'namespace', short: 'n', type: 'string', value: 'NS', help: 'Namespace to deploy to' },
+  { name: 'kube-context', type: 'string', value: 'CTX', help: 'Kube context to use' },
+  HELP,
+];
+
+/** Flags of `dsg run`. */
+export const RUN_FLAGS: FlagSpec[] = [
+  { name: 'force-build', short: 'b', type: 'boolean', help: 'Rebuild every image even when its inputs are unchanged' },
+  { name: 'force-deploy', short: 'd', type: 'boolean', help: 'Redeploy every deployment even when unchanged' },
+  { name: 'force', type: 'string', repeat: true, value: 'TASK', help: 'Run this task even when cached (repeatable)' },
+  { name: 'build-sequential', type: 'boolean', help: 'Build one image at a time' },
+  { name: 'max-concurrent-builds', type: 'number', value: 'N', help: 'At most N builds at once' },
+  { name: 'parallel', type: 'number', value: 'N', help: 'At most N tasks at once (default: 2 × CPUs, at least 4)' },
+  { name: 'tag', short: 't', type: 'string', repeat: true, value: 'TAG', help: 'Tag images with TAG instead of the content key' },
+  { name: 'skip-push', type: 'boolean', help: 'Tag images locally, push nothing' },
+  { name: 'keep-going', type: 'boolean', help: 'After a failure, still run every task that does not depend on it' },
+  { name: 'dry-run', type: 'boolean', help: 'Print what would run and why; run nothing' },
+  { name: 'json', type: 'boolean', help: 'Print one JSON event per line' },
+  { name: 'verbose', short: 'v', type: 'boolean', help: 'Print every task log line (plain output)' },
+];
+
+/** A command of the CLI. */
+export interface CommandSpec {
+  name: string;
+  usage: string;
+  summary: string;
+  flags: FlagSpec[];
+  details?: string;
+}
+
+/** Every command, in help order. */
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'run',
+    usage: 'dsg run deploy|build|render|purge [flags]',
+    summary: 'Run a pipeline over the task graph, skipping what is unchanged',
+    flags: [...RUN_FLAGS, ...CONFIG_FLAGS],
+    details:
+      'Pipelines:\n  deploy  build → tag (push) → render → deploy, dependencies first\n  build   build and tag (push) every image\n  render  write the rendered manifests to .dsg/rendered/, touch no cluster\n  purge   remove what dsg deployed, dependencies last',
+  },
+  {
+    name: 'graph',
+    usage: 'dsg graph [--format text|dot|mermaid|json] [--focus TASK] [flags]',
+    summary: 'Print the compiled task graph',
+    flags: [
+      { name: 'format', type: 'string', value: 'FORMAT', help: 'text (default), dot, mermaid or json' },
+      { name: 'focus', type: 'string', value: 'TASK', help: 'Only TASK, what it depends on and what depends on it' },
+      ...CONFIG_FLAGS,
+    ],
+  },
+  {
+    name: 'why',
+    usage: 'dsg why TASK [flags]',
+    summary: "Show what changed in a task's inputs since its last successful run",
+    flags: [{ name: 'tag', short: 't', type: 'string', repeat: true, value: 'TAG', help: 'As for dsg run' }, ...CONFIG_FLAGS],
+  },
+  {
+    name: 'logs',
+    usage: 'dsg logs TASK [--config FILE]',
+    summary: 'Print the log of the last run of a task',
+    flags: [CONFIG_FLAGS[0] as FlagSpec, HELP],
+  },
+  {
+    name: 'cache',
+    usage: 'dsg cache ls|clear|gc [--max-age DAYS] [--max-size MB] [--json]',
+    summary: 'Inspect and prune the local cache (.dsg/)',
+    flags: [
+      { name: 'max-age', type: 'number', value: 'DAYS', help: 'gc: remove records older than DAYS (default 30)' },
+      { name: 'max-size', type: 'number', value: 'MB', help: 'gc: then remove the oldest until under MB' },
+      { name: 'json', type: 'boolean', help: 'ls: print JSON' },
+      CONFIG_FLAGS[0] as FlagSpec,
+      HELP,
+    ],
+  },
+];
+
+/** Text of `dsg --help`. */
+export function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'dsg — a content-addressed deploy engine for DevSpace projects',
+    '',
+    'Usage: dsg COMMAND [flags]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Flags:',
+    '  -h, --help     Show help (also: dsg COMMAND --help)',
+    '  --version      Print the version',
+    '',
+    'Environment: NO_COLOR turns colour off; KUBECONFIG and DOCKER_HOST are honoured.',
+    'Exit codes: 0 success, 1 failure (config, build, deploy), 2 usage error.',
+    '',
+  ].join('\n');
+}
+
+/** Text of `dsg COMMAND --help`. */
+export function commandHelp(c: CommandSpec): string {
+  const rows = c.flags.map((f) => [`${f.short ? `-${f.short}, ` : '    '}--${f.name}${f.value ? ` ${f.value}` : ''}`, f.help] as const);
+  const width = Math.max(...rows.map(([l]) => l.length));
+  return [
+    `Usage: ${c.usage}`,
+    '',
+    c.summary,
+    ...(c.details ? ['', c.details] : []),
+    '',
+    'Flags:',
+    ...rows.map(([l, h]) => `  ${l.padEnd(width)}  ${h}`),
+    '',
+  ].join('\n');
+}

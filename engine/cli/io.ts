@@ -1,0 +1,40 @@
+// What a command may touch of the outside world, passed in rather than read from globals.
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { Diagnostic } from '../diagnostics.ts';
+import { formatDiagnostic } from '../diagnostics-format.ts';
+
+/** A place to write text to. */
+export interface Sink {
+  write(text: string): unknown;
+  columns?: number;
+}
+
+/** The command's view of the process: working directory, environment, outputs. */
+export interface Io {
+  cwd: string;
+  env: Record<string, string>;
+  stdout: Sink;
+  stderr: Sink;
+  color: boolean;
+  stdoutIsTTY: boolean;
+  /** Cancelled on SIGINT/SIGTERM. */
+  signal: AbortSignal;
+}
+
+/** Prints diagnostics to stderr, each with its source excerpt; returns whether any was an error. */
+export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): boolean {
+  const cache = new Map<string, string | undefined>();
+  const readSource = (file: string): string | undefined => {
+    if (!cache.has(file)) {
+      try {
+        cache.set(file, readFileSync(isAbsolute(file) ? file : join(io.cwd, file), 'utf8'));
+      } catch {
+        cache.set(file, undefined);
+      }
+    }
+    return cache.get(file);
+  };
+  for (const d of diagnostics) io.stderr.write(`${formatDiagnostic(d, { color: io.color, readSource })}\n`);
+  return diagnostics.some((d) => d.severity === 'error');
+}

@@ -1,0 +1,43 @@
+// Shared front half of every command: flags → loaded config → compiled graph, with diagnostics printed.
+import { loadConfig } from '../config/load.ts';
+import { compileGraph } from '../graph/compile.ts';
+import type { TaskGraph } from '../graph/types.ts';
+import { list, str, type FlagValues } from './args.ts';
+import { printDiagnostics, type Io } from './io.ts';
+
+/** Loads and compiles the project the flags point at; undefined after printing errors. */
+export async function loadGraph(io: Io, flags: FlagValues): Promise<TaskGraph | undefined> {
+  const vars: Record<string, string> = {};
+  for (const pair of list(flags, 'var')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      printDiagnostics(io, [{ severity: 'error', message: `Flag "--var ${pair}" must have the form NAME=VALUE` }]);
+      return undefined;
+    }
+    vars[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  const configFile = str(flags, 'config');
+  const namespace = str(flags, 'namespace');
+  const kubeContext = str(flags, 'kube-context');
+  const loaded = await loadConfig({
+    cwd: io.cwd,
+    profiles: list(flags, 'profile'),
+    vars,
+    env: io.env,
+    ...(configFile !== undefined ? { configFile } : {}),
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(kubeContext !== undefined ? { kubeContext } : {}),
+  });
+  if (!loaded.ok) {
+    printDiagnostics(io, loaded.error);
+    return undefined;
+  }
+  const compiled = await compileGraph(loaded.value.root, io.cwd);
+  printDiagnostics(io, loaded.value.warnings);
+  if (!compiled.ok) {
+    printDiagnostics(io, compiled.error);
+    return undefined;
+  }
+  printDiagnostics(io, compiled.value.warnings);
+  return compiled.value.graph;
+}

@@ -1,0 +1,125 @@
+// Which images does a deployment use? Read at compile time from its manifests, values and runtime references.
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import type { DeploymentConfig, Json, ProjectConfig } from '../config/types.ts';
+import { warning, type Diagnostic } from '../diagnostics.ts';
+import { repositoryOf, runtimeImageNames } from './image-names.ts';
+
+/** What a deployment was found to reference. */
+export interface ImageRefScan {
+  /** Image name → where the reference was seen (for the edge's detail). */
+  explicit: Map<string, string>;
+  /** Names used as `${runtime.images.NAME...}` (checked against `images:` by the compiler). */
+  runtime: Set<string>;
+  /** The references could not all be seen: the deployment depends on every image of its project. */
+  implicit: boolean;
+  warnings: Diagnostic[];
+}
+
+/** Scans one deployment of `project` for references to the project's images. */
+export async function scanDeployment(project: ProjectConfig, deployment: DeploymentConfig): Promise<ImageRefScan> {
+  const byRepository = new Map(project.images.map((i) => [repositoryOf(i.image), i.name]));
+  const scan: ImageRefScan = { explicit: new Map(), runtime: new Set(), implicit: false, warnings: [] };
+  const note = (value: string, where: string, anyString: boolean, key: string | undefined): void => {
+    for (const name of runtimeImageNames(value)) {
+      scan.runtime.add(name);
+      if (!scan.explicit.has(name)) scan.explicit.set(name, `\${runtime.images.${name}} in ${where}`);
+    }
+    if (!anyString && key !== 'image') return;
+    const name = byRepository.get(repositoryOf(value));
+    if (name !== undefined && !scan.explicit.has(name)) scan.explicit.set(name, `${key ?? 'value'}: ${value} in ${where}`);
+  };
+  const walk = (value: unknown, where: string, anyString: boolean, key?: string): void => {
+    if (typeof value === 'string') note(value, where, anyString, key);
+    else if (Array.isArray(value)) for (const v of value) walk(v, where, anyString, key);
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, where, anyString, k);
+    }
+  };
+  const readYaml = async (rel: string, anyString: boolean): Promise<boolean> => {
+    let text: string;
+    try {
+      text = await readFile(join(project.dir, rel), 'utf8');
+    } catch {
+      scan.warnings.push(
+        warning(
+          `Cannot read "${rel}" of deployment "${deployment.name}": file not found; it depends on every image of its project`,
+          deployment.at,
+        ),
+      );
+      return false;
+    }
+    for (const doc of parseAllDocuments(text)) {
+      if (!('errors' in doc) || doc.errors.length > 0) continue;
+      walk(doc.toJS(), rel, anyString);
+    }
+    return true;
+  };
+
+  walk(configStrings(deployment), `deployment "${deployment.name}"`, false);
+  switch (deployment.type) {
+    case 'kubectl': {
+      if (deployment.inlineManifest !== undefined) {
+        for (const doc of parseAllDocuments(deployment.inlineManifest)) {
+          if ('errors' in doc && doc.errors.length === 0) walk(doc.toJS(), 'inlineManifest', false);
+        }
+      }
+      const files = await manifestFiles(project.dir, deployment.manifests);
+      if (deployment.kustomize) scan.implicit = true;
+      for (const rel of files) if (!(await readYaml(rel, false))) scan.implicit = true;
+      if (files.length === 0 && deployment.inlineManifest === undefined) scan.implicit = true;
+      break;
+    }
+    case 'helm': {
+      walk(deployment.values, 'helm values', true);
+      for (const rel of deployment.valuesFiles) await readYaml(rel, true);
+      // Chart templates can name images we cannot see: without a visible reference, assume all.
+      if (scan.explicit.size === 0) scan.implicit = true;
+      break;
+    }
+    case 'component':
+      walk(deployment.values, 'component values', true);
+      break;
+    default:
+      return assertNever(deployment);
+  }
+  return scan;
+}
+
+// Only the strings of the config itself that can hold runtime references (manifests paths, values, patches).
+function configStrings(deployment: DeploymentConfig): Json {
+  switch (deployment.type) {
+    case 'kubectl':
+      return deployment.patches.map((p) => p.value ?? null);
+    case 'helm':
+    case 'component':
+      return null;
+    default:
+      return assertNever(deployment);
+  }
+}
+
+/** Expands manifest entries (files, folders, globs) to sorted files relative to the project directory. */
+export async function manifestFiles(projectDir: string, entries: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of entries) {
+    if (isDynamicPattern(entry)) {
+      out.push(...(await glob(entry, { cwd: projectDir, onlyFiles: true })).sort());
+      continue;
+    }
+    const info = await stat(join(projectDir, entry)).catch(() => undefined);
+    if (info?.isDirectory()) {
+      const names = (await readdir(join(projectDir, entry))).filter((n) => /\.ya?ml$/.test(n)).sort();
+      out.push(...names.map((n) => relative(projectDir, join(projectDir, entry, n))));
+    } else {
+      out.push(entry);
+    }
+  }
+  return out;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected deployment ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,57 @@
+// What every graph format shows: a (possibly focused) set of nodes and edges, with a one-line summary per node.
+import type { Json } from '../config/types.ts';
+import { formatLocation } from '../diagnostics-format.ts';
+import { makeDag } from './dag.ts';
+import type { TaskEdge, TaskGraph, TaskNode } from './types.ts';
+
+/** The part of a graph a format prints. */
+export interface GraphView {
+  nodes: TaskNode[];
+  edges: TaskEdge[];
+}
+
+/** The whole graph, or with `focus` only the task, its upstream and its downstream. */
+export function graphView(graph: TaskGraph, focus?: string): GraphView {
+  const all = [...graph.nodes.values()];
+  if (focus === undefined) return { nodes: all, edges: [...graph.edges] };
+  const dag = makeDag(graph.nodes.keys(), graph.edges.map((e) => [e.from, e.to] as const));
+  const keep = new Set([...dag.upstreamOf(focus), ...dag.downstreamOf(focus)]);
+  return {
+    nodes: all.filter((n) => keep.has(n.id)),
+    edges: graph.edges.filter((e) => keep.has(e.from) && keep.has(e.to)),
+  };
+}
+
+/** The inputs of a task in a few fields: what a person needs to recognise it. */
+export function inputsSummary(node: TaskNode): { [key: string]: Json } {
+  const spec = node.spec;
+  switch (spec.kind) {
+    case 'build': {
+      const { image } = spec;
+      return image.builder.kind === 'custom'
+        ? { builder: 'custom', command: image.builder.command, onChange: image.builder.onChange }
+        : { builder: 'docker', dockerfile: image.dockerfile, context: image.context };
+    }
+    case 'tag':
+      return { image: spec.image.image, tags: spec.image.tags.length > 0 ? spec.image.tags : ['<content key>'], push: !spec.image.skipPush };
+    case 'render': {
+      const d = spec.deployment;
+      if (d.type === 'kubectl') return { type: d.kustomize ? 'kustomize' : 'kubectl', manifests: d.manifests };
+      if (d.type === 'helm') return { type: 'helm', chart: d.chart.name, release: d.releaseName };
+      return { type: 'component' };
+    }
+    case 'deploy':
+      return { type: spec.deployment.type, namespace: spec.deployment.namespace ?? null };
+    default:
+      return assertNever(spec);
+  }
+}
+
+/** `devspace.yaml:12:3` for a node. */
+export function nodeLocation(node: TaskNode): string {
+  return formatLocation(node.at);
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected task spec ${JSON.stringify(value)}`);
+}
