@@ -81,6 +81,8 @@ export interface BuiltImage {
   image: string;
   /** The tag the build produced (the first of `tags`). */
   tag: string;
+  /** Every tag the build applied, the primary first. */
+  tags: string[];
   /** Engine image id (`sha256:...`), empty for custom builders that do not report one. */
   imageId: string;
 }

@@ -1,0 +1,76 @@
+// DevSpace's custom builder: a command of the user's builds (and usually pushes) the image itself.
+import { error, type Diagnostic } from '../engine/diagnostics.ts';
+import type { ImageConfig } from '../engine/config/types.ts';
+import type { TaskNode } from '../engine/graph/types.ts';
+import { fail, ok, type Result } from '../engine/result.ts';
+import { quote } from 'zx';
+import { resolveTags } from './image-tags.ts';
+import { runShell } from './shell.ts';
+import type { BuiltImage, InputsContext, TaskContext, TaskInputs, TaskOutput } from './types.ts';
+
+type CustomBuilder = Extract<ImageConfig['builder'], { kind: 'custom' }>;
+
+function customOf(task: TaskNode): { image: ImageConfig; custom: CustomBuilder } {
+  if (task.spec.kind !== 'build' || task.spec.image.builder.kind !== 'custom') {
+    throw new Error(`${task.id} is not a custom build`);
+  }
+  return { image: task.spec.image, custom: task.spec.image.builder };
+}
+
+/** Inputs of a custom build: the command line and the files its `onChange` globs match. */
+export async function customBuildInputs(task: TaskNode, ctx: InputsContext): Promise<Result<TaskInputs, Diagnostic>> {
+  const { image, custom } = customOf(task);
+  const files = custom.onChange.length > 0 ? await ctx.listFiles('.', { globs: custom.onChange }) : [];
+  return ok({
+    spec: {
+      image: image.image,
+      tags: image.tags,
+      command: custom.command,
+      args: custom.args,
+      appendArgs: custom.appendArgs,
+      imageFlag: custom.imageFlag ?? null,
+      skipImageArg: custom.skipImageArg,
+      imageTagOnly: custom.imageTagOnly,
+      buildArgs: image.buildArgs,
+    },
+    files,
+    env: {},
+    tools: {},
+  });
+}
+
+/** The full command line DevSpace would run: command, args, the image argument, appendArgs. */
+export function customCommandLine(custom: CustomBuilder, reference: string, tag: string): string {
+  const imageArg = custom.skipImageArg ? [] : [...(custom.imageFlag ? [custom.imageFlag] : []), custom.imageTagOnly ? tag : reference];
+  return [custom.command, ...[...custom.args, ...imageArg, ...custom.appendArgs].map((a) => quote(a))].join(' ');
+}
+
+/** Runs the custom command in the project directory with the task's signal. */
+export async function customBuildRun(task: TaskNode, ctx: TaskContext): Promise<Result<TaskOutput, Diagnostic>> {
+  const { image, custom } = customOf(task);
+  const tags = resolveTags(image, ctx.key, ctx.settings);
+  const tag = tags[0] ?? 'latest';
+  const reference = `${image.image}:${tag}`;
+  const commandLine = customCommandLine(custom, reference, tag);
+  ctx.log(`$ ${commandLine}`);
+  const result = await runShell(commandLine, {
+    cwd: task.project.dir,
+    env: { ...ctx.env, DSG_IMAGE: image.image, DSG_TAG: tag, DSG_IMAGE_REF: reference },
+    signal: ctx.signal,
+    log: ctx.log,
+  });
+  if (result.aborted) return fail(error(`Custom build of image "${image.name}" was cancelled`, image.at));
+  if (result.exitCode !== 0) {
+    const last = result.tail.at(-1);
+    return fail(
+      error(
+        `Custom build of image "${image.name}" failed: \`${custom.command}\` exited with code ${result.exitCode ?? 'unknown'}${last ? `: ${last}` : ''}`,
+        task.project.config.locate(['images', image.name, 'custom', 'command']) ?? image.at,
+        `see the full output with: dsg logs ${task.id}`,
+      ),
+    );
+  }
+  const data: BuiltImage = { name: image.name, image: image.image, tag, tags, imageId: '' };
+  // The command's product is not visible to dsg, so the output is identified by the inputs that made it.
+  return ok({ digest: ctx.key, data });
+}
