@@ -1,0 +1,75 @@
+# Step 3: the Docker Engine, started by hand because this machine has no systemd. Sourced by setup.sh.
+
+DSG_DOCKER_SOCK=/var/run/docker.sock
+DSG_DOCKER_PIDFILE=/var/run/docker.pid
+DSG_DOCKERD_CONFIG=/var/lib/dsg/dockerd.json
+DSG_DOCKERD_LOG=/var/log/dsg-dockerd.log
+DSG_DOCKERD_TIMEOUT=60
+
+# Why each setting: vfs needs no kernel overlay support and is enough for small test images
+# (DSG_DOCKER_STORAGE_DRIVER=overlay2 also works on this kernel and is faster for big ones);
+# containers need no network, so no bridge and no iptables rules (the sandbox has no NAT to offer);
+# 127.0.0.0/8 registries are insecure by default, listed anyway so the intent is written down.
+dockerd_config() {
+  cat <<JSON
+{
+  "hosts": ["unix://$DSG_DOCKER_SOCK"],
+  "pidfile": "$DSG_DOCKER_PIDFILE",
+  "storage-driver": "${DSG_DOCKER_STORAGE_DRIVER:-vfs}",
+  "bridge": "none",
+  "iptables": false,
+  "insecure-registries": ["127.0.0.1:5000", "127.0.0.1:5001"],
+  "log-level": "warn"
+}
+JSON
+}
+
+# docker_get PATH: GET on the Engine API over the unix socket, body on stdout.
+docker_get() {
+  curl -sf --max-time 5 --unix-socket "$DSG_DOCKER_SOCK" "http://localhost$1"
+}
+
+# docker_answers: true when the engine answers /_ping.
+docker_answers() {
+  [ "$(docker_get /_ping 2>/dev/null)" = OK ]
+}
+
+# our_dockerd_running: true when the live dockerd was started with our config file.
+our_dockerd_running() {
+  pid_alive "$DSG_DOCKER_PIDFILE" dockerd &&
+    tr '\0' ' ' <"/proc/$(cat "$DSG_DOCKER_PIDFILE")/cmdline" | grep -q -- "--config-file $DSG_DOCKERD_CONFIG"
+}
+
+# start_dockerd: detached (setsid, all fds redirected, the setup lock closed) so it outlives setup.
+start_dockerd() {
+  local bin
+  bin=$(command -v dockerd || echo /usr/sbin/dockerd)
+  [ -x "$bin" ] || die "docker engine" "Cannot start \"dockerd\": not installed (package docker.io)"
+  [ "$(id -u)" = 0 ] || die "docker engine" "Cannot start \"dockerd\": setup must run as root"
+  # A pid file left by a dockerd that is gone, or by a containerd it supervised, would stop the new one.
+  pid_alive "$DSG_DOCKER_PIDFILE" dockerd || rm -f "$DSG_DOCKER_PIDFILE"
+  pid_alive /var/run/docker/containerd/containerd.pid containerd || rm -f /var/run/docker/containerd/containerd.pid
+  mkdir -p "$(dirname "$DSG_DOCKERD_LOG")"
+  setsid nohup "$bin" --config-file "$DSG_DOCKERD_CONFIG" >"$DSG_DOCKERD_LOG" 2>&1 </dev/null 9>&- &
+}
+
+# ensure_docker_engine: reuses an engine that answers; restarts ours when its config changed.
+ensure_docker_engine() {
+  local changed=0 version driver
+  write_if_changed "$DSG_DOCKERD_CONFIG" "$(dockerd_config)" && changed=1
+  if [ "$changed" = 1 ] && our_dockerd_running; then
+    say "docker engine: config changed, restarting"
+    stop_pid "$DSG_DOCKER_PIDFILE" dockerd || die "docker engine" "Cannot restart \"dockerd\": it did not stop within 30 s"
+  fi
+  if ! docker_answers; then
+    # A dockerd that is still starting (e.g. a parallel setup) is waited for, not doubled.
+    pid_alive "$DSG_DOCKER_PIDFILE" dockerd || start_dockerd
+    if ! wait_until "$DSG_DOCKERD_TIMEOUT" docker_answers; then
+      show_log_tail "$DSG_DOCKERD_LOG" 30
+      die "docker engine" "Cannot start \"dockerd\": no answer on $DSG_DOCKER_SOCK after $DSG_DOCKERD_TIMEOUT s (log: $DSG_DOCKERD_LOG)"
+    fi
+  fi
+  version=$(docker_get /version | grep -o '"Version":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+  driver=$(docker_get /info | grep -o '"Driver":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+  say "docker engine: up (version $version, storage $driver, $DSG_DOCKER_SOCK)"
+}
