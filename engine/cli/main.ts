@@ -65,7 +65,9 @@ function usage(message: string, command?: CommandSpec): number {
 function makeIo(signal: AbortSignal): Io {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  const color = env.NO_COLOR === undefined && env.FORCE_COLOR !== '0' && stdoutIsTTY();
+  // NO_COLOR (non-empty) always wins; FORCE_COLOR turns colour on without a terminal.
+  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
+  const color = (env.NO_COLOR ?? '') === '' && (forced || stdoutIsTTY());
   return {
     cwd: process.cwd(),
     env,

@@ -1,5 +1,4 @@
 // The ready queue and the slots: which ready task may start next under the global and per-kind limits.
-// One heap per kind, so a kind at its limit never hides a startable task of another kind behind it.
 
 /** Orders two task indices: true when `a` should start before `b`. */
 export type Before = (a: number, b: number) => boolean;
@@ -64,23 +63,36 @@ class Heap {
   }
 }
 
-interface KindGroup {
-  ready: Heap;
-  running: number;
+/** A kind with a limit: its running count, and its ready tasks set aside while it has no free slot. */
+interface LimitedKind {
   limit: number;
+  running: number;
+  parked: Heap;
 }
 
-/** Ready tasks waiting for a slot, and the slots held by running tasks. */
+/**
+ * Ready tasks waiting for a slot, and the slots held by running tasks. All ready tasks share one heap; a task whose
+ * kind is at its limit is parked aside when it reaches the top, and the best parked task of a kind returns to the
+ * heap whenever that kind frees a slot. So `take` stays O(log n) however many kinds there are, and a full kind never
+ * hides a startable task of another kind.
+ */
 export class ReadyPool {
-  private readonly groups = new Map<string, KindGroup>();
+  private readonly heap: Heap;
+  private readonly limited = new Map<string, LimitedKind>();
   private runningCount = 0;
   private readyCount = 0;
 
   constructor(
     private readonly parallel: number,
-    private readonly kindLimits: Readonly<Record<string, number>>,
-    private readonly before: Before,
-  ) {}
+    kindLimits: Readonly<Record<string, number>>,
+    private readonly kindOf: (task: number) => string,
+    before: Before,
+  ) {
+    this.heap = new Heap(before);
+    for (const [kind, limit] of Object.entries(kindLimits)) {
+      if (limit !== Infinity) this.limited.set(kind, { limit, running: 0, parked: new Heap(before) });
+    }
+  }
 
   /** Number of tasks holding a slot. */
   get running(): number {
@@ -93,57 +105,45 @@ export class ReadyPool {
   }
 
   /** Queues a task whose dependencies have all succeeded. */
-  add(kind: string, task: number): void {
-    this.group(kind).ready.push(task);
+  add(task: number): void {
+    this.heap.push(task);
     this.readyCount++;
   }
 
   /** Takes the first ready task (by `before`) whose kind has a free slot and holds its slots; undefined if none. */
   take(): number | undefined {
     if (this.runningCount >= this.parallel) return undefined;
-    let best: KindGroup | undefined;
-    let bestTask = 0;
-    for (const group of this.groups.values()) {
-      if (group.running >= group.limit) continue;
-      const head = group.ready.peek();
-      if (head === undefined) continue;
-      if (best === undefined || this.before(head, bestTask)) {
-        best = group;
-        bestTask = head;
+    for (let task = this.heap.pop(); task !== undefined; task = this.heap.pop()) {
+      const kind = this.limited.get(this.kindOf(task));
+      if (kind !== undefined && kind.running >= kind.limit) {
+        kind.parked.push(task);
+        continue;
       }
+      if (kind !== undefined) kind.running++;
+      this.runningCount++;
+      this.readyCount--;
+      return task;
     }
-    if (best === undefined) return undefined;
-    best.ready.pop();
-    best.running++;
-    this.runningCount++;
-    this.readyCount--;
-    return bestTask;
+    return undefined;
   }
 
-  /** Gives back the slots of a task of `kind` that stopped running. */
-  release(kind: string): void {
-    const group = this.group(kind);
-    if (group.running === 0 || this.runningCount === 0) throw new Error(`Released a "${kind}" slot never taken`);
-    group.running--;
+  /** Gives back the slots of a task that stopped running. */
+  release(task: number): void {
+    const name = this.kindOf(task);
+    const kind = this.limited.get(name);
+    if (this.runningCount === 0 || kind?.running === 0) throw new Error(`Released a "${name}" slot never taken`);
     this.runningCount--;
+    if (kind === undefined) return;
+    kind.running--;
+    const next = kind.parked.pop();
+    if (next !== undefined) this.heap.push(next);
   }
 
   /** Removes and returns every waiting task (the run is stopping). */
   drain(): number[] {
-    const all: number[] = [];
-    for (const group of this.groups.values()) for (const task of group.ready.drain()) all.push(task);
+    const all = this.heap.drain();
+    for (const kind of this.limited.values()) for (const task of kind.parked.drain()) all.push(task);
     this.readyCount = 0;
     return all;
-  }
-
-  private group(kind: string): KindGroup {
-    let group = this.groups.get(kind);
-    if (group === undefined) {
-      // hasOwn: a kind named like an Object.prototype member must not pick up a function as its limit.
-      const limit = Object.hasOwn(this.kindLimits, kind) ? (this.kindLimits[kind] ?? Infinity) : Infinity;
-      group = { ready: new Heap(this.before), running: 0, limit };
-      this.groups.set(kind, group);
-    }
-    return group;
   }
 }

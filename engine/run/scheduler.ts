@@ -145,7 +145,7 @@ class Run<T extends SchedulerTask> {
       if (ra !== rb) return ra > rb;
       return (tasks[a] as T).id < (tasks[b] as T).id;
     };
-    this.pool = new ReadyPool(options.parallel, options.kindLimits ?? {}, before);
+    this.pool = new ReadyPool(options.parallel, options.kindLimits ?? {}, (i) => (tasks[i] as T).kind, before);
   }
 
   start(): Promise<Map<string, TaskOutcome>> {
@@ -156,15 +156,12 @@ class Run<T extends SchedulerTask> {
     const signal = this.options.signal;
     if (signal?.aborted) this.stop(signal.reason);
     else signal?.addEventListener('abort', this.onAbort, { once: true });
-    if (!this.stopping) for (const i of this.plan.order) if (this.waiting[i] === 0) this.ready(i);
+    if (!this.stopping) for (const i of this.plan.order) if (this.waiting[i] === 0) this.pool.add(i);
     this.dispatch();
     this.settleIfDone();
     return promise;
   }
 
-  private ready(i: number): void {
-    this.pool.add((this.tasks[i] as T).kind, i);
-  }
 
   private dispatch(): void {
     while (!this.stopping) {
@@ -196,12 +193,12 @@ class Run<T extends SchedulerTask> {
   private finish(i: number, signal: AbortSignal, result: Result<unknown, unknown>): void {
     const task = this.tasks[i] as T;
     this.running.delete(i);
-    this.pool.release(task.kind);
+    this.pool.release(i);
     const outcome = this.outcomeOf(task, signal, result);
     this.end(i, outcome);
     if (outcome === 'succeeded') {
       for (const d of this.plan.dependents[i] as number[]) {
-        if (--(this.waiting[d] as number) === 0 && this.outcome[d] === undefined && !this.stopping) this.ready(d);
+        if (--(this.waiting[d] as number) === 0 && this.outcome[d] === undefined && !this.stopping) this.pool.add(d);
       }
     } else if (outcome === 'failed') {
       if (this.options.keepGoing) this.blockDownstream(i);

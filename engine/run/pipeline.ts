@@ -1,0 +1,204 @@
+// Runs a pipeline over the graph: the scheduler decides when, task-step decides whether, reporters hear about it.
+import type { FileDigests } from '../../cache/file-digests.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import type { TaskGraph, TaskNode } from '../graph/types.ts';
+import type { InputsContext, RunSettings, TaskContext, TaskKindImpl, TaskOutput } from '../../tasks/types.ts';
+import { criticalPath } from './critical-path.ts';
+import { countStatuses, type Reason, type RunEvent, type RunSummary, type TaskStatus, type TaskSummary } from './events.ts';
+import type { RunStore } from './run-store.ts';
+import { schedule, type TaskOutcome } from './scheduler.ts';
+import { selectTasks, type PipelineName } from './select.ts';
+import { decide } from './task-step.ts';
+
+/** How to run. */
+export interface PipelineOptions {
+  pipeline: PipelineName;
+  settings: RunSettings;
+  /** Task ids given with `--force`. */
+  force: readonly string[];
+  parallel: number;
+  kindLimits: Readonly<Record<string, number>>;
+  keepGoing: boolean;
+  dryRun: boolean;
+}
+
+/** What the pipeline uses from outside: cache, logs, clock, events. */
+export interface PipelineDeps {
+  kinds: ReadonlyMap<string, TaskKindImpl>;
+  store: RunStore;
+  digests: FileDigests;
+  env: Readonly<Record<string, string>>;
+  signal: AbortSignal;
+  emit: (event: RunEvent) => void;
+  /** Opens the log of a task for this run; returns the line writer and a close function. */
+  openLog: (taskId: string) => { write(line: string): void; close(): Promise<void> };
+  listFiles: (node: TaskNode) => InputsContext['listFiles'];
+  estimateMs: (taskId: string) => number;
+  formatError: (d: Diagnostic) => string;
+}
+
+/** A finished pipeline: the summary and the diagnostics of the tasks that failed. */
+export interface PipelineResult {
+  summary: RunSummary;
+  failures: Diagnostic[];
+}
+
+/** Runs the pipeline and resolves when every task has an outcome. */
+export async function runPipeline(graph: TaskGraph, options: PipelineOptions, deps: PipelineDeps): Promise<PipelineResult> {
+  const { nodes, deps: upstream } = selectTasks(graph, options.pipeline);
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const outputs = new Map<string, TaskOutput>();
+  const summaries = new Map<string, TaskSummary>();
+  const starts = new Map<string, number>();
+  const failures: Diagnostic[] = [];
+  const reasons = new Map<string, Reason>();
+  const since = (): number => performance.now() - started;
+  const forcedBy = forcing(options);
+
+  const end = (node: TaskNode, status: TaskStatus, reason: Reason, error?: string): void => {
+    const startMs = starts.get(node.id) ?? since();
+    const endMs = since();
+    const summary: TaskSummary = { id: node.id, kind: node.kind, status, reason, startMs, endMs, durationMs: endMs - startMs };
+    if (error !== undefined) summary.error = error;
+    summaries.set(node.id, summary);
+    deps.emit({ type: 'task-end', id: node.id, kind: node.kind, status, reason, durationMs: summary.durationMs, ...(error !== undefined ? { error } : {}) });
+  };
+  const failed = (node: TaskNode, reason: Reason, d: Diagnostic, signal: AbortSignal): 'failed' => {
+    if (signal.aborted) {
+      end(node, 'cancelled', { type: 'cancelled' });
+    } else {
+      failures.push(d);
+      end(node, 'failed', reason, deps.formatError(d));
+    }
+    return 'failed';
+  };
+
+  const execute = async (node: TaskNode, signal: AbortSignal): Promise<'succeeded' | 'failed'> => {
+    starts.set(node.id, since());
+    const log = deps.openLog(node.id);
+    const ctxFor = (key: string): TaskContext => ({
+      task: node,
+      key,
+      env: deps.env,
+      signal,
+      log: (line) => {
+        log.write(line);
+        deps.emit({ type: 'task-log', id: node.id, line });
+      },
+      upstream: new Map((upstream.get(node.id) ?? []).flatMap((id) => {
+        const o = outputs.get(id);
+        return o ? [[id, o] as const] : [];
+      })),
+      settings: options.settings,
+    });
+    try {
+      if (options.pipeline === 'purge') return await purge(node, ctxFor(''), signal);
+      const step = await decide(
+        { graph, kinds: deps.kinds, settings: options.settings, env: deps.env, store: deps.store, digests: deps.digests, outputs, deps: upstream, forcedBy, listFiles: deps.listFiles, dryRun: options.dryRun },
+        node,
+        ctxFor,
+      );
+      if (!step.ok) return failed(node, { type: 'first-run' }, step.error, signal);
+      const decision = step.decision;
+      if (!decision.run) {
+        outputs.set(node.id, decision.output);
+        end(node, 'cached', { type: 'cached' });
+        return 'succeeded';
+      }
+      reasons.set(node.id, decision.reason);
+      if (options.dryRun) {
+        outputs.set(node.id, { digest: `would-run:${decision.key}`, data: {} });
+        end(node, 'skipped', decision.reason);
+        return 'succeeded';
+      }
+      deps.emit({ type: 'task-start', id: node.id, kind: node.kind, reason: decision.reason });
+      const kind = deps.kinds.get(node.kind);
+      if (!kind) throw new Error(`No task kind "${node.kind}"`);
+      const result = await kind.run(decision.node, ctxFor(decision.key));
+      if (!result.ok) return failed(node, decision.reason, result.error, signal);
+      await deps.store.put({
+        key: decision.key,
+        taskId: node.id,
+        record: decision.record,
+        output: result.value,
+        finishedAt: new Date().toISOString(),
+        durationMs: since() - (starts.get(node.id) ?? 0),
+      });
+      outputs.set(node.id, result.value);
+      end(node, 'ran', decision.reason);
+      return 'succeeded';
+    } finally {
+      await log.close();
+    }
+  };
+
+  const purge = async (node: TaskNode, ctx: TaskContext, signal: AbortSignal): Promise<'succeeded' | 'failed'> => {
+    const reason: Reason = { type: 'forced', by: 'purge' };
+    const kind = deps.kinds.get(node.kind);
+    if (!kind?.purge) {
+      end(node, 'skipped', reason);
+      return 'succeeded';
+    }
+    deps.emit({ type: 'task-start', id: node.id, kind: node.kind, reason });
+    if (options.dryRun) {
+      end(node, 'skipped', reason);
+      return 'succeeded';
+    }
+    const result = await kind.purge(node, ctx);
+    if (!result.ok) return failed(node, reason, result.error, signal);
+    end(node, 'ran', reason);
+    return 'succeeded';
+  };
+
+  deps.emit({ type: 'run-start', pipeline: options.pipeline, total: nodes.length, tasks: nodes.map((n) => ({ id: n.id, kind: n.kind })), dryRun: options.dryRun });
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const outcomes = await schedule(
+    nodes.map((n) => ({ id: n.id, kind: n.kind, deps: upstream.get(n.id) ?? [], node: n })),
+    {
+      parallel: options.parallel,
+      kindLimits: options.kindLimits,
+      keepGoing: options.keepGoing,
+      signal: deps.signal,
+      estimateMs: deps.estimateMs,
+      execute: (task, signal) => execute(task.node, signal),
+      onEnd: (id, outcome) => {
+        const node = byId.get(id);
+        if (node && !summaries.has(id)) endUnstarted(node, outcome);
+      },
+    },
+  );
+  function endUnstarted(node: TaskNode, outcome: TaskOutcome): void {
+    const failedDep = (upstream.get(node.id) ?? []).find((d) => {
+      const s = summaries.get(d)?.status;
+      return s === 'failed' || s === 'cancelled' || (s === 'skipped' && summaries.get(d)?.reason.type === 'upstream-failed');
+    });
+    if (outcome === 'upstream-failed' && failedDep !== undefined) end(node, 'skipped', { type: 'upstream-failed', upstream: failedDep });
+    else end(node, outcome === 'cancelled' ? 'cancelled' : 'skipped', { type: 'cancelled' });
+  }
+
+  const tasks = nodes.flatMap((n) => summaries.get(n.id) ?? []);
+  const ok = [...outcomes.values()].every((o) => o === 'succeeded') && !deps.signal.aborted;
+  const summary: RunSummary = {
+    pipeline: options.pipeline,
+    startedAt,
+    durationMs: since(),
+    tasks,
+    counts: countStatuses(tasks),
+    criticalPath: criticalPath(tasks, upstream),
+    ok,
+  };
+  deps.emit({ type: 'run-end', summary });
+  return { summary, failures };
+}
+
+function forcing(options: PipelineOptions): (node: TaskNode) => string | undefined {
+  const force = new Set(options.force);
+  return (node) => {
+    if (force.has(node.id)) return `--force ${node.id}`;
+    if (node.kind === 'build' && options.settings.forceBuild) return '-b';
+    if (node.kind === 'deploy' && options.settings.forceDeploy) return '-d';
+    if (node.spec.kind === 'build' && node.spec.image.rebuildStrategy === 'always') return 'rebuildStrategy: always';
+    return undefined;
+  };
+}

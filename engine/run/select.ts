@@ -1,0 +1,29 @@
+// Which tasks a pipeline runs, and the dependencies among them.
+import type { TaskGraph, TaskKind, TaskNode } from '../graph/types.ts';
+
+/** The pipelines of `dsg run`. */
+export const PIPELINES = ['deploy', 'build', 'render', 'purge'] as const;
+
+/** One of the pipelines. */
+export type PipelineName = (typeof PIPELINES)[number];
+
+const KINDS: Record<PipelineName, readonly TaskKind[]> = {
+  deploy: ['build', 'tag', 'render', 'deploy'],
+  build: ['build', 'tag'],
+  render: ['build', 'tag', 'render'],
+  purge: ['deploy'],
+};
+
+/** The tasks of a pipeline in graph order, with each task's upstream ids among them. */
+export function selectTasks(graph: TaskGraph, pipeline: PipelineName): { nodes: TaskNode[]; deps: Map<string, string[]> } {
+  const kinds = new Set(KINDS[pipeline]);
+  const nodes = [...graph.nodes.values()].filter((n) => kinds.has(n.kind));
+  const deps = new Map(nodes.map((n) => [n.id, [] as string[]]));
+  for (const e of graph.edges) {
+    if (!deps.has(e.from)) continue;
+    // Purge runs against the edges: dependents are removed before what they depend on.
+    const [from, to] = pipeline === 'purge' ? [e.to, e.from] : [e.from, e.to];
+    deps.get(to)?.push(from);
+  }
+  return { nodes, deps };
+}

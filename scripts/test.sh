@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets up everything dsg's tests need (idempotent), builds, checks types and lint, and runs the whole suite under
+# Node and under Deno. Usage: scripts/test.sh [test file filter...]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/setup.sh --quiet
+export PATH="$PWD/.tools/bin:$PATH"
+
+echo "== build (tsc)"
+rm -rf dist
+npx tsc -p tsconfig.json
+echo "== lint (eslint)"
+npx eslint --max-warnings 0 .
+echo "== format (prettier)"
+npx prettier --check . >/dev/null || { npx prettier --check . | tail -n 20; exit 1; }
+
+filter=("$@")
+node_files=()
+deno_files=()
+for f in test/*.test.ts; do
+  name=$(basename "$f" .test.ts)
+  if [ ${#filter[@]} -gt 0 ] && [[ ! " ${filter[*]} " == *" $name "* ]]; then continue; fi
+  node_files+=("dist/test/$name.test.js")
+  deno_files+=("$f")
+done
+
+echo "== node --test (${#node_files[@]} files)"
+node --test --test-concurrency=1 --test-reporter=spec "${node_files[@]}"
+echo "== deno test (${#deno_files[@]} files)"
+./node_modules/.bin/deno test -A --no-check --config=deno.json "${deno_files[@]}"
