@@ -9,14 +9,6 @@ class Heap {
 
   constructor(private readonly before: Before) {}
 
-  get size(): number {
-    return this.items.length;
-  }
-
-  peek(): number | undefined {
-    return this.items[0];
-  }
-
   push(item: number): void {
     const items = this.items;
     let i = items.push(item) - 1;
@@ -131,7 +123,8 @@ export class ReadyPool {
   release(task: number): void {
     const name = this.kindOf(task);
     const kind = this.limited.get(name);
-    if (this.runningCount === 0 || kind?.running === 0) throw new Error(`Released a "${name}" slot never taken`);
+    if (this.runningCount === 0 || kind?.running === 0)
+      throw new Error(`Released a "${name}" slot never taken`);
     this.runningCount--;
     if (kind === undefined) return;
     kind.running--;

@@ -69,7 +69,8 @@ function plan(tasks: readonly SchedulerTask[], estimateMs: ((id: string) => numb
     const mine = new Set<number>();
     for (const id of task.deps) {
       const d = index.get(id);
-      if (d === undefined) throw new Error(`Cannot schedule task "${task.id}": it depends on unknown task "${id}"`);
+      if (d === undefined)
+        throw new Error(`Cannot schedule task "${task.id}": it depends on unknown task "${id}"`);
       if (!mine.has(d)) (dependents[d] as number[]).push(i);
       mine.add(d);
     }
@@ -80,11 +81,14 @@ function plan(tasks: readonly SchedulerTask[], estimateMs: ((id: string) => numb
   const order: number[] = [];
   for (let i = 0; i < n; i++) if (waiting[i] === 0) order.push(i);
   for (let k = 0; k < order.length; k++) {
-    for (const d of dependents[order[k] as number] as number[]) if (--(waiting[d] as number) === 0) order.push(d);
+    for (const d of dependents[order[k] as number] as number[])
+      if (--(waiting[d] as number) === 0) order.push(d);
   }
   if (order.length < n) {
     const stuck = tasks.filter((_, i) => (waiting[i] as number) > 0).map((t) => `"${t.id}"`);
-    throw new Error(`Cannot schedule: a cycle among ${stuck.slice(0, 5).join(', ')}${stuck.length > 5 ? ', …' : ''}`);
+    throw new Error(
+      `Cannot schedule: a cycle among ${stuck.slice(0, 5).join(', ')}${stuck.length > 5 ? ', …' : ''}`,
+    );
   }
   const position = new Int32Array(n);
   order.forEach((task, k) => (position[task] = k));
@@ -107,7 +111,8 @@ function estimate(estimateMs: ((id: string) => number) | undefined, id: string):
 
 function checkLimits(options: SchedulerOptions<never>): void {
   const valid = (n: number): boolean => n === Infinity || (Number.isInteger(n) && n >= 1);
-  if (!valid(options.parallel)) throw new Error(`Cannot schedule with parallel ${options.parallel}: need ≥ 1`);
+  if (!valid(options.parallel))
+    throw new Error(`Cannot schedule with parallel ${options.parallel}: need ≥ 1`);
   for (const [kind, limit] of Object.entries(options.kindLimits ?? {})) {
     if (!valid(limit)) throw new Error(`Cannot schedule with a "${kind}" limit of ${limit}: need ≥ 1`);
   }
@@ -145,7 +150,12 @@ class Run<T extends SchedulerTask> {
       if (ra !== rb) return ra > rb;
       return (tasks[a] as T).id < (tasks[b] as T).id;
     };
-    this.pool = new ReadyPool(options.parallel, options.kindLimits ?? {}, (i) => (tasks[i] as T).kind, before);
+    this.pool = new ReadyPool(
+      options.parallel,
+      options.kindLimits ?? {},
+      (i) => (tasks[i] as T).kind,
+      before,
+    );
   }
 
   start(): Promise<Map<string, TaskOutcome>> {
@@ -161,7 +171,6 @@ class Run<T extends SchedulerTask> {
     this.settleIfDone();
     return promise;
   }
-
 
   private dispatch(): void {
     while (!this.stopping) {
@@ -198,7 +207,8 @@ class Run<T extends SchedulerTask> {
     this.end(i, outcome);
     if (outcome === 'succeeded') {
       for (const d of this.plan.dependents[i] as number[]) {
-        if (--(this.waiting[d] as number) === 0 && this.outcome[d] === undefined && !this.stopping) this.pool.add(d);
+        if (--(this.waiting[d] as number) === 0 && this.outcome[d] === undefined && !this.stopping)
+          this.pool.add(d);
       }
     } else if (outcome === 'failed') {
       if (this.options.keepGoing) this.blockDownstream(i);
@@ -214,7 +224,9 @@ class Run<T extends SchedulerTask> {
       // A failure reported after the abort is the abort's doing; a success is real work that completed.
       if (result.value === 'failed') return signal.aborted ? 'cancelled' : 'failed';
       this.errors.push(
-        new Error(`Task "${task.id}": execute returned ${String(result.value)}, expected "succeeded" or "failed"`),
+        new Error(
+          `Task "${task.id}": execute returned ${String(result.value)}, expected "succeeded" or "failed"`,
+        ),
       );
       return 'failed';
     }
@@ -235,7 +247,8 @@ class Run<T extends SchedulerTask> {
     }
     const { position } = this.plan;
     blocked.sort((a, b) => (position[a] as number) - (position[b] as number));
-    for (const d of blocked) this.call(() => this.options.onEnd?.((this.tasks[d] as T).id, 'upstream-failed'));
+    for (const d of blocked)
+      this.call(() => this.options.onEnd?.((this.tasks[d] as T).id, 'upstream-failed'));
   }
 
   private stop(reason: unknown): void {
@@ -264,7 +277,8 @@ class Run<T extends SchedulerTask> {
       this.end(i, blocked ? 'upstream-failed' : 'not-started');
     }
     if (this.errors.length === 1) this.reject(this.errors[0]);
-    else if (this.errors.length > 1) this.reject(new AggregateError(this.errors, 'Several scheduled tasks threw'));
+    else if (this.errors.length > 1)
+      this.reject(new AggregateError(this.errors, 'Several scheduled tasks threw'));
     else this.resolve(new Map(this.tasks.map((t, i) => [t.id, this.outcome[i] as TaskOutcome])));
   }
 
