@@ -26,8 +26,9 @@ ensure_base_image() {
   fi
   [ -x /bin/busybox ] || die "base image" "Cannot build \"$DSG_BASE_IMAGE\": /bin/busybox is missing (package busybox-static)"
   root=$(mktemp -d)
-  make_busybox_rootfs "$root"
-  # Sorted names, fixed mtimes and owners: the layer digest is the same on every machine.
+  # Sorted names, fixed umask, mtimes and owners: the layer digest is the same on every machine
+  # with the same busybox-static package.
+  (umask 022 && make_busybox_rootfs "$root")
   if ! tar -C "$root" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - . |
     docker import -c 'CMD ["/bin/sh"]' -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
       - "$DSG_BASE_IMAGE" >/dev/null; then

@@ -4,7 +4,7 @@ DSG_DOCKER_SOCK=/var/run/docker.sock
 DSG_DOCKER_PIDFILE=/var/run/docker.pid
 DSG_DOCKERD_CONFIG=/var/lib/dsg/dockerd.json
 DSG_DOCKERD_LOG=/var/log/dsg-dockerd.log
-DSG_DOCKERD_TIMEOUT=60
+DSG_DOCKERD_TIMEOUT=${DSG_DOCKERD_TIMEOUT:-60}
 
 # Why each setting: vfs needs no kernel overlay support and is enough for small test images
 # (DSG_DOCKER_STORAGE_DRIVER=overlay2 also works on this kernel and is faster for big ones);
@@ -51,6 +51,12 @@ start_dockerd() {
   pid_alive /var/run/docker/containerd/containerd.pid containerd || rm -f /var/run/docker/containerd/containerd.pid
   mkdir -p "$(dirname "$DSG_DOCKERD_LOG")"
   setsid nohup "$bin" --config-file "$DSG_DOCKERD_CONFIG" >"$DSG_DOCKERD_LOG" 2>&1 </dev/null 9>&- &
+  DSG_DOCKERD_STARTED=$!
+}
+
+# docker_answers_or_died: ends the wait early when the dockerd we started has already exited.
+docker_answers_or_died() {
+  docker_answers || { [ -n "${DSG_DOCKERD_STARTED:-}" ] && ! kill -0 "$DSG_DOCKERD_STARTED" 2>/dev/null; }
 }
 
 # ensure_docker_engine: reuses an engine that answers; restarts ours when its config changed.
@@ -64,8 +70,11 @@ ensure_docker_engine() {
   if ! docker_answers; then
     # A dockerd that is still starting (e.g. a parallel setup) is waited for, not doubled.
     pid_alive "$DSG_DOCKER_PIDFILE" dockerd || start_dockerd
-    if ! wait_until "$DSG_DOCKERD_TIMEOUT" docker_answers; then
+    if ! wait_until "$DSG_DOCKERD_TIMEOUT" docker_answers_or_died || ! docker_answers; then
       show_log_tail "$DSG_DOCKERD_LOG" 30
+      if [ -n "${DSG_DOCKERD_STARTED:-}" ] && ! kill -0 "$DSG_DOCKERD_STARTED" 2>/dev/null; then
+        die "docker engine" "Cannot start \"dockerd\": it exited (log: $DSG_DOCKERD_LOG)"
+      fi
       die "docker engine" "Cannot start \"dockerd\": no answer on $DSG_DOCKER_SOCK after $DSG_DOCKERD_TIMEOUT s (log: $DSG_DOCKERD_LOG)"
     fi
   fi
