@@ -1,0 +1,167 @@
+// The docker half of the build task: inputs, "is the image still there?", and the build through the Engine API.
+import type { Diagnostic } from '../engine/diagnostics.ts';
+import { error } from '../engine/diagnostics.ts';
+import type { Json } from '../engine/config/types.ts';
+import type { TaskNode } from '../engine/graph/types.ts';
+import type { Result } from '../engine/result.ts';
+import { fail, ok } from '../engine/result.ts';
+import { buildImageOf, planContext, planDockerfile } from './docker/build-plan.ts';
+import type { DockerClient } from './docker/client.ts';
+import { openDocker } from './docker/client.ts';
+import { contextTar } from './docker/context-tar.ts';
+import { locateStep } from './docker/dockerfile.ts';
+import type { DockerFailure } from './docker/failure.ts';
+import { failureDetail } from './docker/failure.ts';
+import { buildImage, inspectImage } from './docker/images.ts';
+import { resolveTags } from './image-tags.ts';
+import { buildRegistryConfig } from './registry/auth-config.ts';
+import { isValidTag } from './registry/reference.ts';
+import type {
+  ArtifactStatus,
+  BuiltImage,
+  InputsContext,
+  TaskContext,
+  TaskInputs,
+  TaskOutput,
+} from './types.ts';
+
+/** The run context of a docker build: the context's file list is needed again to pack it. */
+export type DockerBuildContext = TaskContext & { listFiles?: InputsContext['listFiles'] };
+
+/** Inputs of a docker build: Dockerfile, context files after .dockerignore, buildArgs, target, network, entrypoint/cmd, appendDockerfileInstructions. */
+export async function dockerBuildInputs(
+  task: TaskNode,
+  ctx: InputsContext,
+): Promise<Result<TaskInputs, Diagnostic>> {
+  const plan = await planDockerfile(task);
+  if (!plan.ok) return plan;
+  const image = plan.value.image;
+  const files = new Set<string>([plan.value.dockerfile]);
+  if (plan.value.ignoreFile !== undefined) files.add(plan.value.ignoreFile);
+  if (image.rebuildStrategy !== 'ignoreContextChanges') {
+    const context = await planContext(task, plan.value, ctx.listFiles);
+    if (!context.ok) return context;
+    const prefix =
+      image.context === '.' || image.context === '' ? '' : `${image.context.replace(/\/+$/, '')}/`;
+    for (const f of context.value.files) files.add(`${prefix}${f}`);
+  }
+  const spec: { [key: string]: Json } = {
+    builder: 'docker',
+    image: image.image,
+    dockerfile: plan.value.dockerfile,
+    context: image.context,
+    buildArgs: image.buildArgs,
+    target: image.target ?? null,
+    network: image.network ?? null,
+    entrypoint: image.entrypoint ?? null,
+    cmd: image.cmd ?? null,
+    appendDockerfileInstructions: image.appendDockerfileInstructions,
+    rebuildStrategy: image.rebuildStrategy,
+    // Tags are applied by the build, so a change of `tags:` or `-t` must reach the build's key.
+    tags: image.tags,
+    cliTags: ctx.settings.tags,
+  };
+  return ok({ spec, files: [...files].sort(), env: {}, tools: {} });
+}
+
+/** Is the image for this output still in the engine? (its id, and every tag still pointing at it) */
+export async function dockerBuildStatus(
+  task: TaskNode,
+  output: TaskOutput,
+  ctx: TaskContext,
+): Promise<ArtifactStatus> {
+  const data = output.data as Partial<BuiltImage>;
+  const imageId = data.imageId ?? '';
+  const refs = (data.tags ?? []).map((t) => `${data.image ?? buildImageOf(task).image}:${t}`);
+  const docker = await openDocker(ctx.env, ctx.signal);
+  if (!docker.ok) return { present: false, missing: `the Docker Engine (${failureDetail(docker.error)})` };
+  try {
+    for (const name of [imageId, ...refs]) {
+      const info = await inspectImage(docker.value, name, ctx.signal);
+      if (!info.ok) return { present: false, missing: `image ${name} (${failureDetail(info.error)})` };
+      if (!info.value || info.value.id !== imageId)
+        return { present: false, missing: `image ${name} in the Docker Engine` };
+    }
+    return { present: true };
+  } finally {
+    await docker.value.close();
+  }
+}
+
+/** Builds the image: context streamed as a tar, output line by line into the task log, every tag applied. */
+export async function dockerBuildRun(
+  task: TaskNode,
+  ctx: DockerBuildContext,
+): Promise<Result<TaskOutput, Diagnostic>> {
+  const plan = await planDockerfile(task);
+  if (!plan.ok) return plan;
+  const image = plan.value.image;
+  if (!ctx.listFiles) throw new Error('dockerBuildRun needs ctx.listFiles to pack the build context');
+  const context = await planContext(task, plan.value, ctx.listFiles);
+  if (!context.ok) return context;
+  const tags = resolveTags(image, ctx.key, ctx.settings, task.project.config.vars);
+  const badTag = tags.find((t) => !isValidTag(t));
+  if (badTag !== undefined) {
+    const at = task.project.config.locate(['images', image.name, 'tags']) ?? image.at;
+    return fail(
+      error(
+        `Cannot tag image "${image.name}" with "${badTag}": a tag is up to 128 letters, digits, "_", "." and "-"`,
+        at,
+      ),
+    );
+  }
+  const registryConfig = await buildRegistryConfig(ctx.env);
+  if (!registryConfig.ok) return fail(error(registryConfig.error));
+
+  const docker = await openDocker(ctx.env, ctx.signal);
+  if (!docker.ok) return fail(buildFailure(task, docker.error, undefined, undefined));
+  try {
+    const built = await buildImage(docker.value, {
+      context: contextTar(context.value),
+      dockerfile: context.value.dockerfileName,
+      refs: tags.map((t) => `${image.image}:${t}`),
+      buildArgs: image.buildArgs,
+      ...(image.target !== undefined ? { target: image.target } : {}),
+      ...(image.network !== undefined ? { networkMode: image.network } : {}),
+      ...(registryConfig.value !== undefined ? { registryConfig: registryConfig.value } : {}),
+      signal: ctx.signal,
+      onLine: ctx.log,
+    });
+    if (!built.ok) return fail(buildFailure(task, built.error.failure, built.error.step, plan.value));
+    const data: BuiltImage = {
+      name: image.name,
+      image: image.image,
+      tag: tags[0] ?? '',
+      tags,
+      imageId: built.value,
+    };
+    return ok({ digest: built.value, data });
+  } finally {
+    await closeQuietly(docker.value);
+  }
+}
+
+/** One diagnostic for a failed build: the image, the step, the engine's words; located at the step if found. */
+function buildFailure(
+  task: TaskNode,
+  failure: DockerFailure,
+  step: string | undefined,
+  plan: { content: string; display: string } | undefined,
+): Diagnostic {
+  const image = buildImageOf(task);
+  if (failure.reason === 'unreachable') return error(failureDetail(failure));
+  if (failure.reason === 'aborted') return error(`Build of image "${image.name}" was cancelled`, image.at);
+  const detail = failureDetail(failure);
+  if (step !== undefined) {
+    const at = plan ? locateStep(plan.content, step, plan.display) : undefined;
+    return error(`Build of image "${image.name}" failed at step \`${step}\`: ${detail}`, at ?? image.at);
+  }
+  const line = /line (\d+)/.exec(detail);
+  const at =
+    plan && line?.[1] !== undefined ? { file: plan.display, line: Number(line[1]), col: 1 } : image.at;
+  return error(`Build of image "${image.name}" failed: ${detail}`, at);
+}
+
+async function closeQuietly(docker: DockerClient): Promise<void> {
+  await docker.close().catch(() => undefined);
+}

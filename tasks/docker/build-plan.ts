@@ -1,0 +1,163 @@
+// Reads what a docker build sends: the Dockerfile (rewritten if configured), where it goes in the tar, which files.
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Diagnostic } from '../../engine/diagnostics.ts';
+import { error } from '../../engine/diagnostics.ts';
+import type { ImageConfig } from '../../engine/config/types.ts';
+import type { TaskNode } from '../../engine/graph/types.ts';
+import type { Result } from '../../engine/result.ts';
+import { fail, ok } from '../../engine/result.ts';
+import type { InputsContext } from '../types.ts';
+import type { GeneratedEntry } from './context-tar.ts';
+import { hasAdditions, rewriteDockerfile } from './dockerfile.ts';
+
+/** The Dockerfile of a build, read and placed. */
+export interface DockerfilePlan {
+  image: ImageConfig;
+  /** Project-relative path, `/`-separated. */
+  dockerfile: string;
+  /** The path for messages: relative to the directory dsg was started in. */
+  display: string;
+  /** The text the build sends. */
+  content: string;
+  /** True when `content` differs from the file (entrypoint, cmd or instructions were added). */
+  rewritten: boolean;
+  /** The project-relative ignore file that applies (`<Dockerfile>.dockerignore` or `<context>/.dockerignore`), if any. */
+  ignoreFile: string | undefined;
+}
+
+/** The image of a build task; any other task is a bug of the caller. */
+export function buildImageOf(task: TaskNode): ImageConfig {
+  if (task.spec.kind !== 'build') throw new Error(`${task.id} is not a build task`);
+  return task.spec.image;
+}
+
+/** Reads the Dockerfile and finds the ignore file; a missing Dockerfile is a diagnostic at `images.NAME.dockerfile`. */
+export async function planDockerfile(task: TaskNode): Promise<Result<DockerfilePlan, Diagnostic>> {
+  const image = buildImageOf(task);
+  const dockerfile = toPosix(posix.normalize(toPosix(image.dockerfile)));
+  const display = toPosix(join(dirname(task.project.config.file), dockerfile));
+  const where = task.project.config.locate(['images', image.name, 'dockerfile']) ?? image.at;
+  let original: string;
+  try {
+    original = await readFile(join(task.project.dir, dockerfile), 'utf8');
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    const detail =
+      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    return fail(error(`Cannot read Dockerfile "${display}": ${detail}`, where));
+  }
+  const additions = {
+    entrypoint: image.entrypoint,
+    cmd: image.cmd,
+    instructions: image.appendDockerfileInstructions,
+    target: image.target,
+  };
+  let content = original;
+  if (hasAdditions(additions)) {
+    const rewritten = rewriteDockerfile(original, additions);
+    if (rewritten === undefined) {
+      const at = task.project.config.locate(['images', image.name, 'target']) ?? image.at;
+      return fail(
+        error(
+          `Cannot add instructions to Dockerfile "${display}": stage "${image.target ?? ''}" not found`,
+          at,
+        ),
+      );
+    }
+    content = rewritten;
+  }
+  const specific = `${dockerfile}.dockerignore`;
+  const contextIgnore = toPosix(posix.join(toPosix(image.context), '.dockerignore'));
+  const ignoreFile = (await isFile(join(task.project.dir, specific)))
+    ? specific
+    : (await isFile(join(task.project.dir, contextIgnore)))
+      ? contextIgnore
+      : undefined;
+  return ok({ image, dockerfile, display, content, rewritten: content !== original, ignoreFile });
+}
+
+/** The tar layout of a build: files relative to the context, the Dockerfile's name there, generated entries. */
+export interface ContextPlan {
+  /** Absolute context directory. */
+  dir: string;
+  files: string[];
+  dockerfileName: string;
+  generated: GeneratedEntry[];
+}
+
+/**
+ * Lays out the context like the docker CLI: the Dockerfile is always sent; when it is not one of the listed
+ * files (ignored, outside the context, or rewritten) it goes in under a generated name and `.dockerignore` in
+ * the tar names it, so the engine drops it after reading it.
+ */
+export async function planContext(
+  task: TaskNode,
+  plan: DockerfilePlan,
+  listFiles: InputsContext['listFiles'],
+): Promise<Result<ContextPlan, Diagnostic>> {
+  const contextRel = toPosix(posix.normalize(toPosix(plan.image.context)));
+  const dir = join(task.project.dir, contextRel);
+  if (!(await isDirectory(dir))) {
+    const at = task.project.config.locate(['images', plan.image.name, 'context']) ?? plan.image.at;
+    const display = toPosix(join(dirname(task.project.config.file), contextRel));
+    return fail(
+      error(`Cannot read build context "${display}" of image "${plan.image.name}": directory not found`, at),
+    );
+  }
+  const listed = await listFiles(
+    contextRel,
+    plan.ignoreFile !== undefined ? { ignoreFiles: [plan.ignoreFile] } : {},
+  );
+  const files = listed.map((f) => contextRelative(toPosix(f), contextRel));
+  const inContext = toPosix(relative(dir, join(task.project.dir, plan.dockerfile)));
+  const outside = inContext.startsWith('../') || isAbsolute(inContext);
+  if (!outside && !plan.rewritten && files.includes(inContext)) {
+    return ok({ dir, files, dockerfileName: inContext, generated: [] });
+  }
+  const dockerfileName = outside || plan.rewritten ? generatedName(plan.content) : inContext;
+  const ignoreListed = files.includes('.dockerignore');
+  const original = ignoreListed ? await readFile(join(dir, '.dockerignore'), 'utf8') : '.dockerignore';
+  // `!.dockerignore` last: a listed .dockerignore was meant to stay in the context, whatever its own patterns say.
+  const ignore = `${original}\n${dockerfileName}\n${ignoreListed ? '!.dockerignore\n' : ''}`;
+  return ok({
+    dir,
+    files: files.filter((f) => f !== '.dockerignore' && f !== dockerfileName),
+    dockerfileName,
+    generated: [
+      { name: dockerfileName, content: plan.content },
+      { name: '.dockerignore', content: ignore },
+    ],
+  });
+}
+
+/** A content-derived name, so that the same Dockerfile text gives the same context (the docker CLI uses a random one). */
+function generatedName(content: string): string {
+  return `.dockerfile.${createHash('sha256').update(content).digest('hex').slice(0, 20)}`;
+}
+
+/** Converts a project-relative path from `listFiles` into one relative to the context. */
+function contextRelative(file: string, contextRel: string): string {
+  if (contextRel === '.' || contextRel === '') return file;
+  const prefix = `${contextRel}/`;
+  return file.startsWith(prefix) ? file.slice(prefix.length) : toPosix(posix.relative(contextRel, file));
+}
+
+function toPosix(p: string): string {
+  return sep === '/' ? p : p.split(sep).join('/');
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}

@@ -1,0 +1,265 @@
+// The tag task: apply every ref of a built image in the engine and push it, unless the registry already has it.
+import { createHash } from 'node:crypto';
+import type { Diagnostic } from '../engine/diagnostics.ts';
+import { error } from '../engine/diagnostics.ts';
+import type { ImageConfig } from '../engine/config/types.ts';
+import type { TaskNode } from '../engine/graph/types.ts';
+import type { Result } from '../engine/result.ts';
+import { fail, ok } from '../engine/result.ts';
+import type { DockerClient } from './docker/client.ts';
+import { openDocker } from './docker/client.ts';
+import { failureDetail } from './docker/failure.ts';
+import { inspectImage, pushImage, tagImage } from './docker/images.ts';
+import type { ProgressMessage } from './docker/progress.ts';
+import type { RegistryCredentials } from './registry/auth-config.ts';
+import { dockerConfigFile, engineAuthHeader, registryCredentials } from './registry/auth-config.ts';
+import { getManifest } from './registry/client.ts';
+import {
+  credentialsHint,
+  isAuthError,
+  refusedMessage,
+  registryFailureDetail,
+  registryFailureMessage,
+} from './registry/messages.ts';
+import type { RepositoryRef } from './registry/reference.ts';
+import { parseRepository, splitRef } from './registry/reference.ts';
+import type {
+  ArtifactStatus,
+  BuiltImage,
+  InputsContext,
+  TaggedImage,
+  TaskContext,
+  TaskInputs,
+  TaskKindImpl,
+  TaskOutput,
+} from './types.ts';
+
+export { imageInRegistry } from './registry/image-in-registry.ts';
+
+/** `data` of a tag output: what render needs, plus whether the push was skipped because the registry had it. */
+export interface TagResult extends TaggedImage {
+  /** Engine image id (empty for custom builders). */
+  imageId: string;
+  /** True when every ref was already in the registry with this image, so nothing was pushed. */
+  alreadyInRegistry: boolean;
+}
+
+function imageOf(task: TaskNode): ImageConfig {
+  if (task.spec.kind !== 'tag') throw new Error(`${task.id} is not a tag task`);
+  return task.spec.image;
+}
+
+function pushes(image: ImageConfig, settings: TaskContext['settings']): boolean {
+  return !image.skipPush && !settings.skipPush;
+}
+
+/** Inputs of a tag task: repository, registry, tag templates, push or not. Credentials never enter a key. */
+async function tagInputs(task: TaskNode, ctx: InputsContext): Promise<Result<TaskInputs, Diagnostic>> {
+  const image = imageOf(task);
+  return ok({
+    spec: {
+      image: image.image,
+      registry: parseRepository(image.image).registry,
+      tags: image.tags,
+      cliTags: ctx.settings.tags,
+      push: pushes(image, ctx.settings),
+      builder: image.builder.kind,
+    },
+    files: [],
+    env: {},
+    tools: {},
+  });
+}
+
+/** The build output this tag task consumes (`build:NAME` of the same project scope). */
+function builtImage(task: TaskNode, ctx: TaskContext): { output: TaskOutput; data: BuiltImage } {
+  const id = `${task.project.scope}build:${task.name}`;
+  const output = ctx.upstream.get(id);
+  if (!output) throw new Error(`${task.id} ran without the output of ${id}`);
+  const data = output.data as Partial<BuiltImage>;
+  const tag = typeof data.tag === 'string' ? data.tag : '';
+  const tags = Array.isArray(data.tags) && data.tags.length > 0 ? data.tags : [tag];
+  return {
+    output,
+    data: {
+      name: data.name ?? task.name,
+      image: data.image ?? imageOf(task).image,
+      tag,
+      tags,
+      imageId: data.imageId ?? '',
+    },
+  };
+}
+
+function tagOutput(result: TagResult): TaskOutput {
+  // Render tasks substitute refs, so the digest covers the refs as well as the content.
+  const digest = createHash('sha256')
+    .update(JSON.stringify([result.refs, result.digest]))
+    .digest('hex');
+  return { digest, data: result };
+}
+
+/** Tags every ref in the engine, then pushes each ref the registry does not already hold for this image. */
+async function tagRun(task: TaskNode, ctx: TaskContext): Promise<Result<TaskOutput, Diagnostic>> {
+  const image = imageOf(task);
+  const { output, data } = builtImage(task, ctx);
+  const refs = data.tags.map((t) => `${image.image}:${t}`);
+  const base = { name: image.name, image: image.image, tag: data.tag, refs, imageId: data.imageId };
+  if (image.builder.kind === 'custom') {
+    // DevSpace semantics: the custom command tagged and pushed the image itself; dsg only records the refs.
+    return ok(
+      tagOutput({
+        ...base,
+        digest: data.imageId !== '' ? data.imageId : output.digest,
+        pushed: false,
+        alreadyInRegistry: false,
+      }),
+    );
+  }
+  const docker = await openDocker(ctx.env, ctx.signal);
+  if (!docker.ok) return fail(error(failureDetail(docker.error), image.at));
+  try {
+    for (const ref of refs) {
+      const { repository, tag } = splitRef(ref);
+      const tagged = await tagImage(docker.value, data.imageId, repository, tag, ctx.signal);
+      if (!tagged.ok)
+        return fail(
+          error(`Cannot tag image "${image.name}" as "${ref}": ${failureDetail(tagged.error)}`, image.at),
+        );
+    }
+    if (!pushes(image, ctx.settings)) {
+      ctx.log(`tagged ${refs.join(', ')} (push skipped)`);
+      return ok(tagOutput({ ...base, digest: data.imageId, pushed: false, alreadyInRegistry: false }));
+    }
+    return await pushAll(task, ctx, docker.value, {
+      ...base,
+      digest: '',
+      pushed: true,
+      alreadyInRegistry: false,
+    });
+  } finally {
+    await docker.value.close().catch(() => undefined);
+  }
+}
+
+async function pushAll(
+  task: TaskNode,
+  ctx: TaskContext,
+  docker: DockerClient,
+  result: TagResult,
+): Promise<Result<TaskOutput, Diagnostic>> {
+  const image = imageOf(task);
+  const repo = parseRepository(image.image);
+  const found = await registryCredentials(repo.registry, ctx.env);
+  if (!found.ok) return fail(error(found.error, image.at));
+  const creds = found.value;
+  const hint = credentialsHint(repo.registry, creds, dockerConfigFile(ctx.env).display);
+  let skipped = 0;
+  for (const ref of result.refs) {
+    const { tag } = splitRef(ref);
+    const pushed = await pushOne(ctx, docker, repo, tag, result.imageId, creds, hint);
+    if (!pushed.ok) return fail(error(pushed.error, image.at));
+    if (pushed.value.skipped) skipped++;
+    if (result.digest === '') result.digest = pushed.value.digest;
+  }
+  result.alreadyInRegistry = skipped === result.refs.length;
+  result.pushed = !result.alreadyInRegistry;
+  return ok(tagOutput(result));
+}
+
+/** Pushes one tag unless the registry holds it for this very image (its config digest is the engine's image id). */
+async function pushOne(
+  ctx: TaskContext,
+  docker: DockerClient,
+  repo: RepositoryRef,
+  tag: string,
+  imageId: string,
+  creds: RegistryCredentials,
+  hint: string,
+): Promise<Result<{ digest: string; skipped: boolean }, string>> {
+  const ref = `${repo.repository}:${tag}`;
+  const present = await getManifest(repo, tag, creds, { method: 'GET', signal: ctx.signal });
+  if (!present.ok) return fail(registryFailureMessage(ref, present.error, hint));
+  if (present.value?.configDigest === imageId && present.value.digest !== '') {
+    ctx.log(`${ref} is already in the registry (${present.value.digest}), push skipped`);
+    return ok({ digest: present.value.digest, skipped: true });
+  }
+  ctx.log(`pushing ${ref}`);
+  const log = (m: ProgressMessage): void => {
+    // Byte counters arrive many times a second; the log keeps the state changes.
+    if (m.status !== undefined && m.progress === undefined)
+      ctx.log(m.id !== undefined ? `${m.id}: ${m.status}` : m.status);
+  };
+  const pushed = await pushImage(
+    docker,
+    repo.repository,
+    tag,
+    engineAuthHeader(creds, repo.registry),
+    log,
+    ctx.signal,
+  );
+  if (!pushed.ok) {
+    const detail = failureDetail(pushed.error);
+    if (isAuthError(detail)) return fail(refusedMessage(ref, repo.registry, detail, hint));
+    return fail(`Push of "${ref}" failed: ${detail}`);
+  }
+  let digest = pushed.value.digest;
+  if (digest === '') {
+    const after = await getManifest(repo, tag, creds, { method: 'HEAD', signal: ctx.signal });
+    if (after.ok && after.value) digest = after.value.digest;
+  }
+  return ok({ digest, skipped: false });
+}
+
+/** Pushed: every ref's manifest is still in the registry; tag only: every ref still names the image in the engine. */
+async function tagStatus(task: TaskNode, output: TaskOutput, ctx: TaskContext): Promise<ArtifactStatus> {
+  const image = imageOf(task);
+  if (image.builder.kind === 'custom') return { present: true };
+  const data = output.data as Partial<TagResult>;
+  const refs = data.refs ?? [];
+  if (pushes(image, ctx.settings)) {
+    const repo = parseRepository(image.image);
+    const found = await registryCredentials(repo.registry, ctx.env);
+    const creds: RegistryCredentials = found.ok ? found.value : { kind: 'anonymous' };
+    for (const ref of refs) {
+      const manifest = await getManifest(repo, splitRef(ref).tag, creds, {
+        method: 'HEAD',
+        signal: ctx.signal,
+      });
+      if (!manifest.ok)
+        return {
+          present: false,
+          missing: `${ref} in the registry (${registryFailureDetail(manifest.error)})`,
+        };
+      if (!manifest.value) return { present: false, missing: `${ref} in the registry` };
+      if (data.digest !== undefined && data.digest !== '' && manifest.value.digest !== data.digest) {
+        return {
+          present: false,
+          missing: `${ref} in the registry (the tag now names ${manifest.value.digest})`,
+        };
+      }
+    }
+    return { present: true };
+  }
+  const docker = await openDocker(ctx.env, ctx.signal);
+  if (!docker.ok) return { present: false, missing: `the Docker Engine (${failureDetail(docker.error)})` };
+  try {
+    for (const ref of refs) {
+      const info = await inspectImage(docker.value, ref, ctx.signal);
+      if (!info.ok || info.value?.id !== data.imageId)
+        return { present: false, missing: `image ${ref} in the Docker Engine` };
+    }
+    return { present: true };
+  } finally {
+    await docker.value.close().catch(() => undefined);
+  }
+}
+
+/** The `tag` task kind. */
+export const tagKind: TaskKindImpl = {
+  kind: 'tag',
+  implVersion: 1,
+  inputs: tagInputs,
+  status: tagStatus,
+  run: tagRun,
+};
