@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Brings this machine to what dsg's tests and demos need, and is safe and fast to run again:
-#   1. npm packages          (npm ci when node_modules is missing or older than the lockfile)
+#   1. npm packages          (npm ci when node_modules does not match the lockfile)
 #   2. Debian packages       (docker.io, docker-registry, busybox-static, apache2-utils, unzip, curl)
 #   3. Docker Engine         (dockerd on /var/run/docker.sock, vfs storage, no bridge, no iptables)
 #   4. two registries        (127.0.0.1:5000 open; 127.0.0.1:5001 with user dsg / password dsg-secret)
@@ -10,6 +10,7 @@
 # State and logs live outside the repo: /var/lib/dsg*, /var/log/dsg-*.log. Needs root.
 # Usage: scripts/setup.sh [--quiet]
 # Environment: DSG_DOCKER_STORAGE_DRIVER (default vfs).
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,7 +20,7 @@ for arg in "$@"; do
   case $arg in
     --quiet | -q) DSG_QUIET=1 ;;
     --help | -h)
-      sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,/^# Environment/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
       exit 0
       ;;
     *)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Step 2: the Debian packages. Sourced by setup.sh.
 
 # What dsg's tests run: the engine (docker.io brings containerd, runc, tini and iptables), the

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Step 5: the base image dsg-test/busybox:1, made with `docker import` because nothing can be pulled
 # from Docker Hub here. Sourced by setup.sh after dockerd.sh.
 

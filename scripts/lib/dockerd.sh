@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Step 3: the Docker Engine, started by hand because this machine has no systemd. Sourced by setup.sh.
 
 DSG_DOCKER_SOCK=/var/run/docker.sock

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Output helpers for setup.sh: one line per component, and every failure names its component.
 # Sourced, not run.
 

@@ -1,4 +1,7 @@
+# shellcheck shell=bash
 # Step 1: the npm packages. Sourced by setup.sh, which sets $repo.
+
+: "${repo:?setup.sh sets the repository root}"
 
 # node_modules_stale: prints why node_modules does not match package-lock.json, nothing when it does.
 # It compares versions with npm's own record of what it installed (node_modules/.package-lock.json)
@@ -9,6 +12,7 @@ node_modules_stale() {
   [ -d "$repo/node_modules" ] || { echo "node_modules is missing"; return; }
   [ -f "$repo/package-lock.json" ] || return 0
   [ -f "$repo/node_modules/.package-lock.json" ] || { echo "node_modules has no .package-lock.json"; return; }
+  # shellcheck disable=SC2016 # JavaScript, not shell
   node -e '
     const { readFileSync } = require("node:fs");
     const packages = (file) => JSON.parse(readFileSync(file, "utf8")).packages ?? {};

