@@ -42,7 +42,8 @@ function latest(tasks: Iterable<TaskTiming | undefined>): TaskTiming | undefined
   let best: TaskTiming | undefined;
   for (const task of tasks) {
     if (task === undefined) continue;
-    if (best === undefined || task.endMs > best.endMs || (task.endMs === best.endMs && task.id < best.id)) best = task;
+    if (best === undefined || task.endMs > best.endMs || (task.endMs === best.endMs && task.id < best.id))
+      best = task;
   }
   return best;
 }

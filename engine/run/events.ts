@@ -44,7 +44,13 @@ export interface RunSummary {
 
 /** What a run reports while it happens. */
 export type RunEvent =
-  | { type: 'run-start'; pipeline: string; total: number; tasks: { id: string; kind: string }[]; dryRun: boolean }
+  | {
+      type: 'run-start';
+      pipeline: string;
+      total: number;
+      tasks: { id: string; kind: string }[];
+      dryRun: boolean;
+    }
   | { type: 'task-start'; id: string; kind: string; reason: Reason }
   | { type: 'task-log'; id: string; line: string }
   | {

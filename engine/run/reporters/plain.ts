@@ -8,7 +8,8 @@ import type { Reporter, ReporterOptions, ReporterOutput } from './types.ts';
 /** Prints `[build:api] start (first run)`, `[build:api] done 1.2s`, and the summary at the end of the run. */
 export function createPlainReporter(out: ReporterOutput, options: ReporterOptions): Reporter {
   const { color } = options;
-  const line = (id: string, text: string): unknown => out.write(`${paint(color, Colors.dim, `[${id}]`)} ${text}\n`);
+  const line = (id: string, text: string): unknown =>
+    out.write(`${paint(color, Colors.dim, `[${id}]`)} ${text}\n`);
   return {
     onEvent(event: RunEvent): void {
       switch (event.type) {
@@ -36,7 +37,10 @@ export function createPlainReporter(out: ReporterOutput, options: ReporterOption
               line(event.id, word);
               return;
             case 'failed':
-              line(event.id, `${word} ${time}${event.error === undefined ? '' : `: ${firstLine(event.error)}`}`);
+              line(
+                event.id,
+                `${word} ${time}${event.error === undefined ? '' : `: ${firstLine(event.error)}`}`,
+              );
               return;
             case 'skipped':
               line(event.id, `${word} (${formatReason(event.reason)})`);
@@ -55,4 +59,10 @@ export function createPlainReporter(out: ReporterOutput, options: ReporterOption
   };
 }
 
-const endWord = { ran: 'done', cached: 'cached', failed: 'failed', cancelled: 'cancelled', skipped: 'skipped' };
+const endWord = {
+  ran: 'done',
+  cached: 'cached',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  skipped: 'skipped',
+};

@@ -63,7 +63,8 @@ class TtyReporter implements Reporter {
         const last = sanitize(event.line.split('\n').findLast((l) => l.trim() !== '') ?? '').trim();
         if (entry !== undefined && last !== '') entry.last = last;
         if (this.options.verbose === true) {
-          for (const l of event.line.split('\n')) this.pending.push(`${paint(color, Colors.dim, `[${event.id}]`)} ${l}`);
+          for (const l of event.line.split('\n'))
+            this.pending.push(`${paint(color, Colors.dim, `[${event.id}]`)} ${l}`);
         }
         break;
       }
@@ -81,13 +82,17 @@ class TtyReporter implements Reporter {
             this.pending.push(paint(color, Colors.dim, `${mark} ${event.id} cached`));
             break;
           case 'failed':
-            this.pending.push(`${id}  ${paint(color, Colors.red, firstLine(event.error ?? `failed after ${time}`))}`);
+            this.pending.push(
+              `${id}  ${paint(color, Colors.red, firstLine(event.error ?? `failed after ${time}`))}`,
+            );
             break;
           case 'cancelled':
             this.pending.push(`${id}  cancelled after ${time}`);
             break;
           case 'skipped':
-            this.pending.push(paint(color, Colors.dim, `${mark} ${event.id}  skipped (${formatReason(event.reason)})`));
+            this.pending.push(
+              paint(color, Colors.dim, `${mark} ${event.id}  skipped (${formatReason(event.reason)})`),
+            );
             break;
         }
         break;
@@ -160,13 +165,16 @@ class TtyReporter implements Reporter {
         width,
       ),
     );
-    if (tasks.length > shown.length) lines.push(this.fit([[`  … and ${tasks.length - shown.length} more running`]], width));
+    if (tasks.length > shown.length)
+      lines.push(this.fit([[`  … and ${tasks.length - shown.length} more running`]], width));
     const filled = this.total === 0 ? 0 : Math.round((this.done / this.total) * BAR_WIDTH);
     const progress: Piece[] = [
       ['  ['],
       ['█'.repeat(filled), Colors.green],
       ['░'.repeat(BAR_WIDTH - filled), Colors.dim],
-      [`] ${this.done}/${this.total} · ${this.running.size} running · ${formatDuration(now - this.startedAt)}`],
+      [
+        `] ${this.done}/${this.total} · ${this.running.size} running · ${formatDuration(now - this.startedAt)}`,
+      ],
     ];
     lines.push(this.fit(progress, width));
     return lines;
