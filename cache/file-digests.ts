@@ -1,0 +1,187 @@
+// The file-digest memo: (relative path, size, mtime, inode, mode) → sha256. A run where nothing changed
+// stats every input file and reads none; `lru-cache` bounds the memo for a long `dsg dev` session.
+import { lstatSync, readlinkSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import { readJsonFile, writeFileAtomic } from './atomic.ts';
+import { DigestMemo } from './digest-memo.ts';
+import { hashFile, readChunkBytes } from './hash-file.ts';
+import { SliceBudget } from './slice.ts';
+import { cacheFailure, errorDetail, fail, ok, type CacheFailure, type Result } from './types.ts';
+
+/** What the memo has done so far; tests assert on `filesRead` to prove a no-op run reads nothing. */
+export interface DigestCounters {
+  statted: number;
+  filesRead: number;
+  bytesRead: number;
+}
+
+/** Tuning knobs; the defaults suit both a CI run and `dsg dev`. */
+export interface FileDigestsOptions {
+  /** Files modified this recently are hashed but not memoised (git's racy-git rule). Default 2000 ms. */
+  racyWindowMs?: number;
+  /** Most memo entries kept in memory and on disk. Default 200,000. */
+  maxEntries?: number;
+  /** Clock, for tests of the racy rule. */
+  now?: () => number;
+}
+
+type Digest = Result<string, CacheFailure>;
+
+/** Memo file name under the state directory. */
+export const digestsFileName = 'digests.json';
+
+/**
+ * Digests of project files. A regular file's digest is the hex sha256 of its content, with `+x` appended
+ * when any execute bit is set (the mode reaches the image); a symlink's is `link:<target>` (never followed).
+ */
+export class FileDigests {
+  /** Counters since `open`. */
+  readonly counters: DigestCounters = { statted: 0, filesRead: 0, bytesRead: 0 };
+  private readonly memo: DigestMemo;
+  /** Hashes under way, so two tasks asking for the same changed file read it once. */
+  private readonly inFlight = new Map<string, Promise<Digest>>();
+  private readonly buffers: Uint8Array[] = [];
+  private readonly racyWindowMs: number;
+  private readonly now: () => number;
+  private dirty = false;
+
+  private constructor(
+    private readonly projectDir: string,
+    private readonly stateDir: string,
+    options: FileDigestsOptions,
+    memo: unknown,
+  ) {
+    this.memo = DigestMemo.parse(memo, options.maxEntries ?? 200_000);
+    this.racyWindowMs = options.racyWindowMs ?? 2000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Loads the memo of `stateDir` (a missing or damaged memo is simply empty). */
+  static async open(
+    projectDir: string,
+    stateDir: string,
+    options: FileDigestsOptions = {},
+  ): Promise<FileDigests> {
+    const read = await readJsonFile(join(stateDir, digestsFileName));
+    return new FileDigests(projectDir, stateDir, options, read.status === 'ok' ? read.value : undefined);
+  }
+
+  /** Digests of `relPaths` (relative to the project directory), keyed by the same strings. */
+  async digest(relPaths: readonly string[]): Promise<Result<Record<string, string>, CacheFailure>> {
+    const budget = new SliceBudget();
+    const digests: Record<string, string> = {};
+    const pending: [string, Promise<Digest>][] = [];
+    const misses: { relPath: string; stat: Stats; resolve: (d: Digest) => void }[] = [];
+    // Pass 1: stat everything; memo hits are answered at once, misses are queued for reading.
+    for (const relPath of relPaths) {
+      if (Object.hasOwn(digests, relPath)) continue;
+      const shared = this.inFlight.get(relPath);
+      if (shared) {
+        pending.push([relPath, shared]);
+        continue;
+      }
+      const quick = this.lookup(relPath);
+      if ('stat' in quick) {
+        let resolve: (d: Digest) => void = () => undefined;
+        const promise = new Promise<Digest>((r) => (resolve = r));
+        this.inFlight.set(relPath, promise);
+        pending.push([relPath, promise]);
+        misses.push({ relPath, stat: quick.stat, resolve });
+      } else if (quick.ok) {
+        digests[relPath] = quick.value;
+      } else {
+        return quick;
+      }
+      await budget.maybeYield();
+    }
+    // Pass 2: read and hash the misses, one after another (see slice.ts for why not concurrently).
+    if (misses.length > 0) {
+      const buffer = this.buffers.pop() ?? new Uint8Array(readChunkBytes);
+      try {
+        for (const miss of misses) {
+          const result = await this.hash(miss.relPath, miss.stat, buffer, budget);
+          this.inFlight.delete(miss.relPath);
+          miss.resolve(result);
+          await budget.maybeYield();
+        }
+      } finally {
+        this.buffers.push(buffer);
+      }
+    }
+    for (const [relPath, promise] of pending) {
+      const result = await promise;
+      if (!result.ok) return result;
+      digests[relPath] = result.value;
+    }
+    return ok(digests);
+  }
+
+  /** Forgets a file's memo entry, e.g. when a watcher reports a change stat alone might miss. */
+  invalidate(relPath: string): void {
+    if (this.memo.delete(relPath)) this.dirty = true;
+  }
+
+  /** Number of memo entries held. */
+  get size(): number {
+    return this.memo.size;
+  }
+
+  /** Writes the memo atomically if it changed since it was loaded or last saved. */
+  async save(): Promise<void> {
+    if (!this.dirty) return;
+    this.dirty = false;
+    await writeFileAtomic(join(this.stateDir, digestsFileName), this.memo.serialize());
+  }
+
+  /** A memo hit, a symlink or a failure as a Result; a file that must be read as its stat. */
+  private lookup(relPath: string): Digest | { stat: Stats } {
+    const path = join(this.projectDir, relPath);
+    try {
+      const stat = lstatSync(path);
+      this.counters.statted++;
+      if (stat.isSymbolicLink()) return ok(`link:${readlinkSync(path)}`);
+      if (!stat.isFile())
+        return fail(cacheFailure('io-error', `Cannot hash "${relPath}": not a regular file`));
+      const known = this.memo.get(relPath);
+      if (
+        known &&
+        known.size === stat.size &&
+        known.mtimeMs === stat.mtimeMs &&
+        known.ino === stat.ino &&
+        known.mode === stat.mode
+      ) {
+        return ok(known.digest);
+      }
+      return { stat };
+    } catch (error) {
+      return fail(cacheFailure('io-error', `Cannot hash "${relPath}": ${errorDetail(error)}`));
+    }
+  }
+
+  private async hash(relPath: string, stat: Stats, buffer: Uint8Array, budget: SliceBudget): Promise<Digest> {
+    let hashed: { digest: string; bytes: number };
+    try {
+      hashed = await hashFile(join(this.projectDir, relPath), stat.size, buffer, budget);
+    } catch (error) {
+      return fail(cacheFailure('io-error', `Cannot hash "${relPath}": ${errorDetail(error)}`));
+    }
+    this.counters.filesRead++;
+    this.counters.bytesRead += hashed.bytes;
+    const digest = (stat.mode & 0o111) !== 0 ? `${hashed.digest}+x` : hashed.digest;
+    // A file written within the filesystem's timestamp granularity of our read could change again without
+    // its mtime moving; such digests serve this run but are not remembered, so the next run re-reads them.
+    if (this.now() - stat.mtimeMs >= this.racyWindowMs) {
+      this.memo.set(relPath, {
+        size: stat.size,
+        mtimeMs: stat.mtimeMs,
+        ino: stat.ino,
+        mode: stat.mode,
+        digest,
+      });
+      this.dirty = true;
+    } else if (this.memo.delete(relPath)) {
+      this.dirty = true;
+    }
+    return ok(digest);
+  }
+}

@@ -1,0 +1,89 @@
+// Data for `dsg cache ls|clear|gc`: what the cache holds, emptying it, pruning it. The CLI prints these.
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { digestsFileName } from './file-digests.ts';
+import { gcStore, type GcOptions, type GcReport } from './gc.ts';
+import { shortKey } from './key.ts';
+import { openStore } from './store.ts';
+
+/** One row of `dsg cache ls`. */
+export interface CacheRow {
+  taskId: string;
+  /** The first 12 hex digits of the key. */
+  keyPrefix: string;
+  key: string;
+  ageMs: number;
+  bytes: number;
+  /** The task's last success (what `dsg why` diffs against). */
+  latest: boolean;
+  damaged: boolean;
+}
+
+/** `dsg cache ls`: records newest first, and the size of each part of the state directory. */
+export interface CacheListing {
+  rows: CacheRow[];
+  recordBytes: number;
+  /** Bytes of the file-digest memo, task logs, run summaries and rendered manifests. */
+  otherBytes: { digests: number; logs: number; runs: number; rendered: number };
+}
+
+/** Lists the cache of a state directory. */
+export async function cacheList(stateDir: string, now = Date.now()): Promise<CacheListing> {
+  const infos = await openStore(stateDir).list();
+  const rows = infos.reverse().map((r) => ({
+    taskId: r.taskId,
+    keyPrefix: shortKey(r.key),
+    key: r.key,
+    ageMs: Math.max(0, now - Date.parse(r.finishedAt)),
+    bytes: r.bytes,
+    latest: r.latest,
+    damaged: r.damaged,
+  }));
+  return {
+    rows,
+    recordBytes: rows.reduce((sum, r) => sum + r.bytes, 0),
+    otherBytes: {
+      digests: await bytesOf(join(stateDir, digestsFileName)),
+      logs: await bytesOf(join(stateDir, 'logs')),
+      runs: await bytesOf(join(stateDir, 'runs')),
+      rendered: await bytesOf(join(stateDir, 'rendered')),
+    },
+  };
+}
+
+/** What `cacheClear` removed. */
+export interface ClearReport {
+  records: number;
+  bytes: number;
+}
+
+/**
+ * `dsg cache clear`: removes every record, task pointer and the file-digest memo, so every task runs
+ * again. Logs and run summaries are history, not cache, and stay.
+ */
+export async function cacheClear(stateDir: string): Promise<ClearReport> {
+  const cleared = await openStore(stateDir).clear();
+  const memo = join(stateDir, digestsFileName);
+  const memoBytes = await bytesOf(memo);
+  await rm(memo, { force: true });
+  return { records: cleared.records, bytes: cleared.bytes + memoBytes };
+}
+
+/** `dsg cache gc`: prunes records by age and size (see gc.ts). */
+export async function cacheGc(stateDir: string, options: GcOptions = {}): Promise<GcReport> {
+  return gcStore(openStore(stateDir), options);
+}
+
+/** Total bytes of a file, or of every file under a folder; 0 when absent. */
+async function bytesOf(path: string): Promise<number> {
+  try {
+    const s = await stat(path);
+    if (!s.isDirectory()) return s.size;
+    let total = 0;
+    for (const entry of await readdir(path, { withFileTypes: true }))
+      total += await bytesOf(join(path, entry.name));
+    return total;
+  } catch {
+    return 0;
+  }
+}

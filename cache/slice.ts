@@ -1,0 +1,18 @@
+// Time slices for synchronous file work. Page-cache reads and stats are several times faster done
+// synchronously than through the libuv thread pool (measured in scripts/bench-hash.ts), so the memo
+// does them synchronously and yields to the event loop every few milliseconds to stay responsive.
+import { setImmediate } from 'node:timers';
+
+/** Tracks how long synchronous work has held the event loop. */
+export class SliceBudget {
+  private sliceStart = performance.now();
+
+  constructor(private readonly sliceMs = 15) {}
+
+  /** Yields to the event loop when the current slice is used up; cheap to call after every unit of work. */
+  async maybeYield(): Promise<void> {
+    if (performance.now() - this.sliceStart < this.sliceMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.sliceStart = performance.now();
+  }
+}

@@ -1,0 +1,92 @@
+// Listing files under a folder: a parallel walk that never follows symlinks (a link is listed as itself),
+// with a visitor deciding which folders to enter; and glob lists for custom builders and manifests.
+import type { Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { glob } from 'tinyglobby';
+import { errorDetail } from './types.ts';
+
+/** Decides what a walk enters and lists; `S` is whatever a folder passes down to its children. */
+export interface WalkVisitor<S> {
+  /** For a folder: the state its children start from, or undefined to skip the whole folder. */
+  enterDir(relPath: string, parent: S): S | undefined;
+  /** For a regular file or a symlink: whether to list it. */
+  includeFile(relPath: string, parent: S): boolean;
+}
+
+const readdirConcurrency = 16;
+
+/**
+ * Relative paths (forward slashes, sorted by code unit) of the files and symlinks under `root` that the
+ * visitor keeps. Sockets, FIFOs and devices are left out, as Docker leaves them out of a context.
+ * Rejects when a folder cannot be read.
+ */
+export async function walkFiles<S>(root: string, rootState: S, visitor: WalkVisitor<S>): Promise<string[]> {
+  const files: string[] = [];
+  const queue: { rel: string; state: S }[] = [{ rel: '', state: rootState }];
+  let active = 0;
+  let failure: unknown;
+  await new Promise<void>((resolve) => {
+    const pump = (): void => {
+      while (failure === undefined && active < readdirConcurrency && queue.length > 0) {
+        const dir = queue.pop() as { rel: string; state: S };
+        active++;
+        readdir(join(root, dir.rel), { withFileTypes: true })
+          .then((entries) => visit(dir.rel, dir.state, entries))
+          .catch((error: unknown) => {
+            failure ??= error;
+          })
+          .finally(() => {
+            active--;
+            pump();
+          });
+      }
+      if (active === 0 && (queue.length === 0 || failure !== undefined)) resolve();
+    };
+    const visit = (dirRel: string, state: S, entries: Dirent[]): void => {
+      for (const entry of entries) {
+        const rel = dirRel === '' ? entry.name : `${dirRel}/${entry.name}`;
+        if (entry.isDirectory()) {
+          const childState = visitor.enterDir(rel, state);
+          if (childState !== undefined) queue.push({ rel, state: childState });
+        } else if (entry.isFile() || entry.isSymbolicLink()) {
+          if (visitor.includeFile(rel, state)) files.push(rel);
+        }
+      }
+    };
+    pump();
+  });
+  if (failure !== undefined) throw failure instanceof Error ? failure : new Error(errorDetail(failure));
+  return files.sort(compareCodeUnits);
+}
+
+/** Sorts strings by UTF-16 code units, the same on every runtime and locale. */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Options of `globFiles`. */
+export interface GlobOptions {
+  /** Match names starting with a dot by `*` and `**` (default true: a `.env` is an input like any file). */
+  dot?: boolean;
+}
+
+/**
+ * Files under `baseDir` matching any of `globs` (`!glob` excludes; a folder name means everything in it),
+ * relative with forward slashes, sorted. Symlinks are listed, not followed.
+ */
+export async function globFiles(
+  baseDir: string,
+  globs: readonly string[],
+  options: GlobOptions = {},
+): Promise<string[]> {
+  if (globs.length === 0) return [];
+  const found = await glob([...globs], {
+    cwd: baseDir,
+    dot: options.dot ?? true,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    expandDirectories: true,
+  });
+  return [...new Set(found.map((p) => p.replace(/^\.\//, '')))].sort(compareCodeUnits);
+}
