@@ -48,7 +48,7 @@ export function customCommandLine(custom: CustomBuilder, reference: string, tag:
 /** Runs the custom command in the project directory with the task's signal. */
 export async function customBuildRun(task: TaskNode, ctx: TaskContext): Promise<Result<TaskOutput, Diagnostic>> {
   const { image, custom } = customOf(task);
-  const tags = resolveTags(image, ctx.key, ctx.settings);
+  const tags = resolveTags(image, ctx.key, ctx.settings, task.project.config.vars);
   const tag = tags[0] ?? 'latest';
   const reference = `${image.image}:${tag}`;
   const commandLine = customCommandLine(custom, reference, tag);

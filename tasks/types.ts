@@ -46,6 +46,8 @@ export interface TaskContext {
   /** Outputs of the upstream tasks, by task id. */
   upstream: ReadonlyMap<string, TaskOutput>;
   settings: RunSettings;
+  /** As in InputsContext: the build needs the context's file list again to pack it. */
+  listFiles: ListFiles;
 }
 
 /** The context for computing inputs: no signal or log, it must be cheap and side-effect free. */
@@ -53,9 +55,19 @@ export interface InputsContext {
   task: TaskNode;
   env: Readonly<Record<string, string>>;
   settings: RunSettings;
-  /** Lists files under a directory of the project, honouring `.dockerignore` rules given. */
-  listFiles: (dir: string, options?: { ignoreFiles?: string[]; globs?: string[] }) => Promise<string[]>;
+  listFiles: ListFiles;
 }
+
+/**
+ * Lists files of the project, relative to the project directory, sorted. With `globs`: the files under `dir`
+ * matching them. Otherwise `dir` is a build context, listed exactly as Docker sends it: `dockerfile` (relative
+ * to the project) chooses `<Dockerfile>.dockerignore` over `.dockerignore`; `ignoreFiles` names the ignore file
+ * the caller found (an older way to say the same). Fails with a diagnostic-ready message.
+ */
+export type ListFiles = (
+  dir: string,
+  options?: { dockerfile?: string; ignoreFiles?: string[]; globs?: string[] },
+) => Promise<string[]>;
 
 /** Whether the artifact a cached run produced still exists. */
 export type ArtifactStatus = { present: true } | { present: false; missing: string };

@@ -4,11 +4,18 @@ import type { Diagnostic } from '../diagnostics.ts';
 import type { TaskGraph, TaskNode } from '../graph/types.ts';
 import type { InputsContext, RunSettings, TaskContext, TaskKindImpl, TaskOutput } from '../../tasks/types.ts';
 import { criticalPath } from './critical-path.ts';
-import { countStatuses, type Reason, type RunEvent, type RunSummary, type TaskStatus, type TaskSummary } from './events.ts';
+import {
+  countStatuses,
+  type Reason,
+  type RunEvent,
+  type RunSummary,
+  type TaskStatus,
+  type TaskSummary,
+} from './events.ts';
 import type { RunStore } from './run-store.ts';
 import { schedule, type TaskOutcome } from './scheduler.ts';
 import { selectTasks, type PipelineName } from './select.ts';
-import { decide } from './task-step.ts';
+import { decide, type Decision } from './task-step.ts';
 
 /** How to run. */
 export interface PipelineOptions {
@@ -20,6 +27,8 @@ export interface PipelineOptions {
   kindLimits: Readonly<Record<string, number>>;
   keepGoing: boolean;
   dryRun: boolean;
+  /** Run only these tasks (their upstream must be included); `dsg why` uses it. */
+  only?: ReadonlySet<string>;
 }
 
 /** What the pipeline uses from outside: cache, logs, clock, events. */
@@ -35,6 +44,8 @@ export interface PipelineDeps {
   listFiles: (node: TaskNode) => InputsContext['listFiles'];
   estimateMs: (taskId: string) => number;
   formatError: (d: Diagnostic) => string;
+  /** Hears every decision, with the key record of tasks that would run (`dsg why`). */
+  onDecision?: (taskId: string, decision: Decision) => void;
 }
 
 /** A finished pipeline: the summary and the diagnostics of the tasks that failed. */
@@ -44,8 +55,12 @@ export interface PipelineResult {
 }
 
 /** Runs the pipeline and resolves when every task has an outcome. */
-export async function runPipeline(graph: TaskGraph, options: PipelineOptions, deps: PipelineDeps): Promise<PipelineResult> {
-  const { nodes, deps: upstream } = selectTasks(graph, options.pipeline);
+export async function runPipeline(
+  graph: TaskGraph,
+  options: PipelineOptions,
+  deps: PipelineDeps,
+): Promise<PipelineResult> {
+  const { nodes, deps: upstream } = selectTasks(graph, options.pipeline, options.only);
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const outputs = new Map<string, TaskOutput>();
@@ -59,10 +74,26 @@ export async function runPipeline(graph: TaskGraph, options: PipelineOptions, de
   const end = (node: TaskNode, status: TaskStatus, reason: Reason, error?: string): void => {
     const startMs = starts.get(node.id) ?? since();
     const endMs = since();
-    const summary: TaskSummary = { id: node.id, kind: node.kind, status, reason, startMs, endMs, durationMs: endMs - startMs };
+    const summary: TaskSummary = {
+      id: node.id,
+      kind: node.kind,
+      status,
+      reason,
+      startMs,
+      endMs,
+      durationMs: endMs - startMs,
+    };
     if (error !== undefined) summary.error = error;
     summaries.set(node.id, summary);
-    deps.emit({ type: 'task-end', id: node.id, kind: node.kind, status, reason, durationMs: summary.durationMs, ...(error !== undefined ? { error } : {}) });
+    deps.emit({
+      type: 'task-end',
+      id: node.id,
+      kind: node.kind,
+      status,
+      reason,
+      durationMs: summary.durationMs,
+      ...(error !== undefined ? { error } : {}),
+    });
   };
   const failed = (node: TaskNode, reason: Reason, d: Diagnostic, signal: AbortSignal): 'failed' => {
     if (signal.aborted) {
@@ -86,21 +117,37 @@ export async function runPipeline(graph: TaskGraph, options: PipelineOptions, de
         log.write(line);
         deps.emit({ type: 'task-log', id: node.id, line });
       },
-      upstream: new Map((upstream.get(node.id) ?? []).flatMap((id) => {
-        const o = outputs.get(id);
-        return o ? [[id, o] as const] : [];
-      })),
+      upstream: new Map(
+        (upstream.get(node.id) ?? []).flatMap((id) => {
+          const o = outputs.get(id);
+          return o ? [[id, o] as const] : [];
+        }),
+      ),
       settings: options.settings,
+      listFiles: deps.listFiles(node),
     });
     try {
       if (options.pipeline === 'purge') return await purge(node, ctxFor(''), signal);
       const step = await decide(
-        { graph, kinds: deps.kinds, settings: options.settings, env: deps.env, store: deps.store, digests: deps.digests, outputs, deps: upstream, forcedBy, listFiles: deps.listFiles, dryRun: options.dryRun },
+        {
+          graph,
+          kinds: deps.kinds,
+          settings: options.settings,
+          env: deps.env,
+          store: deps.store,
+          digests: deps.digests,
+          outputs,
+          deps: upstream,
+          forcedBy,
+          listFiles: deps.listFiles,
+          dryRun: options.dryRun,
+        },
         node,
         ctxFor,
       );
       if (!step.ok) return failed(node, { type: 'first-run' }, step.error, signal);
       const decision = step.decision;
+      deps.onDecision?.(node.id, decision);
       if (!decision.run) {
         outputs.set(node.id, decision.output);
         end(node, 'cached', { type: 'cached' });
@@ -133,7 +180,11 @@ export async function runPipeline(graph: TaskGraph, options: PipelineOptions, de
     }
   };
 
-  const purge = async (node: TaskNode, ctx: TaskContext, signal: AbortSignal): Promise<'succeeded' | 'failed'> => {
+  const purge = async (
+    node: TaskNode,
+    ctx: TaskContext,
+    signal: AbortSignal,
+  ): Promise<'succeeded' | 'failed'> => {
     const reason: Reason = { type: 'forced', by: 'purge' };
     const kind = deps.kinds.get(node.kind);
     if (!kind?.purge) {
@@ -151,7 +202,13 @@ export async function runPipeline(graph: TaskGraph, options: PipelineOptions, de
     return 'succeeded';
   };
 
-  deps.emit({ type: 'run-start', pipeline: options.pipeline, total: nodes.length, tasks: nodes.map((n) => ({ id: n.id, kind: n.kind })), dryRun: options.dryRun });
+  deps.emit({
+    type: 'run-start',
+    pipeline: options.pipeline,
+    total: nodes.length,
+    tasks: nodes.map((n) => ({ id: n.id, kind: n.kind })),
+    dryRun: options.dryRun,
+  });
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const outcomes = await schedule(
     nodes.map((n) => ({ id: n.id, kind: n.kind, deps: upstream.get(n.id) ?? [], node: n })),
@@ -171,9 +228,14 @@ export async function runPipeline(graph: TaskGraph, options: PipelineOptions, de
   function endUnstarted(node: TaskNode, outcome: TaskOutcome): void {
     const failedDep = (upstream.get(node.id) ?? []).find((d) => {
       const s = summaries.get(d)?.status;
-      return s === 'failed' || s === 'cancelled' || (s === 'skipped' && summaries.get(d)?.reason.type === 'upstream-failed');
+      return (
+        s === 'failed' ||
+        s === 'cancelled' ||
+        (s === 'skipped' && summaries.get(d)?.reason.type === 'upstream-failed')
+      );
     });
-    if (outcome === 'upstream-failed' && failedDep !== undefined) end(node, 'skipped', { type: 'upstream-failed', upstream: failedDep });
+    if (outcome === 'upstream-failed' && failedDep !== undefined)
+      end(node, 'skipped', { type: 'upstream-failed', upstream: failedDep });
     else end(node, outcome === 'cancelled' ? 'cancelled' : 'skipped', { type: 'cancelled' });
   }
 
@@ -198,7 +260,8 @@ function forcing(options: PipelineOptions): (node: TaskNode) => string | undefin
     if (force.has(node.id)) return `--force ${node.id}`;
     if (node.kind === 'build' && options.settings.forceBuild) return '-b';
     if (node.kind === 'deploy' && options.settings.forceDeploy) return '-d';
-    if (node.spec.kind === 'build' && node.spec.image.rebuildStrategy === 'always') return 'rebuildStrategy: always';
+    if (node.spec.kind === 'build' && node.spec.image.rebuildStrategy === 'always')
+      return 'rebuildStrategy: always';
     return undefined;
   };
 }

@@ -38,11 +38,14 @@ function mapStrings(value: Json, f: (s: string) => string): Json {
 }
 
 /** The images visible to a task: the `name`, `image` and `tag` of each upstream output that describes an image. */
-export function runtimeImages(outputs: Iterable<{ data: { [key: string]: Json } }>): Map<string, RuntimeImage> {
+export function runtimeImages(
+  outputs: Iterable<{ data: { [key: string]: Json } }>,
+): Map<string, RuntimeImage> {
   const out = new Map<string, RuntimeImage>();
   for (const { data } of outputs) {
     const { name, image, tag } = data;
-    if (typeof name === 'string' && typeof image === 'string' && typeof tag === 'string') out.set(name, { image, tag });
+    if (typeof name === 'string' && typeof image === 'string' && typeof tag === 'string')
+      out.set(name, { image, tag });
   }
   return out;
 }

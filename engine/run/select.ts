@@ -15,9 +15,13 @@ const KINDS: Record<PipelineName, readonly TaskKind[]> = {
 };
 
 /** The tasks of a pipeline in graph order, with each task's upstream ids among them. */
-export function selectTasks(graph: TaskGraph, pipeline: PipelineName): { nodes: TaskNode[]; deps: Map<string, string[]> } {
+export function selectTasks(
+  graph: TaskGraph,
+  pipeline: PipelineName,
+  only?: ReadonlySet<string>,
+): { nodes: TaskNode[]; deps: Map<string, string[]> } {
   const kinds = new Set(KINDS[pipeline]);
-  const nodes = [...graph.nodes.values()].filter((n) => kinds.has(n.kind));
+  const nodes = [...graph.nodes.values()].filter((n) => kinds.has(n.kind) && (only === undefined || only.has(n.id)));
   const deps = new Map(nodes.map((n) => [n.id, [] as string[]]));
   for (const e of graph.edges) {
     if (!deps.has(e.from)) continue;

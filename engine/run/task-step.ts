@@ -8,6 +8,7 @@ import { error } from '../diagnostics.ts';
 import type { TaskGraph, TaskNode } from '../graph/types.ts';
 import type { InputsContext, RunSettings, TaskContext, TaskKindImpl, TaskOutput } from '../../tasks/types.ts';
 import type { Reason } from './events.ts';
+import { ListFilesError } from './list-files.ts';
 import { resolveRuntimeRefs, runtimeImages } from './runtime-refs.ts';
 import type { RunStore } from './run-store.ts';
 
@@ -35,7 +36,11 @@ export type Decision =
   | { run: true; key: string; record: KeyRecord; reason: Reason; node: TaskNode };
 
 /** Computes the key of `node` and decides whether its stored result can be reused. */
-export async function decide(ctx: StepContext, node: TaskNode, taskCtx: (key: string) => TaskContext): Promise<{ ok: true; decision: Decision } | { ok: false; error: Diagnostic }> {
+export async function decide(
+  ctx: StepContext,
+  node: TaskNode,
+  taskCtx: (key: string) => TaskContext,
+): Promise<{ ok: true; decision: Decision } | { ok: false; error: Diagnostic }> {
   const kind = ctx.kinds.get(node.kind);
   if (!kind) throw new Error(`No task kind "${node.kind}"`);
   const upstreamIds = ctx.deps.get(node.id) ?? [];
@@ -44,7 +49,12 @@ export async function decide(ctx: StepContext, node: TaskNode, taskCtx: (key: st
     return output ? [[id, output] as const] : [];
   });
   const resolved = resolveRuntimeRefs(node, runtimeImages(upstream.map(([, o]) => o)));
-  const inputs = await kind.inputs(resolved, { task: resolved, env: ctx.env, settings: ctx.settings, listFiles: ctx.listFiles(resolved) });
+  const inputs = await kind.inputs(resolved, {
+    task: resolved,
+    env: ctx.env,
+    settings: ctx.settings,
+    listFiles: ctx.listFiles(resolved),
+  });
   if (!inputs.ok) return { ok: false, error: inputs.error };
   const project = node.project.rel === '.' ? '' : node.project.rel;
   const rootRelative = (file: string): string => toPosix(project === '' ? file : join(project, file));
@@ -66,12 +76,28 @@ export async function decide(ctx: StepContext, node: TaskNode, taskCtx: (key: st
   };
   const key = taskKey(record);
   const forced = ctx.forcedBy(node);
-  if (forced !== undefined) return { ok: true, decision: { run: true, key, record, node: resolved, reason: { type: 'forced', by: forced } } };
+  if (forced !== undefined)
+    return {
+      ok: true,
+      decision: { run: true, key, record, node: resolved, reason: { type: 'forced', by: forced } },
+    };
   const stored = await ctx.store.get(key);
   if (stored) {
-    const status = kind.status && !ctx.dryRun ? await kind.status(resolved, stored.output, taskCtx(key)) : { present: true as const };
+    const status =
+      kind.status && !ctx.dryRun
+        ? await kind.status(resolved, stored.output, taskCtx(key))
+        : { present: true as const };
     if (status.present) return { ok: true, decision: { run: false, key, output: stored.output } };
-    return { ok: true, decision: { run: true, key, record, node: resolved, reason: { type: 'artifact-missing', what: status.missing } } };
+    return {
+      ok: true,
+      decision: {
+        run: true,
+        key,
+        record,
+        node: resolved,
+        reason: { type: 'artifact-missing', what: status.missing },
+      },
+    };
   }
   const last = await ctx.store.lastSuccess(node.id);
   const reason: Reason = last
@@ -83,4 +109,3 @@ export async function decide(ctx: StepContext, node: TaskNode, taskCtx: (key: st
 function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join(posix.sep);
 }
-

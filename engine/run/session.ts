@@ -1,0 +1,109 @@
+// Opens what a run needs in `.dsg/`: the lock, the record store, the file-digest memo, logs and past durations.
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { FileDigests } from '../../cache/file-digests.ts';
+import { acquireLock, describeHolder, type HeldLock } from '../../cache/lock.ts';
+import { openTaskLog, type TaskLog } from '../../cache/logs.ts';
+import { lastDurations, writeRunSummary } from '../../cache/runs.ts';
+import { openStore } from '../../cache/store.ts';
+import { error, warning, type Diagnostic } from '../diagnostics.ts';
+import { fail, ok, type Result } from '../result.ts';
+import type { RunSummary } from './events.ts';
+import { formatReason } from './reasons.ts';
+import type { RunStore } from './run-store.ts';
+
+/** The state a run holds open. */
+export interface Session {
+  stateDir: string;
+  store: RunStore;
+  digests: FileDigests;
+  durations: Record<string, number>;
+  openLog(taskId: string): { write(line: string): void; close(): Promise<void> };
+  /** Saves the digest memo and the run summary, releases the lock. */
+  close(summary: RunSummary | undefined, command: string): Promise<void>;
+}
+
+/** Options of opening a session. */
+export interface SessionOptions {
+  projectDir: string;
+  command: string;
+  signal: AbortSignal;
+  /** Told about waiting for another run, a stale lock taken over, damaged cache files. */
+  note: (d: Diagnostic) => void;
+}
+
+/** Default `--parallel`: enough to overlap I/O-bound tasks on a small machine. */
+export function defaultParallel(): number {
+  return Math.max(4, availableParallelism() * 2);
+}
+
+/** Takes the project lock (waiting for another run) and opens the cache. */
+export async function openSession(options: SessionOptions): Promise<Result<Session, Diagnostic>> {
+  const stateDir = join(options.projectDir, '.dsg');
+  const lock = await acquireLock(stateDir, {
+    wait: true,
+    signal: options.signal,
+    command: options.command,
+    onWait: (holder) => options.note(warning(`Waiting for another dsg run on this project: ${describeHolder(holder)}`)),
+  });
+  if (!lock.ok) return fail(error(lock.error.message, undefined, lock.error.hint));
+  if (lock.value.tookOverFrom) {
+    options.note(warning(`Took over the lock of a dsg run that is gone: ${describeHolder(lock.value.tookOverFrom)}`));
+  }
+  const raw = openStore(stateDir);
+  const store: RunStore = {
+    get: async (key) => found(await raw.get(key), options.note),
+    lastSuccess: async (taskId) => found(await raw.lastSuccess(taskId), options.note),
+    put: async (entry) => {
+      const written = await raw.put(entry);
+      if (!written.ok) options.note(warning(written.error.message, undefined, written.error.hint));
+    },
+  };
+  const digests = await FileDigests.open(options.projectDir, stateDir);
+  const durations = await lastDurations(stateDir);
+  const logs = new Set<Promise<TaskLog>>();
+  return ok({
+    stateDir,
+    store,
+    digests,
+    durations,
+    openLog: (taskId) => {
+      const opened = openTaskLog(stateDir, taskId);
+      logs.add(opened);
+      return {
+        write: (line) => void opened.then((log) => log.line(line)),
+        close: async () => {
+          await (await opened).close();
+          logs.delete(opened);
+        },
+      };
+    },
+    close: (summary, command) => closeSession(stateDir, digests, lock.value, summary, command),
+  });
+}
+
+async function closeSession(stateDir: string, digests: FileDigests, lock: HeldLock, summary: RunSummary | undefined, command: string): Promise<void> {
+  try {
+    await digests.save();
+    if (summary) {
+      await writeRunSummary(stateDir, {
+        command,
+        startedAt: summary.startedAt,
+        finishedAt: new Date().toISOString(),
+        outcome: summary.ok ? 'succeeded' : summary.counts.failed > 0 ? 'failed' : 'cancelled',
+        tasks: summary.tasks.map((t) => ({ id: t.id, outcome: t.status, reason: formatReason(t.reason), startMs: t.startMs, durationMs: t.durationMs })),
+        criticalPath: summary.criticalPath.map((s) => s.id),
+      });
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+type Lookup = Awaited<ReturnType<ReturnType<typeof openStore>['get']>>;
+
+function found(lookup: Lookup, note: (d: Diagnostic) => void): ReturnType<RunStore['get']> extends Promise<infer T> ? T : never {
+  if (lookup.hit) return lookup.entry;
+  if (lookup.warning) note(warning(`${lookup.warning.message} — treated as not cached`, undefined, lookup.warning.hint));
+  return undefined;
+}
