@@ -25,7 +25,7 @@ export function resolveTags(
   image: ImageConfig,
   buildKey: string,
   settings: Pick<RunSettings, 'tags'>,
-  vars: Readonly<Record<string, string>>,
+  vars: Readonly<Record<string, string>> = {},
   random: (max: number) => number = randomInt,
 ): string[] {
   const templates =
