@@ -1,0 +1,163 @@
+// The render task kind: a deployment's manifests, chart or component values become the exact objects to
+// deploy, with the images of this run substituted, written to `<stateDir>/rendered/`. No cluster is touched.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { glob } from 'tinyglobby';
+import type { DeploymentConfig, Json } from '../engine/config/types.ts';
+import { error, type Diagnostic } from '../engine/diagnostics.ts';
+import type { TaskNode } from '../engine/graph/types.ts';
+import { fail, ok, type Result } from '../engine/result.ts';
+import { chartSource } from './helm/chart.ts';
+import { loadKubeTarget, targetNamespace } from './kube/kubeconfig.ts';
+import { kustomizationFiles } from './render/kustomize.ts';
+import { manifestFiles } from './render/manifests.ts';
+import { readRendered, writeRendered } from './render/output.ts';
+import type { Rendered, RenderContext } from './render/render-context.ts';
+import { locators } from './render/render-context.ts';
+import { renderComponentDeployment, renderHelm } from './render/render-helm.ts';
+import { renderKubectl } from './render/render-kubectl.ts';
+import type { BuiltImage } from './render/tag-replacement.ts';
+import { toolVersion, type VersionedTool } from './render/tool-versions.ts';
+import type { RunSettings, TaggedImage, TaskContext, TaskInputs, TaskKindImpl, TaskOutput } from './types.ts';
+
+/** The render task kind. */
+export const renderKind: TaskKindImpl = {
+  kind: 'render',
+  implVersion: 1,
+
+  async inputs(task, ctx) {
+    const { deployment, images } = renderSpec(task);
+    const files = await inputFiles(task.project.dir, deployment);
+    if (!files.ok) return fail(error(files.error, deployment.at));
+    const tools: Record<string, string> = {};
+    for (const tool of toolsOf(deployment)) {
+      const version = await toolVersion(tool, ctx.env, task.project.dir);
+      if (!version.ok) return fail(error(version.error, deployment.at));
+      tools[tool] = version.value;
+    }
+    const spec: { [key: string]: Json } = { deployment: withoutLocation(deployment), images };
+    if (deployment.type === 'helm') spec['namespace'] = helmNamespace(deployment, ctx);
+    const inputs: TaskInputs = { spec, files: files.value, env: {}, tools };
+    return ok(inputs);
+  },
+
+  async status(_task, output, ctx) {
+    const files = await readRendered(ctx.settings.stateDir, output);
+    if (files) return { present: true };
+    return { present: false, missing: `the rendered file "${fileOf(output)}" is gone or was changed` };
+  },
+
+  async run(task, ctx) {
+    const { deployment, images } = renderSpec(task);
+    const built = upstreamImages(images, ctx);
+    if (!built.ok) return fail(error(built.error, deployment.at));
+    const rctx: Omit<RenderContext, 'deployment'> = {
+      task,
+      projectDir: task.project.dir,
+      env: ctx.env,
+      signal: ctx.signal,
+      settings: ctx.settings,
+      log: ctx.log,
+      namespace: deployment.type === 'helm' ? helmNamespace(deployment, ctx) : '',
+      images: built.value,
+      ...locators(task, deployment),
+    };
+    const rendered = await renderDeployment(deployment, rctx);
+    if (!rendered.ok) return rendered;
+    const output = await writeRendered(
+      ctx.settings.stateDir,
+      task,
+      rendered.value.objects,
+      rendered.value.values,
+    );
+    ctx.log(`rendered ${rendered.value.objects.length} object(s) to ${fileOf(output)}`);
+    return ok(output);
+  },
+};
+
+function renderDeployment(
+  deployment: DeploymentConfig,
+  rctx: Omit<RenderContext, 'deployment'>,
+): Promise<Result<Rendered, Diagnostic>> {
+  switch (deployment.type) {
+    case 'kubectl':
+      return renderKubectl({ ...rctx, deployment });
+    case 'helm':
+      return renderHelm({ ...rctx, deployment });
+    case 'component':
+      return renderComponentDeployment({ ...rctx, deployment });
+  }
+}
+
+function fileOf(output: TaskOutput): string {
+  const file = output.data['file'];
+  return typeof file === 'string' ? file : '?';
+}
+
+/** The deployment as a key sees it: its source position is left out, so moving it in the file changes nothing. */
+function withoutLocation(deployment: DeploymentConfig): Json {
+  const copy: { [key: string]: unknown } = { ...deployment };
+  delete copy['at'];
+  return copy as Json;
+}
+
+function renderSpec(task: TaskNode): { deployment: DeploymentConfig; images: string[] } {
+  if (task.spec.kind !== 'render') throw new Error(`render task "${task.id}" has a "${task.spec.kind}" spec`);
+  return task.spec;
+}
+
+/** Helm renders a release for a namespace; the kube context's counts when neither `-n` nor the deployment names one. */
+function helmNamespace(
+  deployment: DeploymentConfig,
+  ctx: { env: Readonly<Record<string, string>>; settings: RunSettings },
+): string {
+  const target = loadKubeTarget(ctx.env, ctx.settings.kubeContext);
+  return targetNamespace(ctx.settings, deployment, target.ok ? target.value.identity : undefined);
+}
+
+function upstreamImages(ids: readonly string[], ctx: TaskContext): Result<BuiltImage[], string> {
+  const images: BuiltImage[] = [];
+  for (const id of ids) {
+    const output = ctx.upstream.get(id);
+    if (!output) return fail(`Cannot render with the image of "${id}": its output is missing`);
+    const data = output.data as TaggedImage;
+    images.push({ name: data.name, image: data.image, tag: data.tag });
+  }
+  return ok(images);
+}
+
+function toolsOf(deployment: DeploymentConfig): VersionedTool[] {
+  if (deployment.type === 'helm') return ['helm'];
+  if (deployment.type === 'kubectl' && deployment.kustomize) return ['kubectl'];
+  return [];
+}
+
+/** The project files a render reads, project-relative, for the engine to digest. */
+async function inputFiles(
+  projectDir: string,
+  deployment: DeploymentConfig,
+): Promise<Result<string[], string>> {
+  switch (deployment.type) {
+    case 'component':
+      return ok([]);
+    case 'kubectl':
+      if (!deployment.kustomize)
+        return deployment.manifests.length > 0 ? manifestFiles(projectDir, deployment.manifests) : ok([]);
+      return ok(
+        (await Promise.all(deployment.manifests.map((m) => kustomizationFiles(projectDir, m)))).flat(),
+      );
+    case 'helm': {
+      const source = chartSource(deployment);
+      const chart = source.kind === 'local' ? await filesUnder(projectDir, source.path) : [];
+      return ok([...chart, ...deployment.valuesFiles]);
+    }
+  }
+}
+
+async function filesUnder(projectDir: string, path: string): Promise<string[]> {
+  const info = await stat(join(projectDir, path)).catch(() => undefined);
+  if (!info) return [];
+  if (info.isFile()) return [path];
+  const files = await glob('**/*', { cwd: join(projectDir, path), onlyFiles: true, dot: true });
+  return files.sort().map((f) => (path === '.' ? f : `${path}/${f}`));
+}

@@ -1,0 +1,86 @@
+// `kustomize: true` deployments: each manifest entry is a kustomization folder built by `kubectl kustomize`.
+import { readFile } from 'node:fs/promises';
+import { join, normalize } from 'node:path';
+import { glob } from 'tinyglobby';
+import { parse } from 'yaml';
+import { error, type Diagnostic } from '../../engine/diagnostics.ts';
+import { fail, type Result } from '../../engine/result.ts';
+import { parseManifests, type Locate } from './manifests.ts';
+import type { SourcedObject } from './object.ts';
+import { firstLines, runTool } from './run-tool.ts';
+
+/** How to run kubectl for a build. */
+export interface KustomizeOptions {
+  projectDir: string;
+  env: Readonly<Record<string, string>>;
+  signal?: AbortSignal;
+  locate: Locate;
+}
+
+/** The folder of a kustomization entry: DevSpace accepts the folder or its `kustomization.yaml`. */
+export function kustomizationDir(entry: string): string {
+  const dir = entry.replace(/\*+/g, '').replace(/\/?kustomization\.ya?ml$/i, '');
+  return dir === '' ? '.' : dir.replace(/\/$/, '');
+}
+
+/** Builds one kustomization (`kubectl kustomize <dir> <args>`) and parses what it prints. */
+export async function buildKustomization(
+  entry: string,
+  args: readonly string[],
+  options: KustomizeOptions,
+): Promise<Result<SourcedObject[], Diagnostic>> {
+  const dir = kustomizationDir(entry);
+  const run = await runTool('kubectl', ['kustomize', dir, ...args], {
+    cwd: options.projectDir,
+    env: options.env,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (!run.ok) return fail(error(run.error.message));
+  if (run.value.code !== 0) {
+    const detail = firstLines(run.value.stderr.replace(/^error: /i, '')) || `exit code ${run.value.code}`;
+    return fail(error(`Cannot build kustomization "${dir}": ${detail}`));
+  }
+  const parsed = parseManifests(run.value.stdout, `${dir} (kustomize output)`, () => options.locate(dir));
+  // kustomize output has no lines worth pointing at in the user's files; keep the folder only.
+  return parsed.ok ? { ok: true, value: parsed.value.map((o) => ({ object: o.object })) } : parsed;
+}
+
+/**
+ * The files a kustomization reads: everything under its folder and under the local folders its
+ * `resources`, `bases` and `components` name, followed recursively (remote references are skipped).
+ */
+export async function kustomizationFiles(projectDir: string, entry: string): Promise<string[]> {
+  const files = new Set<string>();
+  const visited = new Set<string>();
+  const visit = async (dir: string): Promise<void> => {
+    const clean = normalize(dir);
+    if (visited.has(clean) || clean.startsWith('..')) return;
+    visited.add(clean);
+    const found = await glob('**/*', { cwd: join(projectDir, clean), onlyFiles: true, dot: true }).catch(
+      () => [],
+    );
+    for (const f of found) files.add(clean === '.' ? f : `${clean}/${f}`);
+    for (const ref of await localReferences(projectDir, clean)) await visit(join(clean, ref));
+  };
+  await visit(kustomizationDir(entry));
+  return [...files].sort();
+}
+
+async function localReferences(projectDir: string, dir: string): Promise<string[]> {
+  for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
+    const text = await readFile(join(projectDir, dir, name), 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    let doc: unknown;
+    try {
+      doc = parse(text);
+    } catch {
+      return [];
+    }
+    if (typeof doc !== 'object' || doc === null) return [];
+    const record = doc as Record<string, unknown>;
+    return ['resources', 'bases', 'components']
+      .flatMap((key) => (Array.isArray(record[key]) ? (record[key] as unknown[]) : []))
+      .filter((r): r is string => typeof r === 'string' && !/^[a-z]+:\/\/|^git@|github\.com\//.test(r));
+  }
+  return [];
+}

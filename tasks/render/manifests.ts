@@ -1,0 +1,133 @@
+// Manifest files: which files a kubectl deployment names (files, folders, globs) and how their YAML
+// documents become objects, with every error pointing at the file and line.
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { glob } from 'tinyglobby';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import type { Json } from '../../engine/config/types.ts';
+import { error, type Diagnostic, type SourceLocation } from '../../engine/diagnostics.ts';
+import { fail, ok, type Result } from '../../engine/result.ts';
+import { isObject, objectAt, stringAt, type SourcedObject } from './object.ts';
+
+/** Turns a project-relative path into the cwd-relative path messages use. */
+export type Locate = (projectRelative: string) => string;
+
+const manifestExtensions = /\.ya?ml$/i;
+const globChars = /[*?[\]{}]/;
+
+/**
+ * The manifest files a deployment names, project-relative: a file as is, a folder's `*.yaml`/`*.yml`
+ * (sorted, not recursive, as `kubectl apply -f dir` reads it), a glob's matches sorted; duplicates once.
+ */
+export async function manifestFiles(
+  projectDir: string,
+  patterns: readonly string[],
+): Promise<Result<string[], string>> {
+  const seen = new Set<string>();
+  const files: string[] = [];
+  const add = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    files.push(file);
+  };
+  for (const pattern of patterns) {
+    const clean = pattern.replace(/^\.\//, '');
+    if (globChars.test(clean)) {
+      const matches = await glob(clean, {
+        cwd: projectDir,
+        onlyFiles: true,
+        dot: false,
+        expandDirectories: false,
+      });
+      const yamls = matches.filter((m) => manifestExtensions.test(m)).sort();
+      if (yamls.length === 0) return fail(`Cannot find manifests "${pattern}": no YAML file matches`);
+      yamls.forEach(add);
+      continue;
+    }
+    const info = await stat(join(projectDir, clean)).catch(() => undefined);
+    if (!info) return fail(`Cannot find manifests "${pattern}": no such file or folder`);
+    if (info.isFile()) {
+      add(clean);
+      continue;
+    }
+    const inFolder = await glob('*.{yaml,yml,YAML,YML}', { cwd: join(projectDir, clean), onlyFiles: true });
+    if (inFolder.length === 0)
+      return fail(`Cannot find manifests "${pattern}": the folder has no YAML files`);
+    inFolder.sort().forEach((f) => add(join(clean, f)));
+  }
+  return ok(files);
+}
+
+/** Reads and parses one manifest file of the project. */
+export async function readManifestFile(
+  projectDir: string,
+  file: string,
+  locate: Locate,
+): Promise<Result<SourcedObject[], Diagnostic>> {
+  let text: string;
+  try {
+    text = await readFile(join(projectDir, file), 'utf8');
+  } catch (e) {
+    return fail(error(`Cannot read manifest "${file}": ${(e as Error).message}`));
+  }
+  return parseManifests(text, file, locate);
+}
+
+/**
+ * Splits multi-document YAML into objects. `file` names the text in messages (project-relative);
+ * `kind: List` documents are expanded into their items; empty documents are skipped.
+ */
+export function parseManifests(
+  text: string,
+  file: string,
+  locate: Locate,
+): Result<SourcedObject[], Diagnostic> {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const at = (offset: number, length?: number): SourceLocation => {
+    const pos = lineCounter.linePos(offset);
+    const location: SourceLocation = {
+      file: locate(file),
+      line: Math.max(1, pos.line),
+      col: Math.max(1, pos.col),
+    };
+    if (length !== undefined) location.length = length;
+    return location;
+  };
+  const objects: SourcedObject[] = [];
+  if (!Array.isArray(docs)) return ok(objects);
+  for (const [index, doc] of docs.entries()) {
+    const problem = doc.errors[0];
+    if (problem) {
+      const detail = problem.message.split('\n')[0] ?? problem.message;
+      return fail(error(`Invalid manifest "${file}": ${detail}`, at(problem.pos[0], 1)));
+    }
+    const start = doc.contents?.range[0] ?? 0;
+    const value = doc.toJS({ maxAliasCount: 1000 }) as Json | undefined;
+    if (value === null || value === undefined) continue;
+    const line = Math.max(1, lineCounter.linePos(start).line);
+    const checked = checkObject(value, `document ${index + 1}`);
+    if (!checked.ok) return fail(error(`Invalid manifest "${file}": ${checked.error}`, at(start)));
+    if (checked.value['kind'] === 'List') {
+      const items = checked.value['items'];
+      for (const [i, item] of (Array.isArray(items) ? items : []).entries()) {
+        const inner = checkObject(item, `item ${i + 1} of the List in document ${index + 1}`);
+        if (!inner.ok) return fail(error(`Invalid manifest "${file}": ${inner.error}`, at(start)));
+        objects.push({ object: inner.value, source: { file, line } });
+      }
+      continue;
+    }
+    objects.push({ object: checked.value, source: { file, line } });
+  }
+  return ok(objects);
+}
+
+function checkObject(value: Json, what: string): Result<{ [key: string]: Json }, string> {
+  if (!isObject(value)) return fail(`${what} is not a mapping`);
+  if (!stringAt(value, 'apiVersion')) return fail(`${what} has no "apiVersion"`);
+  if (!stringAt(value, 'kind')) return fail(`${what} has no "kind"`);
+  if (value['kind'] !== 'List' && !stringAt(objectAt(value, 'metadata'), 'name')) {
+    return fail(`${what} (kind "${stringAt(value, 'kind') ?? ''}") has no "metadata.name"`);
+  }
+  return ok(value);
+}

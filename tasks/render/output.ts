@@ -1,0 +1,97 @@
+// What render leaves behind: the objects as one multi-document YAML file under `<stateDir>/rendered/`,
+// and an output that names the file, its digest and every object with its own digest.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { writeFileAtomic } from '../../cache/atomic.ts';
+import { canonicalJson, sha256Hex } from '../../cache/canonical.ts';
+import type { Json } from '../../engine/config/types.ts';
+import type { TaskNode } from '../../engine/graph/types.ts';
+import type { TaskOutput } from '../types.ts';
+import { refOf, type ObjectRef, type SourcedObject } from './object.ts';
+
+// YAML 1.1 quoting (`"on"`, `"yes"`, `"12:30"`) so that kubectl, which reads YAML 1.1, sees the same strings.
+const yamlOptions = { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false } as const;
+
+/** One rendered object in the output: its identity, its content digest and where it came from. */
+export interface RenderedObject extends ObjectRef {
+  digest: string;
+  /** `kube/web.yaml:12`, when the object came from a file of the project. */
+  source?: string;
+}
+
+/** `data` of a render task's output. */
+export interface RenderedData {
+  /** The rendered objects, relative to the state directory: `rendered/web.yaml`. */
+  file: string;
+  objects: RenderedObject[];
+  /** Helm deployments: the values file with tag replacement applied, relative to the state directory. */
+  valuesFile?: string;
+}
+
+/** The file name a task's rendered objects get: scope and name, safe for any filesystem. */
+export function renderedBase(task: TaskNode): string {
+  const scope = task.project.scope.replace(/\/$/, '').replace(/\//g, '--');
+  const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, '_');
+  return scope === '' ? safe(task.name) : `${safe(scope)}--${safe(task.name)}`;
+}
+
+/** The digest of one object: sha256 of its canonical JSON, independent of key order. */
+export function objectDigest(object: Json): string {
+  return sha256Hex(canonicalJson(object));
+}
+
+/** The YAML text of the objects, one document each, in the order given. */
+export function toYamlDocuments(objects: readonly SourcedObject[]): string {
+  return objects.map((o) => `---\n${stringify(o.object, yamlOptions)}`).join('');
+}
+
+/** Writes the objects (and a helm values file) and returns the task output describing them. */
+export async function writeRendered(
+  stateDir: string,
+  task: TaskNode,
+  objects: readonly SourcedObject[],
+  values?: Json,
+): Promise<TaskOutput> {
+  const base = renderedBase(task);
+  const file = `rendered/${base}.yaml`;
+  const text = toYamlDocuments(objects);
+  await writeFileAtomic(join(stateDir, file), text);
+  const data: RenderedData = {
+    file,
+    objects: objects.map((o) => {
+      const entry: RenderedObject = { ...refOf(o.object), digest: objectDigest(o.object) };
+      if (o.source) entry.source = `${o.source.file}:${o.source.line}`;
+      return entry;
+    }),
+  };
+  let valuesText = '';
+  if (values !== undefined) {
+    data.valuesFile = `rendered/${base}.values.yaml`;
+    valuesText = stringify(values, yamlOptions);
+    await writeFileAtomic(join(stateDir, data.valuesFile), valuesText);
+  }
+  return { digest: renderedDigest(text, valuesText), data: data as unknown as TaskOutput['data'] };
+}
+
+/** The output digest: the objects file, and the values file when there is one, separated unambiguously. */
+function renderedDigest(objectsText: string, valuesText: string): string {
+  return sha256Hex(canonicalJson({ objects: sha256Hex(objectsText), values: sha256Hex(valuesText) }));
+}
+
+/** Reads back the files of an output; undefined when either is gone or no longer has the recorded digest. */
+export async function readRendered(
+  stateDir: string,
+  output: TaskOutput,
+): Promise<{ objects: string; values?: string } | undefined> {
+  const data = output.data as unknown as RenderedData;
+  if (typeof data.file !== 'string') return undefined;
+  try {
+    const objects = await readFile(join(stateDir, data.file), 'utf8');
+    const values = data.valuesFile ? await readFile(join(stateDir, data.valuesFile), 'utf8') : undefined;
+    if (renderedDigest(objects, values ?? '') !== output.digest) return undefined;
+    return values === undefined ? { objects } : { objects, values };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,80 @@
+// Helm deployments: values files and inline values merged, image references replaced in them, then
+// `helm template` with the result. The merged values are kept: deploy installs the chart with them.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { ComponentDeployment, HelmDeployment } from '../../engine/config/types.ts';
+import { error } from '../../engine/diagnostics.ts';
+import { fail, ok } from '../../engine/result.ts';
+import { checkChart, chartSource } from '../helm/chart.ts';
+import { helmTemplate } from '../helm/template.ts';
+import { loadValues } from '../helm/values.ts';
+import { renderComponent } from './component.ts';
+import { parseManifests } from './manifests.ts';
+import { isObject, type JsonObject } from './object.ts';
+import type { Renderer, RenderContext } from './render-context.ts';
+import { replaceInValues, resolveRuntimeRefs } from './tag-replacement.ts';
+
+/** Renders a helm deployment with `helm template`. */
+export const renderHelm: Renderer<HelmDeployment> = async (ctx) => {
+  const d = ctx.deployment;
+  const source = chartSource(d);
+  const exists = await checkChart(source, ctx.projectDir);
+  if (!exists.ok) return fail(error(exists.error, ctx.configAt(['helm', 'chart', 'name'])));
+  const loaded = await loadValues(ctx.projectDir, d.valuesFiles, d.values, ctx.locate);
+  if (!loaded.ok) return loaded;
+  const values = prepareValues(ctx, loaded.value);
+  if (!values.ok) return fail(error(values.error, ctx.configAt(['helm', 'values'])));
+  const dir = await mkdtemp(join(tmpdir(), 'dsg-values-'));
+  try {
+    const valuesFile = join(dir, 'values.yaml');
+    await writeFile(valuesFile, stringify(values.value, { version: '1.1', lineWidth: 0 }));
+    const rendered = await helmTemplate(
+      {
+        deployment: d.name,
+        release: d.releaseName,
+        namespace: ctx.namespace,
+        source,
+        valuesFile,
+        templateArgs: d.templateArgs,
+      },
+      { cwd: ctx.projectDir, env: ctx.env, signal: ctx.signal },
+    );
+    if (!rendered.ok) return fail(error(rendered.error, ctx.configAt(['helm', 'chart'])));
+    const parsed = parseManifests(
+      rendered.value,
+      `helm template output of "${d.name}"`,
+      () => ctx.deployment.at.file,
+    );
+    if (!parsed.ok) return fail({ ...parsed.error, location: d.at });
+    return ok({ objects: parsed.value.map((o) => ({ object: o.object })), values: values.value });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+/** Renders a component deployment natively from its component-chart values. */
+export const renderComponentDeployment: Renderer<ComponentDeployment> = async (ctx) => {
+  const values = prepareValues(ctx, ctx.deployment.values);
+  if (!values.ok) return fail(error(values.error, ctx.configAt(['helm', 'values'])));
+  const objects = renderComponent(ctx.deployment.name, values.value);
+  if (!objects.ok) return fail(error(objects.error, ctx.configAt(['helm', 'values'])));
+  return ok({ objects: objects.value.map((object) => ({ object })) });
+};
+
+/** Resolves `${runtime.images...}` and, unless `updateImageTags: false`, replaces image names in values. */
+function prepareValues(
+  ctx: RenderContext,
+  values: JsonObject,
+): { ok: true; value: JsonObject } | { ok: false; error: string } {
+  const resolved = resolveRuntimeRefs(values, ctx.images);
+  if (!resolved.ok) return resolved;
+  const made: string[] = [];
+  const replaced = ctx.deployment.updateImageTags
+    ? replaceInValues(resolved.value, ctx.images, {}, made)
+    : resolved.value;
+  for (const line of made) ctx.log(`image ${line}`);
+  if (!isObject(replaced)) throw new Error('tag replacement turned the values into a non-object');
+  return { ok: true, value: replaced };
+}

@@ -1,0 +1,142 @@
+// Tag replacement: the images this run built take the place of their bare names. In manifests only `image:`
+// keys change (anywhere in the object, as DevSpace does); in helm/component values any string does, and a
+// map that splits `repository` and `tag` gets its `tag` set instead, so no chart ever renders `repo:tag:tag`.
+// A reference that already carries a tag or digest is the user's choice and stays, unless told otherwise.
+import type { Json } from '../../engine/config/types.ts';
+import { fail, ok, type Result } from '../../engine/result.ts';
+import { parseImageRef } from './image-refs.ts';
+import { isObject } from './object.ts';
+
+/** A built image as render sees it: the `images:` name, its repository and the tag to deploy. */
+export interface BuiltImage {
+  name: string;
+  image: string;
+  tag: string;
+}
+
+/** Options of tag replacement. */
+export interface ReplaceOptions {
+  /** Also replace references that already carry a tag (`image: api:1.2`); off by default. */
+  replaceExplicitTags?: boolean;
+}
+
+/** One replacement made, for the task log: `api -> 127.0.0.1:5000/api:3f2a`. */
+export type Replacement = string;
+
+const runtimeRef = /\$\{runtime\.images\.([A-Za-z0-9_-]+)(?:\.(image|tag))?\}/g;
+
+/** Resolves `${runtime.images.NAME.image}`, `.tag` and `${runtime.images.NAME}` (both) in every string of `value`. */
+export function resolveRuntimeRefs(value: Json, images: readonly BuiltImage[]): Result<Json, string> {
+  const byName = new Map(images.map((i) => [i.name, i]));
+  let missing: string | undefined;
+  const resolved = mapStrings(value, (s) =>
+    s.includes('${runtime.')
+      ? s.replace(runtimeRef, (whole, name: string, field?: string) => {
+          const image = byName.get(name);
+          if (!image) {
+            missing ??= whole;
+            return whole;
+          }
+          if (field === 'image') return image.image;
+          return field === 'tag' ? image.tag : `${image.image}:${image.tag}`;
+        })
+      : s,
+  );
+  if (missing)
+    return fail(`Cannot resolve "${missing}": no image of that name was built for this deployment`);
+  return ok(resolved);
+}
+
+/** Replaces bare image names in the `image:` keys of a manifest object. */
+export function replaceImageKeys(
+  value: Json,
+  images: readonly BuiltImage[],
+  options: ReplaceOptions,
+  made: Replacement[] = [],
+): Json {
+  if (Array.isArray(value)) return value.map((item) => replaceImageKeys(item, images, options, made));
+  if (!isObject(value)) return value;
+  const out: { [key: string]: Json } = {};
+  for (const [key, child] of Object.entries(value)) {
+    out[key] =
+      key === 'image' && typeof child === 'string'
+        ? replaceString(child, images, options, made)
+        : replaceImageKeys(child, images, options, made);
+  }
+  return out;
+}
+
+/** Replaces bare image names in any string of helm or component values, handling `repository` + `tag` maps. */
+export function replaceInValues(
+  value: Json,
+  images: readonly BuiltImage[],
+  options: ReplaceOptions,
+  made: Replacement[] = [],
+): Json {
+  if (typeof value === 'string') return replaceString(value, images, options, made);
+  if (Array.isArray(value)) return value.map((item) => replaceInValues(item, images, options, made));
+  if (!isObject(value)) return value;
+  const out: { [key: string]: Json } = {};
+  const split = splitRepository(value, images);
+  for (const [key, child] of Object.entries(value)) {
+    if (split && (key === split.repoKey || key === 'registry' || key === 'tag')) {
+      out[key] = child;
+      continue;
+    }
+    out[key] = replaceInValues(child, images, options, made);
+  }
+  if (split) {
+    const current = value['tag'];
+    const explicit = typeof current === 'string' && current !== '' && current !== split.image.tag;
+    if (!explicit || options.replaceExplicitTags) {
+      out['tag'] = split.image.tag;
+      made.push(`${split.repoKey}: ${split.repository} + tag: ${split.image.tag}`);
+    }
+  }
+  return out;
+}
+
+/** Finds the repository key of an image map (`repository`, `repo`, or `image`/`name` beside a `tag`). */
+function splitRepository(
+  map: { [key: string]: Json },
+  images: readonly BuiltImage[],
+): { repoKey: string; repository: string; image: BuiltImage } | undefined {
+  const candidates = ['repository', 'repo', ...('tag' in map ? ['image', 'name'] : [])];
+  const repoKey = candidates.find((k) => typeof map[k] === 'string');
+  if (!repoKey) return undefined;
+  const registry = typeof map['registry'] === 'string' && map['registry'] !== '' ? `${map['registry']}/` : '';
+  const repository = `${registry}${map[repoKey] as string}`;
+  const ref = parseImageRef(repository);
+  if (!ref || ref.tag !== undefined || ref.digest !== undefined) return undefined;
+  const image = findImage(ref.normalized, images);
+  return image ? { repoKey, repository, image } : undefined;
+}
+
+function replaceString(
+  value: string,
+  images: readonly BuiltImage[],
+  options: ReplaceOptions,
+  made: Replacement[],
+): string {
+  const ref = parseImageRef(value);
+  if (!ref || ref.digest !== undefined) return value;
+  if (ref.tag !== undefined && !options.replaceExplicitTags) return value;
+  const image = findImage(ref.normalized, images);
+  if (!image) return value;
+  const replaced = `${image.image}:${image.tag}`;
+  if (replaced !== value) made.push(`${value} -> ${replaced}`);
+  return replaced;
+}
+
+function findImage(normalized: string, images: readonly BuiltImage[]): BuiltImage | undefined {
+  return images.find((i) => parseImageRef(i.image)?.normalized === normalized);
+}
+
+function mapStrings(value: Json, fn: (s: string) => string): Json {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
+  if (!isObject(value)) return value;
+  const out: { [key: string]: Json } = {};
+  for (const [k, v] of Object.entries(value)) out[k] = mapStrings(v, fn);
+  return out;
+}

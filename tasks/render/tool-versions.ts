@@ -1,0 +1,52 @@
+// Versions of kubectl and helm for render keys: asked once per process and PATH, since every render task
+// of a run would otherwise spawn the same two processes again.
+import { fail, ok, type Result } from '../../engine/result.ts';
+import { firstLines, runTool } from './run-tool.ts';
+
+/** The tools whose versions go into render keys. */
+export type VersionedTool = 'kubectl' | 'helm';
+
+// A memo, not state: the answer for one PATH never changes while the process runs.
+const memo = new Map<string, Promise<Result<string, string>>>();
+
+/** The version of `tool` found on the PATH of `env`, e.g. `v1.32.3`; a failure says why it is unusable. */
+export function toolVersion(
+  tool: VersionedTool,
+  env: Readonly<Record<string, string>>,
+  cwd: string,
+): Promise<Result<string, string>> {
+  const key = `${tool}\u0000${env['PATH'] ?? ''}`;
+  let pending = memo.get(key);
+  if (!pending) {
+    pending = ask(tool, env, cwd);
+    memo.set(key, pending);
+  }
+  return pending;
+}
+
+async function ask(
+  tool: VersionedTool,
+  env: Readonly<Record<string, string>>,
+  cwd: string,
+): Promise<Result<string, string>> {
+  const args =
+    tool === 'kubectl' ? ['version', '--client', '-o', 'json'] : ['version', '--template', '{{.Version}}'];
+  const run = await runTool(tool, args, { cwd, env });
+  if (!run.ok) return fail(run.error.message);
+  if (run.value.code !== 0) {
+    return fail(
+      `Cannot read the version of "${tool}": ${firstLines(run.value.stderr) || `exit code ${run.value.code}`}`,
+    );
+  }
+  if (tool === 'helm') return ok(run.value.stdout.trim());
+  try {
+    const parsed = JSON.parse(run.value.stdout) as { clientVersion?: { gitVersion?: string } };
+    const version = parsed.clientVersion?.gitVersion;
+    if (version) return ok(version);
+  } catch {
+    // fall through to the message below
+  }
+  return fail(
+    `Cannot read the version of "kubectl": unexpected output of "kubectl version --client -o json"`,
+  );
+}
