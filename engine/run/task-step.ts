@@ -84,7 +84,7 @@ export async function decide(
   const stored = await ctx.store.get(key);
   if (stored) {
     const status =
-      kind.status && !ctx.dryRun
+      kind.status
         ? await kind.status(resolved, stored.output, taskCtx(key))
         : { present: true as const };
     if (status.present) return { ok: true, decision: { run: false, key, output: stored.output } };
