@@ -1,4 +1,44 @@
-// The ready queue and the slots: which ready task may start next under the global and per-kind limits.
+// The ready queue and the slots: which ready task may start next, by priority, under the global and per-kind
+// limits.
+
+/**
+ * Start priority of every task as a rank (0 starts first): the longest remaining path, i.e. the task's own estimate
+ * plus its longest downstream chain, then the id. `order` must be topological. Ranking once up front lets the ready
+ * heap compare integers, never strings.
+ */
+export function priorityRanks(
+  tasks: readonly { id: string }[],
+  dependents: readonly (readonly number[])[],
+  order: readonly number[],
+  estimateMs: ((id: string) => number) | undefined,
+): Int32Array {
+  const n = tasks.length;
+  const remaining = new Float64Array(n);
+  for (let k = n - 1; k >= 0; k--) {
+    const i = order[k] as number;
+    let longest = 0;
+    for (const d of dependents[i] ?? []) longest = Math.max(longest, remaining[d] as number);
+    remaining[i] = estimate(estimateMs, (tasks[i] as { id: string }).id) + longest;
+  }
+  const byPriority = Array.from({ length: n }, (_, i) => i).sort((a, b) => {
+    const ra = remaining[a] as number;
+    const rb = remaining[b] as number;
+    if (ra !== rb) return rb - ra;
+    const ia = (tasks[a] as { id: string }).id;
+    const ib = (tasks[b] as { id: string }).id;
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
+  });
+  const rank = new Int32Array(n);
+  for (let k = 0; k < n; k++) rank[byPriority[k] as number] = k;
+  return rank;
+}
+
+function estimate(estimateMs: ((id: string) => number) | undefined, id: string): number {
+  if (estimateMs === undefined) return 1;
+  const ms = estimateMs(id);
+  // An estimate only orders tasks; a nonsense value must not stall or crash the run.
+  return Number.isFinite(ms) && ms >= 0 ? ms : 1;
+}
 
 /** Orders two task indices: true when `a` should start before `b`. */
 export type Before = (a: number, b: number) => boolean;

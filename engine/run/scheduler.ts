@@ -2,7 +2,7 @@
 // pool, critical-path priority among ready tasks, and cancellation through one AbortSignal per task.
 // It knows nothing of caching, config or task kinds: `execute` decides what running a task means.
 import { fail, ok, type Result } from '../result.ts';
-import { ReadyPool } from './pool.ts';
+import { priorityRanks, ReadyPool } from './pool.ts';
 
 /** A node as the scheduler sees it: an id, a kind for the per-kind limits, and the ids it waits for. */
 export interface SchedulerTask {
@@ -47,35 +47,40 @@ export function schedule<T extends SchedulerTask>(
   return new Run(tasks, plan(tasks, options.estimateMs), options).start();
 }
 
-/** The graph in index form, with a topological order and each task's remaining-path length. */
+/** The graph in index form, with a topological order and each task's start priority. */
 interface Plan {
   deps: number[][];
   dependents: number[][];
   order: number[];
   position: Int32Array;
-  remaining: Float64Array;
+  /** 0 starts first: longest remaining path (the task's own estimate plus its longest downstream chain), then id. */
+  rank: Int32Array;
 }
 
 function plan(tasks: readonly SchedulerTask[], estimateMs: ((id: string) => number) | undefined): Plan {
   const n = tasks.length;
   const index = new Map<string, number>();
-  tasks.forEach((task, i) => {
-    if (index.has(task.id)) throw new Error(`Cannot schedule task "${task.id}": the id appears twice`);
-    index.set(task.id, i);
-  });
+  for (let i = 0; i < n; i++) {
+    const id = (tasks[i] as SchedulerTask).id;
+    if (index.has(id)) throw new Error(`Cannot schedule task "${id}": the id appears twice`);
+    index.set(id, i);
+  }
   const deps: number[][] = [];
   const dependents: number[][] = tasks.map(() => []);
-  tasks.forEach((task, i) => {
-    const mine = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    const task = tasks[i] as SchedulerTask;
+    const mine: number[] = [];
     for (const id of task.deps) {
       const d = index.get(id);
       if (d === undefined)
         throw new Error(`Cannot schedule task "${task.id}": it depends on unknown task "${id}"`);
-      if (!mine.has(d)) (dependents[d] as number[]).push(i);
-      mine.add(d);
+      mine.push(d);
     }
-    deps.push([...mine]);
-  });
+    // A dep listed twice would be waited for twice and released once.
+    const unique = mine.length > 1 ? [...new Set(mine)] : mine;
+    for (const d of unique) (dependents[d] as number[]).push(i);
+    deps.push(unique);
+  }
   // Kahn's algorithm, iterative so that a 10,000-task chain cannot overflow the stack.
   const waiting = Int32Array.from(deps, (d) => d.length);
   const order: number[] = [];
@@ -91,22 +96,9 @@ function plan(tasks: readonly SchedulerTask[], estimateMs: ((id: string) => numb
     );
   }
   const position = new Int32Array(n);
-  order.forEach((task, k) => (position[task] = k));
-  const remaining = new Float64Array(n);
-  for (let k = n - 1; k >= 0; k--) {
-    const i = order[k] as number;
-    let longest = 0;
-    for (const d of dependents[i] as number[]) longest = Math.max(longest, remaining[d] as number);
-    remaining[i] = estimate(estimateMs, (tasks[i] as SchedulerTask).id) + longest;
-  }
-  return { deps, dependents, order, position, remaining };
-}
-
-function estimate(estimateMs: ((id: string) => number) | undefined, id: string): number {
-  if (estimateMs === undefined) return 1;
-  const ms = estimateMs(id);
-  // An estimate only orders tasks; a nonsense value must not stall or crash the run.
-  return Number.isFinite(ms) && ms >= 0 ? ms : 1;
+  for (let k = 0; k < n; k++) position[order[k] as number] = k;
+  const rank = priorityRanks(tasks, dependents, order, estimateMs);
+  return { deps, dependents, order, position, rank };
 }
 
 function checkLimits(options: SchedulerOptions<never>): void {
@@ -143,13 +135,8 @@ class Run<T extends SchedulerTask> {
   ) {
     this.outcome = tasks.map(() => undefined);
     this.waiting = Int32Array.from(plan.deps, (d) => d.length);
-    const { remaining } = plan;
-    const before = (a: number, b: number): boolean => {
-      const ra = remaining[a] as number;
-      const rb = remaining[b] as number;
-      if (ra !== rb) return ra > rb;
-      return (tasks[a] as T).id < (tasks[b] as T).id;
-    };
+    const { rank } = plan;
+    const before = (a: number, b: number): boolean => (rank[a] as number) < (rank[b] as number);
     this.pool = new ReadyPool(
       options.parallel,
       options.kindLimits ?? {},
