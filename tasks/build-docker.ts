@@ -25,9 +25,6 @@ import type {
   TaskOutput,
 } from './types.ts';
 
-/** The run context of a docker build: the context's file list is needed again to pack it. */
-export type DockerBuildContext = TaskContext & { listFiles?: InputsContext['listFiles'] };
-
 /** Inputs of a docker build: Dockerfile, context files after .dockerignore, buildArgs, target, network, entrypoint/cmd, appendDockerfileInstructions. */
 export async function dockerBuildInputs(
   task: TaskNode,
@@ -91,12 +88,11 @@ export async function dockerBuildStatus(
 /** Builds the image: context streamed as a tar, output line by line into the task log, every tag applied. */
 export async function dockerBuildRun(
   task: TaskNode,
-  ctx: DockerBuildContext,
+  ctx: TaskContext,
 ): Promise<Result<TaskOutput, Diagnostic>> {
   const plan = await planDockerfile(task);
   if (!plan.ok) return plan;
   const image = plan.value.image;
-  if (!ctx.listFiles) throw new Error('dockerBuildRun needs ctx.listFiles to pack the build context');
   const context = await planContext(task, plan.value, ctx.listFiles);
   if (!context.ok) return context;
   const tags = resolveTags(image, ctx.key, ctx.settings, task.project.config.vars);

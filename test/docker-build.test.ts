@@ -5,6 +5,7 @@ import { dockerBuildInputs, dockerBuildRun, dockerBuildStatus } from '../tasks/b
 import { removeImage } from '../tasks/docker/images.ts';
 import { defaultTag } from '../tasks/image-tags.ts';
 import type { BuiltImage } from '../tasks/types.ts';
+import type { ImageConfig } from '../engine/config/types.ts';
 import { engine, removeImages, runImage } from './fixtures/docker/engine.ts';
 import {
   BASE_IMAGE,
@@ -16,6 +17,8 @@ import {
   testEnv,
   uniqueRepo,
 } from './fixtures/docker/task.ts';
+
+const COPY_ALL = `FROM ${BASE_IMAGE}\nCOPY . /app\n`;
 
 void test('a build sends only the files .dockerignore keeps (negation, **, directories) and the build args', async () => {
   const dir = await makeProject({
@@ -114,6 +117,52 @@ void test('a Dockerfile outside the context is sent under a generated name and l
     assert.deepEqual(inputs.value.files, ['app/Dockerfile', 'app/index.txt', 'docker/api.Dockerfile']);
   } finally {
     await removeImages(docker, [data.imageId]);
+    await docker.close();
+  }
+});
+
+void test('ignore rules reach the image as docker build applies them: excluded Dockerfile, rewrites, <Dockerfile>.dockerignore', async () => {
+  const cases: { files: Record<string, string>; fields: Partial<ImageConfig>; expected: string[] }[] = [
+    {
+      files: { Dockerfile: COPY_ALL, '.dockerignore': 'Dockerfile\n.dockerignore\n', 'a.txt': 'a' },
+      fields: {},
+      expected: ['.', './a.txt'],
+    },
+    {
+      files: { Dockerfile: COPY_ALL, '.dockerignore': '*.md\n', 'a.txt': 'a', 'b.md': 'b' },
+      fields: { appendDockerfileInstructions: ['RUN echo appended > /appended'] },
+      expected: ['.', './.dockerignore', './Dockerfile', './a.txt'],
+    },
+    {
+      files: {
+        'api.Dockerfile': COPY_ALL,
+        'api.Dockerfile.dockerignore': 'secret.txt\n*.Dockerfile*\n',
+        '.dockerignore': 'a.txt\n',
+        'a.txt': 'a',
+        'secret.txt': 's',
+      },
+      fields: { dockerfile: 'api.Dockerfile' },
+      // BuildKit's rule: the specific file replaces .dockerignore, which is then an ordinary file of the context.
+      expected: ['.', './.dockerignore', './a.txt'],
+    },
+  ];
+  const docker = await engine();
+  try {
+    for (const c of cases) {
+      const dir = await makeProject(c.files);
+      const image = imageConfig({ name: 'api', image: uniqueRepo(undefined, 'rules'), ...c.fields });
+      const task = taskNode('build', dir, image);
+      const built = await dockerBuildRun(task, taskContext(task, await testEnv()));
+      assert.ok(built.ok, JSON.stringify(built.ok ? '' : built.error));
+      const id = (built.value.data as BuiltImage).imageId;
+      try {
+        const out = await runImage(docker, id, ['sh', '-c', 'cd /app && find . | sort']);
+        assert.deepEqual(out.trim().split('\n'), c.expected, JSON.stringify(c.files));
+      } finally {
+        await removeImages(docker, [id]);
+      }
+    }
+  } finally {
     await docker.close();
   }
 });

@@ -8,7 +8,8 @@ import type { ImageConfig } from '../../engine/config/types.ts';
 import type { TaskNode } from '../../engine/graph/types.ts';
 import type { Result } from '../../engine/result.ts';
 import { fail, ok } from '../../engine/result.ts';
-import type { InputsContext } from '../types.ts';
+import type { ListFiles } from '../types.ts';
+import { IgnoreMatcher, parseDockerignore } from '../../cache/dockerignore.ts';
 import type { GeneratedEntry } from './context-tar.ts';
 import { hasAdditions, rewriteDockerfile } from './dockerfile.ts';
 
@@ -88,14 +89,16 @@ export interface ContextPlan {
 }
 
 /**
- * Lays out the context like the docker CLI: the Dockerfile is always sent; when it is not one of the listed
- * files (ignored, outside the context, or rewritten) it goes in under a generated name and `.dockerignore` in
- * the tar names it, so the engine drops it after reading it.
+ * Lays out the context so that the image gets what `docker build` would put in it. The lister returns the
+ * Dockerfile and the ignore file even when the patterns exclude them (Docker sends them); the classic builder
+ * drops files after reading them only when the tar's `.dockerignore` matches them. So: excluded forced files
+ * are left out, and a Dockerfile that must not stay (excluded, outside the context, rewritten) goes in under a
+ * generated name that the tar's `.dockerignore` lists.
  */
 export async function planContext(
   task: TaskNode,
   plan: DockerfilePlan,
-  listFiles: InputsContext['listFiles'],
+  listFiles: ListFiles,
 ): Promise<Result<ContextPlan, Diagnostic>> {
   const contextRel = toPosix(posix.normalize(toPosix(plan.image.context)));
   const dir = join(task.project.dir, contextRel);
@@ -106,21 +109,38 @@ export async function planContext(
       error(`Cannot read build context "${display}" of image "${plan.image.name}": directory not found`, at),
     );
   }
-  const listed = await listFiles(
-    contextRel,
-    plan.ignoreFile !== undefined ? { ignoreFiles: [plan.ignoreFile] } : {},
-  );
-  const files = listed.map((f) => contextRelative(toPosix(f), contextRel));
+  const listed = await listFiles(contextRel, {
+    dockerfile: plan.dockerfile,
+    ...(plan.ignoreFile !== undefined ? { ignoreFiles: [plan.ignoreFile] } : {}),
+  });
   const inContext = toPosix(relative(dir, join(task.project.dir, plan.dockerfile)));
   const outside = inContext.startsWith('../') || isAbsolute(inContext);
+  const ignoreRel = plan.ignoreFile !== undefined ? contextRelative(plan.ignoreFile, contextRel) : undefined;
+  const excludes = await ignoreMatcher(task, plan.ignoreFile);
+  const forced = new Set([inContext, ignoreRel]);
+  const files = listed
+    .map((f) => contextRelative(toPosix(f), contextRel))
+    .filter((f) => !(forced.has(f) && excludes(f)));
+  const keepsIgnore = files.includes('.dockerignore');
+  const userIgnore = keepsIgnore ? await readFile(join(dir, '.dockerignore'), 'utf8') : '';
+
   if (!outside && !plan.rewritten && files.includes(inContext)) {
-    return ok({ dir, files, dockerfileName: inContext, generated: [] });
+    // The engine reads the tar's `.dockerignore`; when another ignore file was in effect it must not drop these two.
+    const generated =
+      keepsIgnore && ignoreRel !== '.dockerignore'
+        ? [{ name: '.dockerignore', content: `${userIgnore}\n!${inContext}\n!.dockerignore\n` }]
+        : [];
+    return ok({
+      dir,
+      files: files.filter((f) => !generated.some((g) => g.name === f)),
+      dockerfileName: inContext,
+      generated,
+    });
   }
-  const dockerfileName = outside || plan.rewritten ? generatedName(plan.content) : inContext;
-  const ignoreListed = files.includes('.dockerignore');
-  const original = ignoreListed ? await readFile(join(dir, '.dockerignore'), 'utf8') : '.dockerignore';
-  // `!.dockerignore` last: a listed .dockerignore was meant to stay in the context, whatever its own patterns say.
-  const ignore = `${original}\n${dockerfileName}\n${ignoreListed ? '!.dockerignore\n' : ''}`;
+  const dockerfileName = generatedName(plan.content);
+  const ignore = keepsIgnore
+    ? `${userIgnore}\n${dockerfileName}\n!.dockerignore\n`
+    : `.dockerignore\n${dockerfileName}\n`;
   return ok({
     dir,
     files: files.filter((f) => f !== '.dockerignore' && f !== dockerfileName),
@@ -130,6 +150,18 @@ export async function planContext(
       { name: '.dockerignore', content: ignore },
     ],
   });
+}
+
+/** Whether the ignore file in effect excludes a context path (its syntax was checked by the lister). */
+async function ignoreMatcher(
+  task: TaskNode,
+  ignoreFile: string | undefined,
+): Promise<(path: string) => boolean> {
+  if (ignoreFile === undefined) return () => false;
+  const rules = parseDockerignore(await readFile(join(task.project.dir, ignoreFile), 'utf8'), ignoreFile);
+  if (!rules.ok) return () => false;
+  const matcher = new IgnoreMatcher(rules.value);
+  return (path) => matcher.excludes(path);
 }
 
 /** A content-derived name, so that the same Dockerfile text gives the same context (the docker CLI uses a random one). */
