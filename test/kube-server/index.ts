@@ -1,0 +1,171 @@
+// A Kubernetes API server stand-in for tests: plain HTTP, in memory, one per test. It is held to the real
+// clients: kubectl 1.32, helm 3.17 and @kubernetes/client-node work against it (see test/kube-server.test.ts).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { trackUpdate } from './apply.ts';
+import type { ServerState } from './context.ts';
+import { Controllers } from './controller.ts';
+import { Allocator, applyDefaults } from './defaults.ts';
+import { writeKubeconfigFile } from './kubeconfig.ts';
+import { removeWithDependents } from './lifecycle.ts';
+import { clone, type KubeObject } from './object.ts';
+import { present } from './read.ts';
+import { ResourceRegistry } from './resources.ts';
+import { route } from './router.ts';
+import { Stats, type StatsSnapshot } from './stats.ts';
+import { Store } from './store.ts';
+import { testCertificate, testPrivateKey } from './tls.ts';
+
+export { contextName } from './kubeconfig.ts';
+export { neverReadyAnnotation } from './pods.ts';
+export type { StatsSnapshot, LoggedRequest, Verb } from './stats.ts';
+
+/** How to start a server. */
+export interface KubeServerOptions {
+  /** Port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  /** When set, every request must carry `Authorization: Bearer <token>`, else 401. */
+  token?: string;
+  /**
+   * Serve HTTPS with a fixed test certificate (trusted by written kubeconfigs). Defaults to true when a
+   * token is set, because kubectl and helm only send bearer tokens over TLS; plain HTTP otherwise.
+   */
+  tls?: boolean;
+  /** Simulated controller delay before workloads become ready (or fail); default 50. */
+  readyDelayMs?: number;
+  /** Called with one line per request (`GET /api/v1/... -> 200`), for debugging. */
+  log?: (line: string) => void;
+}
+
+/** A running server. */
+export interface KubeServer {
+  url: string;
+  port: number;
+  token?: string;
+  /** The CA certificate (PEM) to trust when the server speaks HTTPS; undefined over plain HTTP. */
+  ca?: string;
+  /** Writes a kubeconfig file for this server (context name `dsg-test`, namespace default) and returns its path. */
+  writeKubeconfig(path: string, options?: { namespace?: string; token?: string }): Promise<string>;
+  /** Counts of requests received, by verb (GET/LIST/WATCH/CREATE/UPDATE/PATCH/APPLY/DELETE) and total writes. */
+  stats(): StatsSnapshot;
+  /** Starts counting from zero. */
+  resetStats(): void;
+  /** A copy of a stored object, for assertions; undefined when it does not exist. */
+  getObject(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  /**
+   * Simulates a hand edit (like `kubectl edit`): `edit` mutates a copy, which is stored as an update by
+   * field manager `manager` (default `hand-edit`), so watches and managedFields see it. False when missing.
+   */
+  editObject(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    edit: (object: KubeObject) => void,
+    manager?: string,
+  ): boolean;
+  /** Simulates someone deleting an object behind the client's back. False when missing. */
+  removeObject(apiVersion: string, kind: string, namespace: string | undefined, name: string): boolean;
+  /** Stops the controllers, ends open watches and closes the listener. */
+  close(): Promise<void>;
+}
+
+const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+function seed(state: ServerState): void {
+  const namespaces = state.registry.byKind('v1', 'Namespace');
+  if (!namespaces) throw new Error('The Namespace type is not registered');
+  for (const name of systemNamespaces) {
+    const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+    applyDefaults(namespace, state.allocator);
+    state.store.create(namespaces, namespace);
+  }
+}
+
+/** Starts a server on 127.0.0.1. */
+export async function startKubeServer(options: KubeServerOptions = {}): Promise<KubeServer> {
+  const state: ServerState = { store: new Store(), registry: new ResourceRegistry(), allocator: new Allocator() };
+  seed(state);
+  const stats = new Stats();
+  const controllers = new Controllers(state, options.readyDelayMs ?? 50);
+  const watches = new Set<() => void>();
+  let port = 0;
+  const settings = {
+    token: options.token,
+    serverAddress: () => `127.0.0.1:${port}`,
+    trackWatch: (stop: () => void) => {
+      watches.add(stop);
+      return () => watches.delete(stop);
+    },
+    log: options.log,
+  };
+  const tls = options.tls ?? options.token !== undefined;
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    route(state, stats, settings, req, res).catch((error: unknown) => {
+      // A bug in the stand-in: answer like the real server does on a panic, and say what broke.
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      options.log?.(`internal error: ${message}`);
+      if (res.headersSent) {
+        res.end();
+        return;
+      }
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 }));
+    });
+  };
+  const server = tls ? createTlsServer({ cert: testCertificate, key: testPrivateKey }, handler) : createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+
+  const lookup = (apiVersion: string, kind: string, namespace: string | undefined, name: string) => {
+    const type = state.registry.byKind(apiVersion, kind);
+    const live = type && state.store.get(type, namespace, name);
+    return type && live ? { type, live } : undefined;
+  };
+
+  const kubeServer: KubeServer = {
+    url,
+    port,
+    writeKubeconfig: async (path, kubeconfigOptions = {}) => {
+      const token = kubeconfigOptions.token ?? options.token;
+      await writeKubeconfigFile(path, url, kubeconfigOptions.namespace ?? 'default', token, tls ? testCertificate : undefined);
+      return path;
+    },
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    getObject: (apiVersion, kind, namespace, name) => {
+      const found = lookup(apiVersion, kind, namespace, name);
+      return found && present(found.type, found.live);
+    },
+    editObject: (apiVersion, kind, namespace, name, edit, manager = 'hand-edit') => {
+      const found = lookup(apiVersion, kind, namespace, name);
+      if (!found) return false;
+      const edited = clone(found.live);
+      edit(edited);
+      trackUpdate(found.live, edited, manager);
+      state.store.update(found.type, edited, found.live);
+      return true;
+    },
+    removeObject: (apiVersion, kind, namespace, name) => {
+      const found = lookup(apiVersion, kind, namespace, name);
+      if (found) removeWithDependents(state, found.type, found.live, 'Background');
+      return found !== undefined;
+    },
+    close: async () => {
+      controllers.stop();
+      for (const stop of [...watches]) stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+  if (options.token !== undefined) kubeServer.token = options.token;
+  if (tls) kubeServer.ca = testCertificate;
+  return kubeServer;
+}

@@ -1,0 +1,255 @@
+// HTTP in, handler out: authentication, path resolution, body parsing, counting, and rendering replies in
+// the representation the client accepts.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { isRecord, type KubeObject } from './object.ts';
+import type { ResourceRequest, ServerState } from './context.ts';
+import {
+  aggregatedDiscovery,
+  aggregatedMediaType,
+  apiGroupList,
+  apiGroupOf,
+  apiResourceList,
+  apiVersions,
+  serverVersion,
+  wantsAggregated,
+} from './discovery.ts';
+import { openApiDocument, openApiRoot } from './openapi.ts';
+import { getObject, listObjects, present } from './read.ts';
+import { createObject, patchObject, updateObject } from './write.ts';
+import { patchTypes } from './patch.ts';
+import { deleteCollection, deleteObject } from './delete.ts';
+import { serveWatch } from './watch.ts';
+import { badRequest, status, success, unauthorized, type Reply } from './status.ts';
+import type { Stats, Verb } from './stats.ts';
+import { partialMetadata, partialMetadataList, representationOf, table } from './table.ts';
+import type { ResourceType } from './resources.ts';
+import { decodeKubernetesProtobuf, protobufMediaType } from './protobuf.ts';
+import type { Result } from '../../engine/result.ts';
+import { fail, ok } from '../../engine/result.ts';
+
+/** Per-server settings the router needs. */
+export interface RouterSettings {
+  token: string | undefined;
+  /** `127.0.0.1:PORT`, for `/api`'s serverAddressByClientCIDRs. */
+  serverAddress: () => string;
+  /** Registers an open watch so closing the server can end it; returns the unregister function. */
+  trackWatch: (stop: () => void) => () => void;
+  /** Called with one line per request when set. */
+  log: ((line: string) => void) | undefined;
+}
+
+/** Handles one HTTP request to completion. */
+export async function route(
+  state: ServerState,
+  stats: Stats,
+  settings: RouterSettings,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const raw = await readBody(req);
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = req.method ?? 'GET';
+  const accept = req.headers.accept ?? 'application/json';
+  if (settings.token !== undefined && req.headers.authorization !== `Bearer ${settings.token}`) {
+    settings.log?.(`${method} ${url.pathname}${url.search} -> 401`);
+    send(res, unauthorized());
+    return;
+  }
+  const resource = resolveResource(state, url.pathname);
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+  const parsed = parseBody(raw, contentType);
+  const body = parsed.ok ? parsed.value : undefined;
+  const dryRun = url.searchParams.getAll('dryRun').includes('All') || (isRecord(body) && isDryRunBody(body));
+  const verb = verbOf(method, resource !== undefined && 'type' in resource ? resource : undefined, url, req);
+  stats.record({ method, path: `${url.pathname}${url.search}`, verb, dryRun });
+
+  let reply: Reply | undefined;
+  if (resource === undefined) {
+    reply = nonResource(state, settings, method, url, accept, res);
+  } else if ('reply' in resource) {
+    reply = resource.reply;
+  } else if (!parsed.ok) {
+    reply = contentType === protobufMediaType ? status(415, 'UnsupportedMediaType', parsed.error) : badRequest(parsed.error);
+  } else {
+    const request: ResourceRequest = {
+      method,
+      ...resource,
+      query: url.searchParams,
+      body,
+      contentType,
+      manager: url.searchParams.get('fieldManager') ?? managerFromUserAgent(req.headers['user-agent']),
+      dryRun,
+    };
+    reply = dispatch(state, settings, request, accept, res);
+  }
+  settings.log?.(`${method} ${url.pathname}${url.search} -> ${reply?.code ?? 'stream'}`);
+  if (reply) send(res, reply, reply.code === 200 && typeof reply.body === 'string' ? 'text/plain' : undefined);
+}
+
+function dispatch(
+  state: ServerState,
+  settings: RouterSettings,
+  req: ResourceRequest,
+  accept: string,
+  res: ServerResponse,
+): Reply | undefined {
+  const representation = representationOf(accept);
+  const includeObject = req.query.get('includeObject');
+  const render = (type: ResourceType, object: KubeObject): unknown => {
+    if (representation === 'table') return table(type, [object], state.store.resourceVersion(), includeObject);
+    if (representation === 'metadata') return partialMetadata(object);
+    return present(type, object);
+  };
+  const watching = ['1', 'true'].includes(req.query.get('watch') ?? '');
+  switch (req.method) {
+    case 'GET': {
+      if (watching) return serveWatch(state, req, res, render, settings.trackWatch);
+      const reply = req.name === undefined ? listObjects(state, req) : getObject(state, req);
+      if (reply.code !== 200 || representation === 'object' || req.subresource === 'scale') return reply;
+      const body = reply.body as { items?: KubeObject[] } & KubeObject;
+      const objects = body.items ?? [body];
+      const rv = state.store.resourceVersion();
+      if (representation === 'metadata') {
+        return success(body.items ? partialMetadataList(objects, rv) : partialMetadata(body));
+      }
+      return success(table(req.type, objects, rv, includeObject));
+    }
+    case 'POST':
+      return req.name === undefined ? createObject(state, req) : methodNotAllowed();
+    case 'PUT':
+      return req.name === undefined ? methodNotAllowed() : updateObject(state, req);
+    case 'PATCH':
+      return req.name === undefined ? methodNotAllowed() : patchObject(state, req);
+    case 'DELETE':
+      return req.name === undefined ? deleteCollection(state, req) : deleteObject(state, req);
+    default:
+      return methodNotAllowed();
+  }
+}
+
+function nonResource(
+  state: ServerState,
+  settings: RouterSettings,
+  method: string,
+  url: URL,
+  accept: string,
+  res: ServerResponse,
+): Reply {
+  if (method !== 'GET') return methodNotAllowed();
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  const found = (body: object | undefined): Reply => (body ? success(body) : notFoundPath());
+  if (path === '/version') return success(serverVersion);
+  if (path === '/healthz' || path === '/livez' || path === '/readyz') return success('ok');
+  if (path === '/api' || path === '/apis') {
+    if (wantsAggregated(accept)) {
+      res.setHeader('Content-Type', aggregatedMediaType);
+      return success(aggregatedDiscovery(state.registry, path === '/api'));
+    }
+    return success(path === '/api' ? apiVersions(settings.serverAddress()) : apiGroupList(state.registry));
+  }
+  if (path === '/openapi/v3') return success(openApiRoot(state.registry));
+  if (path.startsWith('/openapi/v3/')) return found(openApiDocument(state.registry, path.slice('/openapi/v3/'.length)));
+  const parts = path.split('/').filter(Boolean);
+  if (parts[0] === 'api' && parts.length === 2) return found(apiResourceList(state.registry, '', parts[1] ?? ''));
+  if (parts[0] === 'apis' && parts.length === 2) return found(apiGroupOf(state.registry, parts[1] ?? ''));
+  if (parts[0] === 'apis' && parts.length === 3) {
+    return found(apiResourceList(state.registry, parts[1] ?? '', parts[2] ?? ''));
+  }
+  return notFoundPath();
+}
+
+type ResolvedResource = Pick<ResourceRequest, 'type' | 'namespace' | 'name' | 'subresource'>;
+
+/** Resolves `/api/v1/...` and `/apis/<g>/<v>/...` resource paths; undefined for everything else. */
+function resolveResource(state: ServerState, pathname: string): ResolvedResource | { reply: Reply } | undefined {
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  let group: string;
+  let rest: string[];
+  if (parts[0] === 'api' && parts.length > 2) {
+    group = '';
+    rest = parts.slice(1);
+  } else if (parts[0] === 'apis' && parts.length > 3) {
+    group = parts[1] ?? '';
+    rest = parts.slice(2);
+  } else {
+    return undefined;
+  }
+  const [version = '', ...segments] = rest;
+  let namespace: string | undefined;
+  let resourceSegments = segments;
+  const nested = segments[2];
+  if (segments[0] === 'namespaces' && nested !== undefined && state.registry.byPlural(group, version, nested)) {
+    namespace = segments[1];
+    resourceSegments = segments.slice(2);
+  }
+  const [plural = '', name, subresource, ...extra] = resourceSegments;
+  const type = state.registry.byPlural(group, version, plural);
+  if (!type || extra.length > 0 || (namespace !== undefined && !type.namespaced)) return { reply: notFoundPath() };
+  if (subresource !== undefined && !type.subresources.includes(subresource)) return { reply: notFoundPath() };
+  return { type, namespace, name, subresource };
+}
+
+function verbOf(method: string, resource: ResolvedResource | undefined, url: URL, req: IncomingMessage): Verb {
+  switch (method) {
+    case 'POST':
+      return 'CREATE';
+    case 'PUT':
+      return 'UPDATE';
+    case 'PATCH':
+      return (req.headers['content-type'] ?? '').startsWith(patchTypes.apply) ? 'APPLY' : 'PATCH';
+    case 'DELETE':
+      return 'DELETE';
+    default:
+      if (!resource) return 'GET';
+      if (['1', 'true'].includes(url.searchParams.get('watch') ?? '')) return 'WATCH';
+      return resource.name === undefined ? 'LIST' : 'GET';
+  }
+}
+
+/** The real server names an unnamed manager after the User-Agent's product (`kubectl`, `Helm`). */
+function managerFromUserAgent(userAgent: string | undefined): string {
+  return (userAgent ?? 'unknown').split('/')[0]?.slice(0, 128) || 'unknown';
+}
+
+function isDryRunBody(body: Record<string, unknown>): boolean {
+  const value = body['dryRun'];
+  return body['kind'] === 'DeleteOptions' && Array.isArray(value) && value.includes('All');
+}
+
+function parseBody(raw: Buffer, contentType: string): Result<unknown, string> {
+  if (contentType === protobufMediaType) return decodeKubernetesProtobuf(raw);
+  const text = raw.toString('utf8');
+  if (text.trim() === '') return ok(undefined);
+  try {
+    return ok(JSON.parse(text) as unknown);
+  } catch {
+    try {
+      return ok(parseYaml(text) as unknown);
+    } catch {
+      return fail('the request body could not be decoded as JSON or YAML');
+    }
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function notFoundPath(): Reply {
+  return status(404, 'NotFound', 'the server could not find the requested resource', {});
+}
+
+function methodNotAllowed(): Reply {
+  return status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+}
+
+function send(res: ServerResponse, reply: Reply, contentType?: string): void {
+  if (res.headersSent) return;
+  const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  const type = contentType ?? (res.getHeader('Content-Type') as string | undefined) ?? 'application/json';
+  res.writeHead(reply.code, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
