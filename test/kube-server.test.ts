@@ -94,6 +94,8 @@ test('kubectl apply --server-side of a multi-document manifest creates every obj
 test('re-applying the same manifest changes nothing and writes no new resourceVersion', async () => {
   await withKube(async (server, kube) => {
     ok(await kube.kubectl(['apply', '--server-side', '-f', '-'], manifest));
+    // Let the simulated controller finish, so only the re-apply could change anything.
+    ok(await kube.kubectl(['rollout', 'status', 'deployment/web', '-n', 'shop', '--timeout=20s']));
     const before = server.getObject('apps/v1', 'Deployment', 'shop', 'web');
     server.resetStats();
     ok(await kube.kubectl(['apply', '--server-side', '-f', '-'], manifest));
