@@ -42,7 +42,7 @@ export type TreePath = readonly (string | number)[];
 
 /** Builds a mapping node. */
 export function mapNode(loc?: SourceLocation, entries?: Map<string, Entry>): MapNode {
-  const node: MapNode = { kind: 'map', entries: entries ?? new Map() };
+  const node: MapNode = { kind: 'map', entries: entries ?? new Map<string, Entry>() };
   if (loc) node.loc = loc;
   return node;
 }
@@ -99,7 +99,11 @@ export function toJson(node: TreeNode): Json {
 
 /** Builds a tree from plain JSON, every node located at `loc` (values that came from somewhere else). */
 export function fromJson(value: Json, loc?: SourceLocation): TreeNode {
-  if (Array.isArray(value)) return seqNode(value.map((v) => fromJson(v, loc)), loc);
+  if (Array.isArray(value))
+    return seqNode(
+      value.map((v) => fromJson(v, loc)),
+      loc,
+    );
   if (value !== null && typeof value === 'object') {
     const m = mapNode(loc);
     for (const [k, v] of Object.entries(value)) m.entries.set(k, entry(fromJson(v, loc), loc));
@@ -148,7 +152,7 @@ export function locate(root: TreeNode, path: TreePath): SourceLocation | undefin
       node = e.value;
     } else if (node.kind === 'seq') {
       const index = typeof seg === 'number' ? seg : Number(seg);
-      const item = Number.isInteger(index) ? node.items[index] : undefined;
+      const item: TreeNode | undefined = Number.isInteger(index) ? node.items[index] : undefined;
       if (!item) break;
       best = item.loc ?? best;
       node = item;

@@ -1,0 +1,232 @@
+// One config file, start to finish: YAML with positions → version → profiles → variables → v1
+// conversion → warnings for what dsg ignores → schema → ProjectConfig. Dependencies are handed back
+// to the loader, which loads each project once.
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, relative, sep } from 'node:path';
+import type { SourceLocation } from '../diagnostics.ts';
+import { convertV1 } from './convert-v1.ts';
+import { encodeName } from './convert-v1-deployments.ts';
+import { readDependencies, type DependencyRequest } from './dependencies.ts';
+import { DiagSink } from './diag-sink.ts';
+import { warnIgnored } from './ignored-fields.ts';
+import { normalizeDeployments } from './normalize-deployments.ts';
+import { normalizeImages } from './normalize-images.ts';
+import { parseYaml } from './parse-yaml.ts';
+import type { GitProbe } from './predefined-vars.ts';
+import { applyProfiles } from './profiles.ts';
+import { substituteVariables } from './substitute.ts';
+import { describe, locate, str, toJson, type MapNode, type TreeNode } from './tree.ts';
+import type { DependencyConfig, Json, ProjectConfig } from './types.ts';
+import { checkV1Keys, V1_TOP_LEVEL } from './v1-keys.ts';
+import { validateConfig } from './validate.ts';
+import { readVarDefs } from './var-definitions.ts';
+import { VarResolver } from './var-resolver.ts';
+import { ALPHA_VERSIONS, generationOf, SUPPORTED_VERSIONS } from './versions.ts';
+
+/** What to load: a config file with its profiles and variables. */
+export interface ProjectRequest {
+  configFile: string;
+  profiles: string[];
+  profilesAt?: SourceLocation;
+  flags: Record<string, string>;
+  /** The namespace a dependency is deployed to (`dependencies.X.namespace`). */
+  namespace?: string;
+  disableActivation: boolean;
+  ignoreDependencies: boolean;
+}
+
+/** What every project of one load shares. */
+export interface LoadEnv {
+  cwd: string;
+  env: Record<string, string>;
+  /** `-n`, or "default": the value of DEVSPACE_NAMESPACE. */
+  namespace: string;
+  kubeContext: string;
+  git: GitProbe;
+  timestamp: string;
+  random: string;
+  signal?: AbortSignal;
+  /** Starts loading a dependency (once per request) and returns its project right away. */
+  loadDependency(request: DependencyRequest): ProjectConfig;
+}
+
+/** The path of `abs` as shown in messages: relative to where dsg was started. */
+export function displayPath(cwd: string, abs: string): string {
+  const rel = relative(cwd, abs);
+  return (rel === '' ? basename(abs) : rel).split(sep).join('/');
+}
+
+/** Loads `req` into `project` (an empty shell other projects may already point at). */
+export async function loadProject(
+  req: ProjectRequest,
+  env: LoadEnv,
+  project: ProjectConfig,
+  sink: DiagSink,
+): Promise<void> {
+  const file = project.file;
+  const fileStart: SourceLocation = { file, line: 1, col: 1 };
+  const text = await readFile(req.configFile, 'utf8').catch((e: unknown) => {
+    const err = e as NodeJS.ErrnoException;
+    sink.error(
+      `Cannot read config file "${file}": ${err.code === 'ENOENT' ? 'file not found' : err.message}`,
+    );
+    return undefined;
+  });
+  if (text === undefined) return;
+  const parsed = await parseYaml(text, file);
+  sink.add(parsed.diagnostics);
+  if (parsed.root === null && sink.failed) return;
+  if (parsed.root === null) {
+    sink.error(
+      `Config file "${file}" is empty: it needs at least \`version\``,
+      fileStart,
+      'start with `version: v2beta1`',
+    );
+    return;
+  }
+  if (parsed.root.kind !== 'map') {
+    sink.error(
+      `Config file "${file}" must be a mapping of sections, got ${describe(parsed.root)}`,
+      parsed.root.loc ?? fileStart,
+    );
+    return;
+  }
+  const root = parsed.root;
+  const version = readVersion(root, fileStart, sink);
+  if (!version) return;
+  const gen = generationOf(version);
+  if (!gen) return;
+  project.sourceVersion = version;
+  project.name = str(root.entries.get('name')?.value) ?? defaultName(project.dir);
+
+  const defs = readVarDefs(root.entries.get('vars')?.value, gen, sink);
+  const resolver = new VarResolver({
+    gen,
+    defs,
+    flags: req.flags,
+    env: env.env,
+    predefined: {
+      name: project.name,
+      namespace: req.namespace ?? env.namespace,
+      kubeContext: env.kubeContext,
+      profiles: req.profiles,
+      env: env.env,
+      dir: project.dir,
+      timestamp: env.timestamp,
+      random: env.random,
+      git: env.git,
+    },
+    dir: project.dir,
+    sink,
+    ...(env.signal ? { signal: env.signal } : {}),
+  });
+  const requests = req.profiles.map((name) => (req.profilesAt ? { name, at: req.profilesAt } : { name }));
+  await applyProfiles(root, requests, {
+    env: env.env,
+    resolver,
+    sink,
+    fileStart,
+    activation: !req.disableActivation,
+  });
+  // Profiles may have changed `vars`; report problems of the new definitions only once.
+  const again = new DiagSink();
+  resolver.setDefs(readVarDefs(root.entries.get('vars')?.value, gen, again));
+  for (const d of again.list) if (!sink.list.some((x) => x.message === d.message)) sink.list.push(d);
+  await substituteVariables(root, {
+    gen,
+    resolver,
+    sink,
+    dir: project.dir,
+    env: env.env,
+    ...(env.signal ? { signal: env.signal } : {}),
+  });
+  project.vars = resolver.resolvedStrings();
+
+  let tree: MapNode = root;
+  if (gen === 'v1') {
+    checkV1Keys(root, V1_TOP_LEVEL, [], version, sink);
+    tree = convertV1(root, sink);
+  }
+  warnIgnored(tree, sink);
+  tree.entries.delete('vars');
+  // Converted files keep their v1 shapes in the ignored sections; only v2beta1 ones are type-checked.
+  const ignored =
+    gen === 'v1' ? ['cluster', 'dev', 'hooks', 'commands', 'pullSecrets', 'require'] : ['cluster'];
+  for (const k of ignored) tree.entries.delete(k);
+  dropNulls(tree);
+  const json = toJson(tree) as { [key: string]: Json };
+  if (!validateConfig(json, tree, fileStart, sink)) return;
+  project.locate = (path) => locate(tree, path);
+
+  const obj = (k: string): { [key: string]: Json } | undefined =>
+    json[k] as { [key: string]: Json } | undefined;
+  project.images = normalizeImages(obj('images'), tree, sink);
+  project.deployments = normalizeDeployments(obj('deployments'), tree, req.namespace, sink);
+  if (req.ignoreDependencies) return;
+  const deps = await readDependencies(
+    obj('dependencies'),
+    tree,
+    { dir: project.dir, flags: req.flags, vars: project.vars },
+    sink,
+  );
+  project.dependencies = deps.map((d): DependencyConfig => {
+    const dep = env.loadDependency(d);
+    return { name: d.name, at: d.at, dir: dirname(d.configFile), project: dep, deploy: d.deploy };
+  });
+}
+
+function readVersion(root: MapNode, fileStart: SourceLocation, sink: DiagSink): string | undefined {
+  const e = root.entries.get('version');
+  if (!e) {
+    sink.error(
+      'Missing required key "version" in the config',
+      fileStart,
+      'add `version: v2beta1` at the top (or the version the file was written for)',
+    );
+    return undefined;
+  }
+  const v = e.value.kind === 'scalar' ? e.value.value : undefined;
+  const at = e.value.loc ?? e.keyLoc;
+  const supported = `dsg reads ${SUPPORTED_VERSIONS[0] ?? ''} … ${SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 2] ?? ''} and ${SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1] ?? ''}`;
+  if (typeof v !== 'string') {
+    sink.error(`\`version\` must be a string such as "v2beta1", got ${describe(e.value)}`, at);
+    return undefined;
+  }
+  if ((ALPHA_VERSIONS as readonly string[]).includes(v)) {
+    sink.error(
+      `Config version "${v}" is too old for dsg: ${supported}`,
+      at,
+      'upgrade the file with DevSpace 5 (`devspace upgrade`), then load it with dsg',
+    );
+    return undefined;
+  }
+  if (!generationOf(v)) {
+    sink.error(`Unknown config version "${v}": ${supported}`, at);
+    return undefined;
+  }
+  return v;
+}
+
+/** DevSpace names a project without `name` after its folder. */
+function defaultName(dir: string): string {
+  const base = basename(dir);
+  return base.length > 2 ? encodeName(base) : 'devspace';
+}
+
+/** `key:` with nothing after it means "not set" in the structural parts (not inside helm values). */
+function dropNulls(root: MapNode): void {
+  const strip = (node: TreeNode | undefined, depth: number, skip: ReadonlySet<string>): void => {
+    if (node?.kind !== 'map' || depth === 0) return;
+    for (const [k, e] of node.entries) {
+      if (e.value.kind === 'scalar' && e.value.value === null) node.entries.delete(k);
+      else if (!skip.has(k)) strip(e.value, depth - 1, skip);
+    }
+  };
+  const freeForm = new Set(['values', 'buildArgs', 'patches', 'vars']);
+  for (const section of ['images', 'deployments', 'dependencies']) {
+    const s = root.entries.get(section)?.value;
+    if (s?.kind === 'map') for (const e of s.entries.values()) strip(e.value, 3, freeForm);
+  }
+  for (const [k, e] of root.entries)
+    if (e.value.kind === 'scalar' && e.value.value === null) root.entries.delete(k);
+}

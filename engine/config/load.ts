@@ -1,0 +1,165 @@
+// Public entry of the config stage: devspace.yaml (and the projects it depends on) → ProjectConfig.
+// Each project is loaded once per config file, profiles, variables and namespace: diamonds share one
+// ProjectConfig and cycles end, because a project already being loaded is returned as it is.
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostics.ts';
+import { fail, ok, type Result } from '../result.ts';
+import type { DependencyRequest } from './dependencies.ts';
+import { DiagSink } from './diag-sink.ts';
+import { displayPath, loadProject, type LoadEnv, type ProjectRequest } from './load-project.ts';
+import { GitProbe } from './predefined-vars.ts';
+import type { ProjectConfig } from './types.ts';
+
+/** How dsg was started. */
+export interface LoadOptions {
+  /** Where dsg was started (absolute). */
+  cwd: string;
+  /** `--config FILE` (relative to cwd or absolute); default devspace.yaml in cwd. */
+  configFile?: string;
+  /** `-p`, repeatable, applied in order. */
+  profiles: string[];
+  /** `--var K=V`. */
+  vars: Record<string, string>;
+  /** The process environment (never read from process.env here). */
+  env: Record<string, string>;
+  /** `-n`, feeds DEVSPACE_NAMESPACE. */
+  namespace?: string;
+  kubeContext?: string;
+  /** Cancels running variable commands. */
+  signal?: AbortSignal;
+}
+
+/** The loaded root project and the warnings of every project. */
+export interface LoadedConfig {
+  root: ProjectConfig;
+  warnings: Diagnostic[];
+}
+
+/** Loads the config dsg was pointed at; errors come back as located diagnostics, all at once. */
+export async function loadConfig(options: LoadOptions): Promise<Result<LoadedConfig, Diagnostic[]>> {
+  const file = await rootConfigFile(options);
+  if (typeof file !== 'string') return fail([file]);
+  const loader = new Loader(options);
+  const root = loader.load({
+    configFile: file,
+    profiles: options.profiles,
+    flags: options.vars,
+    disableActivation: false,
+    ignoreDependencies: false,
+  });
+  await loader.finished();
+  const diagnostics = loader.diagnostics();
+  if (diagnostics.some((d) => d.severity === 'error')) return fail(diagnostics);
+  return ok({ root, warnings: diagnostics });
+}
+
+/** Every diagnostic of a load result as one list (errors and warnings), for printing or tests. */
+export function diagnosticsOf(result: Result<LoadedConfig, Diagnostic[]>): Diagnostic[] {
+  return result.ok ? result.value.warnings : result.error;
+}
+
+async function rootConfigFile(options: LoadOptions): Promise<string | Diagnostic> {
+  const named = options.configFile ?? options.env['DEVSPACE_CONFIG'];
+  if (named === undefined || named === '') {
+    const file = join(options.cwd, 'devspace.yaml');
+    const info = await stat(file).catch(() => undefined);
+    if (info?.isFile()) return file;
+    return {
+      severity: 'error',
+      message: `No devspace.yaml in "${options.cwd}" — run from a project directory or pass --config FILE`,
+    };
+  }
+  const file = resolve(options.cwd, named);
+  const info = await stat(file).catch(() => undefined);
+  if (!info) return { severity: 'error', message: `Cannot read config file "${named}": file not found` };
+  if (info.isDirectory()) {
+    return {
+      severity: 'error',
+      message: `Cannot read config file "${named}": it is a directory`,
+      hint: `pass the config file inside it, e.g. --config ${join(named, 'devspace.yaml')}`,
+    };
+  }
+  return file;
+}
+
+class Loader {
+  private readonly projects = new Map<string, ProjectConfig>();
+  private readonly sinks: DiagSink[] = [];
+  private readonly pending: Promise<void>[] = [];
+  private readonly env: LoadEnv;
+
+  constructor(options: LoadOptions) {
+    this.env = {
+      cwd: options.cwd,
+      env: options.env,
+      namespace: options.namespace ?? 'default',
+      kubeContext: options.kubeContext ?? '',
+      git: new GitProbe(),
+      timestamp: String(Math.floor(Date.now() / 1000)),
+      random: randomBytes(6).toString('hex').slice(0, 6),
+      ...(options.signal ? { signal: options.signal } : {}),
+      loadDependency: (d: DependencyRequest) => this.load(dependencyRequest(d), d),
+    };
+  }
+
+  /** Returns the project for `req`, starting to load it unless it is loaded or loading already. */
+  load(req: ProjectRequest, from?: DependencyRequest): ProjectConfig {
+    const key = JSON.stringify([
+      req.configFile,
+      req.profiles,
+      Object.entries(req.flags).sort(([a], [b]) => (a < b ? -1 : 1)),
+      req.namespace ?? '',
+      req.disableActivation,
+      req.ignoreDependencies,
+    ]);
+    const known = this.projects.get(key);
+    if (known) return known;
+    const project: ProjectConfig = {
+      file: displayPath(this.env.cwd, req.configFile),
+      dir: dirname(req.configFile),
+      name: from?.name ?? '',
+      sourceVersion: '',
+      vars: {},
+      images: [],
+      deployments: [],
+      dependencies: [],
+      locate: () => from?.at,
+    };
+    this.projects.set(key, project);
+    const sink = new DiagSink();
+    this.sinks.push(sink);
+    this.pending.push(loadProject(req, this.env, project, sink));
+    return project;
+  }
+
+  /** Waits until every project started so far (and those they start) is loaded. */
+  async finished(): Promise<void> {
+    while (this.pending.length > 0) await Promise.all(this.pending.splice(0));
+  }
+
+  /** All diagnostics, root project first, then dependencies in the order they were found. */
+  diagnostics(): Diagnostic[] {
+    return this.sinks.flatMap((s) => byPosition(s.list));
+  }
+}
+
+/** A file's diagnostics in reading order; those without a location first (stable otherwise). */
+function byPosition(list: readonly Diagnostic[]): Diagnostic[] {
+  const pos = (d: Diagnostic): number => (d.location ? d.location.line * 100_000 + d.location.col : 0);
+  return [...list].sort((a, b) => pos(a) - pos(b));
+}
+
+function dependencyRequest(d: DependencyRequest): ProjectRequest {
+  const req: ProjectRequest = {
+    configFile: d.configFile,
+    profiles: d.profiles,
+    flags: d.flags,
+    disableActivation: d.disableActivation,
+    ignoreDependencies: d.ignoreDependencies,
+  };
+  if (d.profilesAt) req.profilesAt = d.profilesAt;
+  if (d.namespace) req.namespace = d.namespace;
+  return req;
+}

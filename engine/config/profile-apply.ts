@@ -1,0 +1,156 @@
+// Applies one profile to the config tree: `replace` (whole top-level sections), `merge` (a JSON merge
+// patch) and `patches` (add / replace / remove at DevSpace paths), in that order, like DevSpace.
+// Values inserted from a profile keep their own locations, so errors point into the profile.
+import type { DiagSink } from './diag-sink.ts';
+import { findMatches, parsePatchPath, type PathMatch } from './patch-path.ts';
+import { clone, describe, entry, entryLoc, mapNode, str, type MapNode, type TreeNode } from './tree.ts';
+
+/** Replaces the top-level sections the profile names. */
+export function applyReplace(root: MapNode, replace: TreeNode, profile: string, sink: DiagSink): void {
+  if (replace.kind !== 'map') {
+    sink.error(
+      `\`replace\` of profile "${profile}" must be a mapping of sections, got ${describe(replace)}`,
+      replace.loc,
+    );
+    return;
+  }
+  for (const [k, e] of replace.entries) root.entries.set(k, entry(clone(e.value), e.keyLoc));
+}
+
+/** JSON merge patch (RFC 7386): mappings merge key by key, `null` deletes, anything else replaces. */
+export function applyMerge(root: MapNode, merge: TreeNode, profile: string, sink: DiagSink): void {
+  if (merge.kind !== 'map') {
+    sink.error(`\`merge\` of profile "${profile}" must be a mapping, got ${describe(merge)}`, merge.loc);
+    return;
+  }
+  mergeInto(root, merge);
+}
+
+function mergeInto(target: TreeNode | undefined, patch: TreeNode): TreeNode {
+  if (patch.kind !== 'map') return clone(patch);
+  const out = target?.kind === 'map' ? target : mapNode(patch.loc);
+  for (const [k, e] of patch.entries) {
+    if (e.value.kind === 'scalar' && e.value.value === null) {
+      out.entries.delete(k);
+      continue;
+    }
+    const prior = out.entries.get(k);
+    out.entries.set(k, entry(mergeInto(prior?.value, e.value), prior?.keyLoc ?? e.keyLoc));
+  }
+  return out;
+}
+
+/** Applies the `patches` list of a profile. */
+export function applyPatches(root: MapNode, patches: TreeNode, profile: string, sink: DiagSink): void {
+  if (patches.kind !== 'seq') {
+    sink.error(`\`patches\` of profile "${profile}" must be a list, got ${describe(patches)}`, patches.loc);
+    return;
+  }
+  for (const p of patches.items) {
+    if (p.kind !== 'map') {
+      sink.error(
+        `A patch of profile "${profile}" must be a mapping with \`op\` and \`path\`, got ${describe(p)}`,
+        p.loc,
+      );
+      continue;
+    }
+    for (const [k, e] of p.entries) {
+      if (!['op', 'path', 'value', 'from'].includes(k))
+        sink.error(
+          `Unknown key "${k}" in a patch of profile "${profile}"`,
+          e.keyLoc,
+          'known keys: op, path, value',
+        );
+    }
+    const opEntry = p.entries.get('op');
+    const pathEntry = p.entries.get('path');
+    const op = str(opEntry?.value);
+    const path = str(pathEntry?.value);
+    const at = (pathEntry && entryLoc(pathEntry)) ?? p.loc;
+    if (op !== 'add' && op !== 'replace' && op !== 'remove') {
+      sink.error(
+        `\`op\` of a patch of profile "${profile}" must be one of add, replace, remove, got ${opEntry ? describe(opEntry.value) : 'nothing'}`,
+        (opEntry && entryLoc(opEntry)) ?? p.loc,
+      );
+      continue;
+    }
+    if (path === undefined || path === '') {
+      sink.error(`A patch of profile "${profile}" needs a \`path\``, at);
+      continue;
+    }
+    const value = p.entries.get('value')?.value;
+    if (op !== 'remove' && !value) {
+      sink.error(`Patch "${op} ${path}" of profile "${profile}" needs a \`value\``, at);
+      continue;
+    }
+    const problem = applyPatch(root, op, path, value);
+    if (problem) sink.error(`Cannot apply patch "${op} ${path}" of profile "${profile}": ${problem}`, at);
+  }
+}
+
+/** Applies one operation; returns why it could not be applied. */
+export function applyPatch(
+  root: MapNode,
+  op: 'add' | 'replace' | 'remove',
+  path: string,
+  value?: TreeNode,
+): string | undefined {
+  const segs = parsePatchPath(path);
+  if (typeof segs === 'string') return segs;
+  const strict = path.startsWith('/');
+  const matches = findMatches(root, segs);
+  if (op === 'remove') {
+    if (matches.length === 0) return strict ? 'the path matches nothing' : undefined;
+    // Remove from the back so that earlier indexes of the same list stay valid.
+    for (const m of [...matches].reverse()) removeMatch(m);
+    return undefined;
+  }
+  if (!value) return 'it has no value';
+  if (op === 'replace') {
+    if (matches.length === 0)
+      return strict ? 'the path matches nothing' : applyPatch(root, 'add', path, value);
+    for (const m of matches) setMatch(m, clone(value));
+    return undefined;
+  }
+  const first = matches[0];
+  if (first && first.node.kind !== 'scalar') {
+    for (const m of matches) {
+      if (m.node.kind === 'seq') m.node.items.push(clone(value));
+      else if (m.node.kind === 'map') {
+        if (value.kind !== 'map')
+          return `"${path}" is a mapping, so the value must be a mapping too, got ${describe(value)}`;
+        for (const [k, e] of value.entries) m.node.entries.set(k, entry(clone(e.value), e.keyLoc));
+      }
+    }
+    return undefined;
+  }
+  const last = segs[segs.length - 1];
+  if (!last || last.kind !== 'key') return 'the last part of the path must name a key or an index';
+  const parents = findMatches(root, segs.slice(0, -1));
+  if (parents.length === 0) return 'its parent path does not exist';
+  for (const { node: parent } of parents) {
+    if (parent.kind === 'seq') {
+      if (last.key === '-') parent.items.push(clone(value));
+      else if (/^\d+$/.test(last.key) && Number(last.key) <= parent.items.length)
+        parent.items.splice(Number(last.key), 0, clone(value));
+      else return `"${last.key}" is not a valid position in a list of ${parent.items.length}`;
+    } else if (parent.kind === 'map') {
+      if (parent.entries.has(last.key))
+        return `"${path}" already exists and is not a list or mapping: use op replace`;
+      parent.entries.set(last.key, entry(clone(value), value.loc));
+    } else return `the parent of "${last.key}" is ${describe(parent)}`;
+  }
+  return undefined;
+}
+
+function removeMatch(m: PathMatch): void {
+  if (m.parent.kind === 'map') m.parent.entries.delete(String(m.key));
+  else m.parent.items.splice(Number(m.key), 1);
+}
+
+function setMatch(m: PathMatch, value: TreeNode): void {
+  if (m.parent.kind === 'map') {
+    const prior = m.parent.entries.get(String(m.key));
+    m.parent.entries.set(String(m.key), entry(value, prior?.keyLoc));
+  } else m.parent.items[Number(m.key)] = value;
+}

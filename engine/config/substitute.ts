@@ -1,0 +1,124 @@
+// Fills `${VAR}` references into the sections dsg uses, the way DevSpace does after applying profiles.
+// Sections dsg ignores (dev, hooks, commands, pipelines, ...) are left alone: they are only warned
+// about, and resolving them could ask for values nobody needs. `${runtime.*}` stays as written for the
+// graph compiler. v2beta1 also evaluates whole-string `$(command)` expressions outside runtime fields.
+import type { SourceLocation } from '../diagnostics.ts';
+import type { DiagSink } from './diag-sink.ts';
+import { firstLine, runCommand } from './shell.ts';
+import type { MapNode, Scalar, ScalarNode, TreeNode } from './tree.ts';
+import { findVars, mayHaveVars, substitute } from './var-syntax.ts';
+import type { VarResolver } from './var-resolver.ts';
+import { convertString } from './var-resolver.ts';
+import type { Generation } from './versions.ts';
+
+/** The top-level sections whose values dsg uses. */
+export const USED_SECTIONS = ['images', 'deployments', 'dependencies'] as const;
+
+/** How long a `$(...)` expression may run. */
+export const EXPRESSION_TIMEOUT_MS = 60_000;
+
+const EXPRESSION = /^\$\$?#?!?\(([\s\S]+)\)$/;
+
+/** Options for one project's substitution. */
+export interface SubstituteOptions {
+  gen: Generation;
+  resolver: VarResolver;
+  sink: DiagSink;
+  dir: string;
+  env: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** Resolves every variable the used sections reference (plus the always-resolved ones) and fills them in. */
+export async function substituteVariables(root: MapNode, opts: SubstituteOptions): Promise<void> {
+  const strings: ScalarNode[] = [];
+  const expressions: ScalarNode[] = [];
+  for (const section of USED_SECTIONS) {
+    const node = root.entries.get(section)?.value;
+    if (node) collect(node, [section], strings, expressions, opts.gen);
+  }
+  const uses = new Map<string, SourceLocation | undefined>();
+  for (const s of strings) {
+    for (const ref of findVars(s.value as string))
+      if (!uses.has(ref.name.trim())) uses.set(ref.name.trim(), s.loc);
+  }
+  for (const [name, at] of uses) await opts.resolver.resolve(name, at);
+  for (const def of opts.resolver.definitions.values()) {
+    const always = opts.gen === 'v2' ? def.alwaysResolve !== false : def.alwaysResolve === true;
+    if (always) await opts.resolver.resolve(def.name);
+  }
+  const lookup = (n: string): Scalar | undefined => opts.resolver.lookup(n);
+  for (const s of strings) s.value = substitute(s.value as string, lookup);
+  for (const s of expressions) await evaluate(s, opts);
+}
+
+/** Runtime fields: DevSpace fills these while it runs, so `$(...)` there is not a load-time expression. */
+function isRuntimeField(path: readonly string[]): boolean {
+  const [section, , a, b] = path;
+  if (section === 'images') return a === 'custom';
+  if (section === 'deployments')
+    return (a === 'helm' && b === 'values') || a === 'tanka' || (a === 'kubectl' && b === 'inlineManifest');
+  return false;
+}
+
+function collect(
+  node: TreeNode,
+  path: string[],
+  strings: ScalarNode[],
+  expressions: ScalarNode[],
+  gen: Generation,
+): void {
+  if (node.kind === 'scalar') {
+    if (typeof node.value !== 'string') return;
+    if (mayHaveVars(node.value)) strings.push(node);
+    if (gen === 'v2' && node.value.includes('$(') && EXPRESSION.test(node.value) && !isRuntimeField(path))
+      expressions.push(node);
+    return;
+  }
+  if (node.kind === 'seq') {
+    for (const item of node.items) collect(item, path, strings, expressions, gen);
+    return;
+  }
+  for (const [k, e] of node.entries)
+    collect(e.value, path.length < 4 ? [...path, k] : path, strings, expressions, gen);
+}
+
+async function evaluate(node: ScalarNode, opts: SubstituteOptions): Promise<void> {
+  const text = node.value;
+  if (typeof text !== 'string') return;
+  const m = EXPRESSION.exec(text);
+  if (!m?.[1]) return;
+  if (text[1] === '$') {
+    node.value = text.slice(1);
+    return;
+  }
+  const prefix = text.slice(0, text.indexOf('('));
+  const keepSpace = prefix.includes('#');
+  const forceString = prefix.includes('!');
+  const env = { ...opts.env };
+  for (const [k, v] of Object.entries(opts.resolver.resolvedStrings()))
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) env[k] = v;
+  const r = await runCommand(m[1], undefined, {
+    cwd: opts.dir,
+    env,
+    timeoutMs: EXPRESSION_TIMEOUT_MS,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  if (!r.ok) {
+    if (r.reason === 'exit code 1' && r.stdout.trim() === '' && r.stderr.trim() === '') {
+      node.value = forceString ? 'false' : false;
+      return;
+    }
+    const detail = firstLine(r.stderr) || firstLine(r.stdout);
+    opts.sink.error(
+      `Cannot evaluate expression "${text}": ${r.reason}${detail ? `: ${detail}` : ''}`,
+      node.loc,
+    );
+    return;
+  }
+  const out = keepSpace ? r.stdout : r.stdout.trim();
+  if (forceString) node.value = out;
+  else if (out === '') node.value = true;
+  else if (out === 'null' || out === 'undefined') node.value = null;
+  else node.value = convertString(out);
+}

@@ -1,0 +1,234 @@
+// Gives every variable its value, in DevSpace's order of precedence: `--var`, predefined, the
+// definition (value, command, environment, default), the environment for undeclared names. A
+// variable DevSpace would ask for in a terminal gets its default or a located error naming `--var`.
+import process from 'node:process';
+import type { SourceLocation } from '../diagnostics.ts';
+import type { DiagSink } from './diag-sink.ts';
+import { isPredefined, predefinedValue, type PredefinedContext } from './predefined-vars.ts';
+import { firstLine, runCommand } from './shell.ts';
+import type { Scalar } from './tree.ts';
+import type { VarDef } from './var-definitions.ts';
+import { findVars, substitute } from './var-syntax.ts';
+import type { Generation } from './versions.ts';
+
+/** How long a variable's command may run. */
+export const VAR_COMMAND_TIMEOUT_MS = 60_000;
+
+/** Everything a resolver needs for one project. */
+export interface ResolverOptions {
+  gen: Generation;
+  defs: Map<string, VarDef>;
+  flags: Record<string, string>;
+  env: Record<string, string>;
+  predefined: PredefinedContext;
+  /** Project directory: commands run here. */
+  dir: string;
+  sink: DiagSink;
+  signal?: AbortSignal;
+}
+
+/** Resolves variables once each and remembers the results (and the failures). */
+export class VarResolver {
+  private readonly values = new Map<string, Scalar>();
+  private readonly failed = new Set<string>();
+  private readonly stack: string[] = [];
+  private defs: Map<string, VarDef>;
+
+  constructor(private readonly opts: ResolverOptions) {
+    this.defs = opts.defs;
+  }
+
+  /** Replaces the definitions (profiles may change them); values already resolved are kept. */
+  setDefs(defs: Map<string, VarDef>): void {
+    this.defs = defs;
+  }
+
+  /** The definitions in force. */
+  get definitions(): ReadonlyMap<string, VarDef> {
+    return this.defs;
+  }
+
+  /** The value of a resolved variable, undefined when it is unresolved, failed or a runtime variable. */
+  lookup(name: string): Scalar | undefined {
+    return this.values.get(name.trim());
+  }
+
+  /** Every resolved value as a string, for `ProjectConfig.vars`. */
+  resolvedStrings(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of this.values) out[k] = v === null ? '' : String(v);
+    return out;
+  }
+
+  /** Resolves `name`; undefined when it failed (already reported) or is a `runtime.*` reference. */
+  async resolve(name: string, usedAt?: SourceLocation): Promise<Scalar | undefined> {
+    name = name.trim();
+    if (this.values.has(name)) return this.values.get(name);
+    if (this.failed.has(name) || name.startsWith('runtime.')) return undefined;
+    if (this.stack.includes(name)) {
+      this.fail(
+        name,
+        `Cannot resolve variable "${name}": its definition refers to itself (${[...this.stack, name].join(' → ')})`,
+        usedAt,
+      );
+      return undefined;
+    }
+    this.stack.push(name);
+    try {
+      const value = await this.compute(name, usedAt);
+      if (value === undefined) {
+        this.failed.add(name);
+        return undefined;
+      }
+      this.values.set(name, value);
+      return value;
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  private async compute(name: string, usedAt: SourceLocation | undefined): Promise<Scalar | undefined> {
+    const { flags, env, sink } = this.opts;
+    const flag = flags[name];
+    if (flag !== undefined) return convertString(flag);
+    if (isPredefined(name)) {
+      const p = await predefinedValue(name, this.opts.predefined);
+      if (p.warning) sink.warn(p.warning, usedAt);
+      return p.value;
+    }
+    const def = this.defs.get(name);
+    if (def) return this.fromDefinition(def, usedAt);
+    const fromEnv = env[name];
+    if (fromEnv) return convertString(fromEnv);
+    if (this.opts.gen === 'v1') {
+      this.fail(
+        name,
+        `Variable "${name}" has no value: DevSpace would ask for it in a terminal, and dsg does not ask`,
+        usedAt,
+        `pass --var ${name}=VALUE or set the environment variable ${name}`,
+      );
+    } else {
+      this.fail(
+        name,
+        `Cannot resolve variable "${name}": it is not declared under \`vars\`, not set in the environment and not predefined`,
+        usedAt,
+        `pass --var ${name}=VALUE, set the environment variable ${name}, declare it under \`vars\`, or write $\${${name}} for a literal`,
+      );
+    }
+    return undefined;
+  }
+
+  private async fromDefinition(def: VarDef, usedAt: SourceLocation | undefined): Promise<Scalar | undefined> {
+    const { env } = this.opts;
+    const at = usedAt ?? def.at;
+    if (def.value !== undefined) return this.expand(def.value, def);
+    const hasCommand = def.command !== undefined || (def.commands?.length ?? 0) > 0;
+    if (hasCommand && (def.source === '' || def.source === 'all' || def.source === 'command'))
+      return this.runCommand(def);
+    if (def.source === 'env' || def.source === 'all' || def.source === '') {
+      const fromEnv = env[def.name];
+      if (fromEnv) return convertString(fromEnv);
+    }
+    if (def.default !== undefined) return this.expand(def.default, def);
+    const hint = `pass --var ${def.name}=VALUE${def.source === 'input' ? '' : ` or set the environment variable ${def.name}`}, or give it a \`default\``;
+    if (def.source === 'env') {
+      this.fail(
+        def.name,
+        `Cannot resolve variable "${def.name}": it comes from the environment variable ${def.name}, which is not set, and it has no default`,
+        at,
+        hint,
+        def,
+      );
+    } else if (def.source === 'none') {
+      this.fail(
+        def.name,
+        `Cannot resolve variable "${def.name}": it has \`source: none\` but neither \`value\` nor \`default\``,
+        at,
+        hint,
+        def,
+      );
+    } else {
+      this.fail(
+        def.name,
+        `Variable "${def.name}" has no value: DevSpace would ask for it in a terminal, and dsg does not ask`,
+        at,
+        hint,
+        def,
+      );
+    }
+    return undefined;
+  }
+
+  /** Resolves `${...}` inside a definition's own strings. */
+  private async expand(value: Scalar, def: VarDef): Promise<Scalar | undefined> {
+    if (typeof value !== 'string') return value;
+    for (const ref of findVars(value)) {
+      if (!ref.name.startsWith('runtime.') && (await this.resolve(ref.name, def.at)) === undefined)
+        return undefined;
+    }
+    return substitute(value, (n) => this.lookup(n));
+  }
+
+  private async runCommand(def: VarDef): Promise<Scalar | undefined> {
+    const platform = process.platform === 'win32' ? 'windows' : process.platform;
+    const chosen = def.commands?.find(
+      (c) =>
+        !c.os ||
+        c.os
+          .split(',')
+          .map((s) => s.trim())
+          .includes(platform),
+    );
+    const rawCommand = chosen?.command ?? def.command;
+    if (rawCommand === undefined) {
+      this.fail(
+        def.name,
+        `Cannot resolve variable "${def.name}": none of its \`commands\` is for ${platform}`,
+        def.at,
+      );
+      return undefined;
+    }
+    const rawArgs = chosen ? chosen.args : def.args;
+    const command = await this.expand(rawCommand, def);
+    if (command === undefined) return undefined;
+    const args: string[] = [];
+    for (const a of rawArgs ?? []) {
+      const v = await this.expand(a, def);
+      if (v === undefined) return undefined;
+      args.push(v === null ? '' : String(v));
+    }
+    const shown = [String(command), ...args].join(' ');
+    const r = await runCommand(String(command), rawArgs ? args : undefined, {
+      cwd: this.opts.dir,
+      env: this.opts.env,
+      timeoutMs: VAR_COMMAND_TIMEOUT_MS,
+      ...(this.opts.signal ? { signal: this.opts.signal } : {}),
+    });
+    if (!r.ok) {
+      const detail = firstLine(r.stderr) || firstLine(r.stdout);
+      this.fail(
+        def.name,
+        `Cannot resolve variable "${def.name}": command "${shown}" failed (${r.reason})${detail ? `: ${detail}` : ''}`,
+        def.at,
+        `fix the command or pass --var ${def.name}=VALUE`,
+      );
+      return undefined;
+    }
+    return r.stdout.trim();
+  }
+
+  private fail(name: string, message: string, at?: SourceLocation, hint?: string, def?: VarDef): void {
+    this.failed.add(name);
+    const related =
+      def?.at && def.at !== at ? [{ message: `"${name}" is declared here`, location: def.at }] : undefined;
+    this.opts.sink.error(message, at, hint, related);
+  }
+}
+
+/** DevSpace turns `--var` and environment strings that look like booleans or integers into those types. */
+export function convertString(s: string): Scalar {
+  if (s === 'true') return true;
+  if (s === 'false') return false;
+  if (/^-?[0-9]{1,15}$/.test(s) && String(Number(s)) === s) return Number(s);
+  return s;
+}

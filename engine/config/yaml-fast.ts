@@ -1,0 +1,473 @@
+// A fast reader for the YAML that devspace.yaml files are made of: block mappings and sequences,
+// plain and quoted scalars, literal block scalars and one-line flow collections. The `yaml`
+// package needs ~150 ms of cold JIT for a 1,000-image file; this reader needs a few. Anything
+// outside that subset (anchors, tags, multi-line flow, folded scalars, errors) makes it give up,
+// and the caller parses the file with the `yaml` package instead, which also reports the errors.
+import type { SourceLocation } from '../diagnostics.ts';
+import {
+  entry,
+  mapNode,
+  scalarNode,
+  seqNode,
+  type Entry,
+  type MapNode,
+  type Scalar,
+  type TreeNode,
+} from './tree.ts';
+
+/** Called for a key that appears twice in one mapping. */
+export type DuplicateKeyHandler = (key: string, first: Entry, second: Entry) => void;
+
+/** Thrown internally to abandon the fast path; never escapes this module. */
+class Unsupported extends Error {}
+
+const bail = (): never => {
+  throw new Unsupported();
+};
+
+/** Parses `text`; undefined when the text needs the full YAML parser. The document may be null. */
+export function parseYamlFast(
+  text: string,
+  file: string,
+  onDuplicate: DuplicateKeyHandler,
+): { root: TreeNode | null } | undefined {
+  try {
+    return { root: new FastReader(text, file, onDuplicate).document() };
+  } catch (e) {
+    if (e instanceof Unsupported) return undefined;
+    throw e;
+  }
+}
+
+const SPACE = 32;
+const HASH = 35;
+const DASH = 45;
+const COLON = 58;
+
+class FastReader {
+  private readonly lines: string[];
+  /** Leading spaces of each line; -1 for blank and comment-only lines. */
+  private readonly indents: Int32Array;
+  private i = 0;
+
+  constructor(
+    text: string,
+    private readonly file: string,
+    private readonly onDuplicate: DuplicateKeyHandler,
+  ) {
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.includes('\t') || /\r(?!\n)/.test(text)) bail();
+    this.lines = text.split(/\r?\n/);
+    // A final newline ends the last line; it does not start an empty one.
+    if (this.lines.length > 0 && this.lines[this.lines.length - 1] === '') this.lines.pop();
+    this.indents = new Int32Array(this.lines.length);
+    for (let l = 0; l < this.lines.length; l++) {
+      const line = this.lines[l] ?? '';
+      let n = 0;
+      while (line.charCodeAt(n) === SPACE) n++;
+      this.indents[l] = n === line.length || line.charCodeAt(n) === HASH ? -1 : n;
+    }
+  }
+
+  document(): TreeNode | null {
+    while (this.i < this.lines.length && this.blankAt(this.i)) this.i++;
+    const first = this.lines[this.i];
+    if (first !== undefined && first.startsWith('---')) {
+      if (!/^---\s*(#.*)?$/.test(first)) bail();
+      this.i++;
+      this.skipBlank();
+    }
+    if (this.i >= this.lines.length) return null;
+    const root = this.block(this.indent(this.i));
+    this.skipBlank();
+    if (this.i < this.lines.length) bail();
+    return root;
+  }
+
+  private loc(line: number, col: number, length?: number): SourceLocation {
+    const at: SourceLocation = { file: this.file, line: line + 1, col: col + 1 };
+    if (length !== undefined) at.length = length;
+    return at;
+  }
+
+  /** Leading spaces of a non-blank line. */
+  private indent(line: number): number {
+    return this.indents[line] ?? 0;
+  }
+
+  private blankAt(line: number): boolean {
+    return this.indents[line] === -1;
+  }
+
+  private skipBlank(): void {
+    while (this.i < this.lines.length && this.indents[this.i] === -1) this.i++;
+    const s = this.lines[this.i];
+    if (s !== undefined && this.indents[this.i] === 0) {
+      const c = s.charCodeAt(0);
+      if ((c === DASH && s.startsWith('---')) || (c === 46 && s.startsWith('...')) || c === 37) bail();
+    }
+  }
+
+  private isSeqItem(s: string, col: number): boolean {
+    if (s.charCodeAt(col) !== DASH) return false;
+    const next = s.charCodeAt(col + 1);
+    return Number.isNaN(next) || next === SPACE;
+  }
+
+  /** A block node whose first line is the current line, indented `n`. */
+  private block(n: number): TreeNode {
+    const s = this.lines[this.i] ?? '';
+    if (this.isSeqItem(s, n)) return this.seq(n);
+    if (this.keyEnd(s, n) >= 0) return this.map(n);
+    return bail();
+  }
+
+  /** Where the `:` after a key starting at `col` is, or -1 when the text is not a `key:` entry. */
+  private keyEnd(s: string, col: number): number {
+    const c = s[col];
+    if (c === '"' || c === "'") {
+      const close = c === '"' ? this.doubleQuotedEnd(s, col) : this.singleQuotedEnd(s, col);
+      if (close < 0) return -1;
+      let p = close + 1;
+      while (s.charCodeAt(p) === SPACE) p++;
+      return s.charCodeAt(p) === COLON && this.endsToken(s, p + 1) ? p : -1;
+    }
+    if (c === undefined || '-?:,[]{}#&*!|>%@`'.includes(c)) {
+      if (c !== '-' && c !== '?' && c !== ':') return -1;
+      if (this.endsToken(s, col + 1)) return -1;
+    }
+    for (let p = col; p < s.length; p++) {
+      const ch = s.charCodeAt(p);
+      if (ch === HASH && s.charCodeAt(p - 1) === SPACE) return -1;
+      if (ch === COLON && this.endsToken(s, p + 1)) return p;
+    }
+    return -1;
+  }
+
+  private endsToken(s: string, p: number): boolean {
+    return p >= s.length || s.charCodeAt(p) === SPACE;
+  }
+
+  /** A block mapping whose keys are at column `n`; the first may start mid-line (`- key: v`). */
+  private map(n: number): MapNode {
+    const node = mapNode();
+    for (;;) {
+      const line = this.i;
+      const s = this.lines[line] ?? '';
+      const col = n;
+      const colon = this.keyEnd(s, col);
+      if (colon < 0) bail();
+      const rawKey = s.slice(col, colon).trimEnd();
+      const key = this.keyText(rawKey);
+      const keyLoc = this.loc(line, col, rawKey.length);
+      if (!node.loc) node.loc = this.loc(line, col);
+      const value = this.value(s, colon + 1, n, true);
+      const e = entry(value, keyLoc);
+      const prior = node.entries.get(key);
+      if (prior) this.onDuplicate(key, prior, e);
+      else node.entries.set(key, e);
+      this.skipBlank();
+      if (this.i >= this.lines.length) return node;
+      const m = this.indent(this.i);
+      if (m < n) return node;
+      if (m > n || this.isSeqItem(this.lines[this.i] ?? '', m)) bail();
+    }
+  }
+
+  private keyText(raw: string): string {
+    const c = raw[0];
+    if (c === '"') return this.unescapeDouble(raw.slice(1, -1));
+    if (c === "'") return raw.slice(1, -1).replaceAll("''", "'");
+    if (raw === '<<') bail();
+    const v = resolvePlain(raw);
+    if (typeof v !== 'string') bail();
+    return raw;
+  }
+
+  /** A block sequence whose dashes are at column `n`. */
+  private seq(n: number) {
+    const items: TreeNode[] = [];
+    const node = seqNode(items, this.loc(this.i, n));
+    for (;;) {
+      const s = this.lines[this.i] ?? '';
+      let p = n + 1;
+      while (s.charCodeAt(p) === SPACE) p++;
+      if (p >= s.length || s.charCodeAt(p) === HASH) {
+        items.push(this.value(s, n + 1, n, false));
+      } else if (this.isSeqItem(s, p)) {
+        bail();
+      } else if (this.keyEnd(s, p) >= 0) {
+        items.push(this.map(p));
+      } else {
+        items.push(this.value(s, n + 1, n, false));
+      }
+      this.skipBlank();
+      if (this.i >= this.lines.length) return node;
+      const m = this.indent(this.i);
+      if (m < n) return node;
+      if (m > n) bail();
+      if (!this.isSeqItem(this.lines[this.i] ?? '', n)) return node;
+    }
+  }
+
+  /** The value after `key:` or `- ` on the current line, starting at `from`; `owner` is the key's indent. */
+  private value(s: string, from: number, owner: number, inMap: boolean): TreeNode {
+    const line = this.i;
+    let p = from;
+    while (s.charCodeAt(p) === SPACE) p++;
+    if (p >= s.length || s.charCodeAt(p) === HASH) {
+      this.i++;
+      this.skipBlank();
+      if (this.i < this.lines.length) {
+        const m = this.indent(this.i);
+        const next = this.lines[this.i] ?? '';
+        if (m > owner || (inMap && m === owner && this.isSeqItem(next, m))) return this.block(m);
+      }
+      return scalarNode(null, this.loc(line, p));
+    }
+    const c = s[p];
+    if (c === '|') return this.literal(s, p, owner);
+    if (c === '"' || c === "'") {
+      const close = c === '"' ? this.doubleQuotedEnd(s, p) : this.singleQuotedEnd(s, p);
+      if (close < 0) bail();
+      this.endOfLine(s, close + 1);
+      const raw = s.slice(p + 1, close);
+      const value = c === '"' ? this.unescapeDouble(raw) : raw.replaceAll("''", "'");
+      this.i++;
+      return scalarNode(value, this.loc(line, p, close + 1 - p));
+    }
+    if (c === '[' || c === '{') {
+      const flow = new FlowReader(s, p, (col, length) => this.loc(line, col, length), this);
+      const node = flow.node();
+      this.endOfLine(s, flow.pos);
+      this.i++;
+      return node;
+    }
+    if ('&*!%@`>?,]}'.includes(c ?? '')) bail();
+    if (c === '-' && this.endsToken(s, p + 1)) bail();
+    let end = s.length;
+    for (let q = p; q < s.length; q++) {
+      const ch = s.charCodeAt(q);
+      if (ch === HASH && s.charCodeAt(q - 1) === SPACE) {
+        end = q;
+        break;
+      }
+      if (ch === COLON && this.endsToken(s, q + 1)) bail();
+    }
+    const raw = s.slice(p, end).trimEnd();
+    this.i++;
+    this.skipBlank();
+    if (this.i < this.lines.length && this.indent(this.i) > owner) bail();
+    return scalarNode(resolvePlain(raw), this.loc(line, p, raw.length));
+  }
+
+  private endOfLine(s: string, p: number): void {
+    while (s.charCodeAt(p) === SPACE) p++;
+    if (p < s.length && s.charCodeAt(p) !== HASH) bail();
+    if (p < s.length && s.charCodeAt(p - 1) !== SPACE) bail();
+  }
+
+  /** `|`, `|-`, `|+`, optionally with an indentation digit. */
+  private literal(s: string, p: number, owner: number): TreeNode {
+    const line = this.i;
+    const header = /^\|([-+]?)([1-9]?)([-+]?)\s*(#.*)?$/.exec(s.slice(p));
+    if (!header) return bail();
+    const chomp = header[1] || header[3];
+    const explicit = header[2] ? owner + Number(header[2]) : 0;
+    this.i++;
+    let indent = explicit;
+    const body: string[] = [];
+    while (this.i < this.lines.length) {
+      const t = this.lines[this.i] ?? '';
+      let n = 0;
+      while (t.charCodeAt(n) === SPACE) n++;
+      if (n === t.length) {
+        if (indent > 0 && n > indent) body.push(t.slice(indent));
+        else if (indent === 0 && n > 0 && body.every((b) => b === '')) bail();
+        else body.push('');
+        this.i++;
+        continue;
+      }
+      if (indent === 0) {
+        if (n <= owner) break;
+        indent = n;
+      }
+      if (n < indent) break;
+      body.push(t.slice(indent));
+      this.i++;
+    }
+    let end = body.length;
+    while (end > 0 && body[end - 1] === '') end--;
+    const content = body.slice(0, end).join('\n');
+    let value: string;
+    if (chomp === '-') value = content;
+    else if (chomp === '+') value = content + '\n'.repeat(body.length - end + (end > 0 ? 1 : 0));
+    else value = end > 0 ? content + '\n' : '';
+    // Trailing blank lines belong to the scalar only for `+`; give them back otherwise.
+    if (chomp !== '+') this.i -= body.length - end;
+    return scalarNode(value, this.loc(line, p, header[0].trimEnd().replace(/\s*#.*$/, '').length));
+  }
+
+  doubleQuotedEnd(s: string, open: number): number {
+    for (let p = open + 1; p < s.length; p++) {
+      const c = s[p];
+      if (c === '\\') p++;
+      else if (c === '"') return p;
+    }
+    return -1;
+  }
+
+  singleQuotedEnd(s: string, open: number): number {
+    for (let p = open + 1; p < s.length; p++) {
+      if (s[p] === "'") {
+        if (s[p + 1] === "'") p++;
+        else return p;
+      }
+    }
+    return -1;
+  }
+
+  unescapeDouble(raw: string): string {
+    if (!raw.includes('\\')) return raw;
+    return raw.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_m, e: string) => {
+      const simple = ESCAPES[e];
+      if (simple !== undefined) return simple;
+      if (e.length > 1) return String.fromCodePoint(parseInt(e.slice(1), 16));
+      return bail();
+    });
+  }
+}
+
+const ESCAPES: Record<string, string> = {
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  N: '\u0085',
+  _: '\u00a0',
+  L: '\u2028',
+  P: '\u2029',
+};
+
+/** A one-line flow collection: `[a, "b"]`, `{}`, `[{"name": "x"}]`. */
+class FlowReader {
+  constructor(
+    private readonly s: string,
+    public pos: number,
+    private readonly loc: (col: number, length?: number) => SourceLocation,
+    private readonly quotes: FastReader,
+  ) {}
+
+  node(): TreeNode {
+    this.space();
+    const c = this.s[this.pos];
+    if (c === '[') return this.seq();
+    if (c === '{') return this.map();
+    return this.scalar(false);
+  }
+
+  private space(): void {
+    while (this.s.charCodeAt(this.pos) === SPACE) this.pos++;
+  }
+
+  private seq(): TreeNode {
+    const items: TreeNode[] = [];
+    const node = seqNode(items, this.loc(this.pos));
+    this.pos++;
+    for (;;) {
+      this.space();
+      if (this.s[this.pos] === ']') break;
+      items.push(this.node());
+      this.space();
+      if (this.s[this.pos] === ',') this.pos++;
+      else if (this.s[this.pos] !== ']') bail();
+    }
+    this.pos++;
+    return node;
+  }
+
+  private map(): TreeNode {
+    const node = mapNode(this.loc(this.pos));
+    this.pos++;
+    for (;;) {
+      this.space();
+      if (this.s[this.pos] === '}') break;
+      const keyStart = this.pos;
+      const key = this.scalar(true);
+      if (key.kind !== 'scalar' || typeof key.value !== 'string') return bail();
+      this.space();
+      if (this.s[this.pos] !== ':') bail();
+      this.pos++;
+      const value = this.node();
+      const e = entry(value, this.loc(keyStart, key.loc?.length));
+      if (node.entries.has(key.value)) bail();
+      node.entries.set(key.value, e);
+      this.space();
+      if (this.s[this.pos] === ',') this.pos++;
+      else if (this.s[this.pos] !== '}') bail();
+    }
+    this.pos++;
+    return node;
+  }
+
+  private scalar(isKey: boolean): TreeNode {
+    const s = this.s;
+    const start = this.pos;
+    const c = s[start];
+    if (c === '"' || c === "'") {
+      const close = c === '"' ? this.quotes.doubleQuotedEnd(s, start) : this.quotes.singleQuotedEnd(s, start);
+      if (close < 0) bail();
+      const raw = s.slice(start + 1, close);
+      this.pos = close + 1;
+      const value = c === '"' ? this.quotes.unescapeDouble(raw) : raw.replaceAll("''", "'");
+      return scalarNode(value, this.loc(start, close + 1 - start));
+    }
+    if (c === undefined || '[]{},#&*!|>%@`?'.includes(c)) bail();
+    let p = start;
+    for (; p < s.length; p++) {
+      const ch = s[p];
+      if (ch === ',' || ch === '[' || ch === ']' || ch === '{' || ch === '}') break;
+      if (ch === '#' && s[p - 1] === ' ') bail();
+      if (ch === ':' && (p + 1 >= s.length || ' ,[]{}'.includes(s[p + 1] ?? ''))) {
+        if (!isKey) bail();
+        break;
+      }
+    }
+    const raw = s.slice(start, p).trimEnd();
+    if (raw === '') bail();
+    this.pos = start + raw.length;
+    const value = resolvePlain(raw);
+    if (isKey && typeof value !== 'string') bail();
+    return scalarNode(value, this.loc(start, raw.length));
+  }
+}
+
+const INT = /^[-+]?[0-9]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+
+/** Resolves a plain scalar with the YAML 1.2 core schema, as the `yaml` package does. */
+export function resolvePlain(raw: string): Scalar {
+  if (raw === '' || raw === '~' || raw === 'null' || raw === 'Null' || raw === 'NULL') return null;
+  const c = raw.charCodeAt(0);
+  if (c === 116 || c === 84 || c === 102 || c === 70) {
+    if (raw === 'true' || raw === 'True' || raw === 'TRUE') return true;
+    if (raw === 'false' || raw === 'False' || raw === 'FALSE') return false;
+  }
+  if ((c >= 48 && c <= 57) || c === DASH || c === 43 || c === 46) {
+    if (INT.test(raw)) return Number(raw);
+    if (/^0o[0-7]+$/.test(raw)) return parseInt(raw.slice(2), 8);
+    if (/^0x[0-9a-fA-F]+$/.test(raw)) return parseInt(raw.slice(2), 16);
+    if (FLOAT.test(raw) && /[.eE]/.test(raw)) return Number(raw);
+    if (/^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$/.test(raw)) bail();
+  }
+  return raw;
+}
