@@ -1,4 +1,5 @@
 // The docker half of the build task: inputs, "is the image still there?", and the build through the Engine API.
+import { posix } from 'node:path';
 import type { Diagnostic } from '../engine/diagnostics.ts';
 import { error } from '../engine/diagnostics.ts';
 import type { Json } from '../engine/config/types.ts';
@@ -38,9 +39,7 @@ export async function dockerBuildInputs(
   if (image.rebuildStrategy !== 'ignoreContextChanges') {
     const context = await planContext(task, plan.value, ctx.listFiles);
     if (!context.ok) return context;
-    const prefix =
-      image.context === '.' || image.context === '' ? '' : `${image.context.replace(/\/+$/, '')}/`;
-    for (const f of context.value.files) files.add(`${prefix}${f}`);
+    for (const f of context.value.files) files.add(posix.join(context.value.contextRel, f));
   }
   const spec: { [key: string]: Json } = {
     builder: 'docker',

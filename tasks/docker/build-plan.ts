@@ -37,7 +37,7 @@ export function buildImageOf(task: TaskNode): ImageConfig {
 /** Reads the Dockerfile and finds the ignore file; a missing Dockerfile is a diagnostic at `images.NAME.dockerfile`. */
 export async function planDockerfile(task: TaskNode): Promise<Result<DockerfilePlan, Diagnostic>> {
   const image = buildImageOf(task);
-  const dockerfile = toPosix(posix.normalize(toPosix(image.dockerfile)));
+  const dockerfile = normalizeRel(image.dockerfile);
   const display = toPosix(join(dirname(task.project.config.file), dockerfile));
   const where = task.project.config.locate(['images', image.name, 'dockerfile']) ?? image.at;
   let original: string;
@@ -83,6 +83,8 @@ export async function planDockerfile(task: TaskNode): Promise<Result<DockerfileP
 export interface ContextPlan {
   /** Absolute context directory. */
   dir: string;
+  /** The context directory relative to the project, normalized (`.` for the project itself). */
+  contextRel: string;
   files: string[];
   dockerfileName: string;
   generated: GeneratedEntry[];
@@ -100,7 +102,7 @@ export async function planContext(
   plan: DockerfilePlan,
   listFiles: ListFiles,
 ): Promise<Result<ContextPlan, Diagnostic>> {
-  const contextRel = toPosix(posix.normalize(toPosix(plan.image.context)));
+  const contextRel = normalizeRel(plan.image.context);
   const dir = join(task.project.dir, contextRel);
   if (!(await isDirectory(dir))) {
     const at = task.project.config.locate(['images', plan.image.name, 'context']) ?? plan.image.at;
@@ -132,6 +134,7 @@ export async function planContext(
         : [];
     return ok({
       dir,
+      contextRel,
       files: files.filter((f) => !generated.some((g) => g.name === f)),
       dockerfileName: inContext,
       generated,
@@ -143,6 +146,7 @@ export async function planContext(
     : `.dockerignore\n${dockerfileName}\n`;
   return ok({
     dir,
+    contextRel,
     files: files.filter((f) => f !== '.dockerignore' && f !== dockerfileName),
     dockerfileName,
     generated: [
@@ -174,6 +178,11 @@ function contextRelative(file: string, contextRel: string): string {
   if (contextRel === '.' || contextRel === '') return file;
   const prefix = `${contextRel}/`;
   return file.startsWith(prefix) ? file.slice(prefix.length) : toPosix(posix.relative(contextRel, file));
+}
+
+/** A project-relative path in one spelling: `/`-separated, no `./`, no trailing slash. */
+function normalizeRel(p: string): string {
+  return posix.normalize(toPosix(p)).replace(/\/+$/, '') || '.';
 }
 
 function toPosix(p: string): string {
