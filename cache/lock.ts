@@ -1,6 +1,7 @@
 // One dsg run at a time per project: `<stateDir>/lock`, created exclusively, naming its holder. A lock
 // whose process is gone (same host) is taken over; a live holder is waited for or reported.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
@@ -168,8 +169,14 @@ async function readHolder(path: string): Promise<HolderRead> {
   const holder = parseHolder(text);
   if (!holder) return Date.now() - mtimeMs > debrisAgeMs ? { kind: 'stale', text } : { kind: 'young-debris' };
   if (holder.hostname !== hostname()) return { kind: 'live', holder };
-  // Our own pid in a lock we did not write: a previous process with this pid (a container restart) died.
-  if (holder.pid === process.pid) return { kind: 'stale', text, holder };
+  // Our own pid in a lock written before this process started: a previous process with the same pid
+  // (a container restart) died holding it. Written since, it is this process's own live lock.
+  if (holder.pid === process.pid) {
+    const processStart = Date.now() - process.uptime() * 1000;
+    return Date.parse(holder.startedAt) < processStart - 1000
+      ? { kind: 'stale', text, holder }
+      : { kind: 'live', holder };
+  }
   return isAlive(holder.pid) ? { kind: 'live', holder } : { kind: 'stale', text, holder };
 }
 
@@ -188,10 +195,24 @@ function parseHolder(text: string): LockHolder | undefined {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
     return errorCode(error) === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A process that exited but was not yet reaped by its parent still answers signal 0. On Linux its state in
+ * /proc says so (`Z`); elsewhere this cannot tell, and the process counts as alive.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
   }
 }
 

@@ -8,7 +8,7 @@ import { readJsonFile, writeFileAtomic } from './atomic.ts';
 /** One task in a run summary. */
 export interface RunTaskSummary {
   id: string;
-  /** e.g. `succeeded`, `cached`, `failed`, `cancelled`, `skipped`. */
+  /** The engine's task status: `ran` (and succeeded), `cached`, `failed`, `cancelled`, `skipped`. */
   outcome: string;
   /** Why it ran or not, e.g. `input changed: api/main.go`. */
   reason: string;
@@ -30,6 +30,9 @@ export interface RunSummary {
   /** Task ids on the critical path, first to last. */
   criticalPath?: string[];
 }
+
+/** Outcomes of a task that ran to success: the only durations worth planning with. */
+const completedRun = new Set(['ran', 'succeeded']);
 
 /** How many summaries are kept. */
 export const keptRuns = 50;
@@ -71,7 +74,7 @@ export async function lastDurations(stateDir: string, lookBack = 10): Promise<Re
   const durations: Record<string, number> = {};
   for (const run of await listRuns(stateDir, lookBack)) {
     for (const task of run.tasks) {
-      if (task.outcome !== 'succeeded' || Object.hasOwn(durations, task.id)) continue;
+      if (!completedRun.has(task.outcome) || Object.hasOwn(durations, task.id)) continue;
       durations[task.id] = task.durationMs;
     }
   }
