@@ -21,7 +21,9 @@ const { values } = parseArgs({
 const port = Number(values.port);
 const readyDelayMs = Number(values['ready-delay']);
 if (!Number.isInteger(port) || port < 0 || !Number.isFinite(readyDelayMs)) {
-  process.stderr.write(`Cannot start the test API server: invalid --port "${values.port}" or --ready-delay\n`);
+  process.stderr.write(
+    `Cannot start the test API server: invalid --port "${values.port}" or --ready-delay\n`,
+  );
   process.exit(2);
 }
 

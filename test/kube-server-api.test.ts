@@ -3,7 +3,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import test from 'node:test';
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import { startKubeServer, type KubeServer } from './kube-server/index.ts';
 import { kubeSandbox, requestServer } from './kube-server/clients.ts';
 import { tempDir } from './helpers/cli.ts';
@@ -25,42 +30,78 @@ async function objectApi(server: KubeServer): Promise<KubernetesObjectApi> {
   return KubernetesObjectApi.makeApiClient(config);
 }
 
-function configMap(name: string, data: Record<string, string>, labels: Record<string, string> = {}): KubernetesObject & { data: Record<string, string> } {
+interface ConfigMapLike {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string; labels?: Record<string, string>; resourceVersion?: string };
+  data: Record<string, string>;
+}
+
+function configMap(
+  name: string,
+  data: Record<string, string>,
+  labels: Record<string, string> = {},
+): ConfigMapLike {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', labels }, data };
 }
+
+const appRef = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'default' } };
 
 test('@kubernetes/client-node: server-side apply creates, updates, prunes fields, reads and deletes', async () => {
   // Over HTTPS with a token, as a real cluster would be reached.
   await withServer(async (server) => {
     const api = await objectApi(server);
-    const apply = (object: KubernetesObject, dryRun?: string) =>
-      api.patch(object, undefined, dryRun, 'dsg', true, PatchStrategy.ServerSideApply);
+    const apply = async (object: ConfigMapLike, dryRun?: string) =>
+      (await api.patch(
+        object,
+        undefined,
+        dryRun,
+        'dsg',
+        true,
+        PatchStrategy.ServerSideApply,
+      )) as ConfigMapLike & KubernetesObject;
 
     const created = await apply(configMap('app', { a: '1', b: '2' }, { 'dsg.dev/key': 'k1' }));
     assert.equal(created.metadata?.resourceVersion !== undefined, true);
-    const updated = (await apply(configMap('app', { a: '1' }, { 'dsg.dev/key': 'k2' }))) as ReturnType<typeof configMap>;
+    const updated = await apply(configMap('app', { a: '1' }, { 'dsg.dev/key': 'k2' }));
     assert.deepEqual(updated.data, { a: '1' }, 'a field the manager stopped applying is removed');
     assert.equal(updated.metadata?.labels?.['dsg.dev/key'], 'k2');
-    assert.deepEqual(updated.metadata?.managedFields?.map((m) => [m.manager, m.operation]), [['dsg', 'Apply']]);
+    assert.deepEqual(
+      updated.metadata?.managedFields?.map((m) => [m.manager, m.operation]),
+      [['dsg', 'Apply']],
+    );
 
     const unchanged = await apply(configMap('app', { a: '1' }, { 'dsg.dev/key': 'k2' }));
-    assert.equal(unchanged.metadata?.resourceVersion, updated.metadata?.resourceVersion, 'a no-op apply keeps the resourceVersion');
+    assert.equal(
+      unchanged.metadata?.resourceVersion,
+      updated.metadata?.resourceVersion,
+      'a no-op apply keeps the resourceVersion',
+    );
 
-    const dry = (await apply(configMap('app', { a: 'dry' }), 'All')) as ReturnType<typeof configMap>;
+    const dry = await apply(configMap('app', { a: 'dry' }), 'All');
     assert.equal(dry.data.a, 'dry');
     assert.deepEqual(server.getObject('v1', 'ConfigMap', 'default', 'app')?.['data'], { a: '1' });
 
-    const read = (await api.read({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'default' } })) as ReturnType<typeof configMap>;
+    const read = await api.read<KubernetesObject & ConfigMapLike>(appRef);
     assert.deepEqual(read.data, { a: '1' });
-    const list = await api.list('v1', 'ConfigMap', 'default', undefined, undefined, undefined, undefined, 'dsg.dev/key=k2');
-    assert.deepEqual(list.items.map((i) => i.metadata?.name), ['app']);
-
-    await api.delete({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'default' } });
-    assert.equal(server.getObject('v1', 'ConfigMap', 'default', 'app'), undefined);
-    await assert.rejects(
-      api.read({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'default' } }),
-      (error: { code?: number }) => error.code === 404,
+    const list = await api.list(
+      'v1',
+      'ConfigMap',
+      'default',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'dsg.dev/key=k2',
     );
+    assert.deepEqual(
+      list.items.map((i) => i.metadata?.name),
+      ['app'],
+    );
+
+    await api.delete(appRef);
+    assert.equal(server.getObject('v1', 'ConfigMap', 'default', 'app'), undefined);
+    await assert.rejects(api.read(appRef), (error: { code?: number }) => error.code === 404);
   }, 'client-node-token');
 });
 
@@ -80,8 +121,15 @@ test('Status objects for missing, existing and invalid objects are shaped like t
     });
     const body = JSON.stringify(configMap('dup', { a: '1' }));
     const headers = { 'Content-Type': 'application/json' };
-    assert.equal((await requestServer(server, 'POST', '/api/v1/namespaces/default/configmaps', { body, headers })).status, 201);
-    const again = await requestServer(server, 'POST', '/api/v1/namespaces/default/configmaps', { body, headers });
+    assert.equal(
+      (await requestServer(server, 'POST', '/api/v1/namespaces/default/configmaps', { body, headers }))
+        .status,
+      201,
+    );
+    const again = await requestServer(server, 'POST', '/api/v1/namespaces/default/configmaps', {
+      body,
+      headers,
+    });
     assert.equal(again.status, 409);
     assert.equal((JSON.parse(again.body) as { reason: string }).reason, 'AlreadyExists');
     const bad = await requestServer(server, 'POST', '/api/v1/namespaces/default/configmaps', {
@@ -93,7 +141,10 @@ test('Status objects for missing, existing and invalid objects are shaped like t
     assert.equal(invalid.reason, 'Invalid');
     assert.equal(invalid.details.causes[0]?.field, 'metadata.name');
     const stale = await requestServer(server, 'PUT', '/api/v1/namespaces/default/configmaps/dup', {
-      body: JSON.stringify({ ...configMap('dup', { a: '2' }), metadata: { name: 'dup', resourceVersion: '1' } }),
+      body: JSON.stringify({
+        ...configMap('dup', { a: '2' }),
+        metadata: { name: 'dup', resourceVersion: '1' },
+      }),
       headers,
     });
     assert.equal(stale.status, 409);
@@ -102,7 +153,12 @@ test('Status objects for missing, existing and invalid objects are shaped like t
 });
 
 /** Reads watch events until `count` arrived. */
-async function readEvents(server: KubeServer, path: string, count: number, act: () => Promise<void>): Promise<{ type: string; name: string }[]> {
+async function readEvents(
+  server: KubeServer,
+  path: string,
+  count: number,
+  act: () => Promise<void>,
+): Promise<{ type: string; name: string }[]> {
   const url = new URL(path, server.url);
   const events: { type: string; name: string }[] = [];
   const controller = new AbortController();
@@ -116,7 +172,7 @@ async function readEvents(server: KubeServer, path: string, count: number, act: 
   while (events.length < count) {
     const chunk = await reader.read();
     if (chunk.done) break;
-    buffered += decoder.decode(chunk.value, { stream: true });
+    buffered += decoder.decode(chunk.value as Uint8Array, { stream: true });
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
     for (const line of lines.filter((l) => l.trim() !== '')) {
@@ -143,29 +199,53 @@ test('watch streams ADDED/MODIFIED/DELETED, resumes from a resourceVersion and f
       await apply(cm('one', 'web', '2'));
       await kube.kubectl(['delete', 'cm', 'two']);
     });
-    assert.deepEqual(all.map((e) => `${e.type} ${e.name}`), ['ADDED one', 'ADDED two', 'MODIFIED one', 'DELETED two']);
+    assert.deepEqual(
+      all.map((e) => `${e.type} ${e.name}`),
+      ['ADDED one', 'ADDED two', 'MODIFIED one', 'DELETED two'],
+    );
 
     // Resuming after `rv` replays what happened since, without the synthetic ADDED of existing objects.
-    const resumed = await readEvents(server, `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`, 3, async () => undefined);
-    assert.deepEqual(resumed.map((e) => `${e.type} ${e.name}`), ['ADDED two', 'MODIFIED one', 'DELETED two']);
+    const resumed = await readEvents(
+      server,
+      `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`,
+      3,
+      async () => undefined,
+    );
+    assert.deepEqual(
+      resumed.map((e) => `${e.type} ${e.name}`),
+      ['ADDED two', 'MODIFIED one', 'DELETED two'],
+    );
 
     // An object leaving a selection is DELETED for that watch, and ADDED when it comes back.
-    const list = JSON.parse((await requestServer(server, 'GET', '/api/v1/namespaces/default/configmaps')).body) as {
+    const list = JSON.parse(
+      (await requestServer(server, 'GET', '/api/v1/namespaces/default/configmaps')).body,
+    ) as {
       metadata: { resourceVersion: string };
     };
     const now = list.metadata.resourceVersion;
-    const selected = await readEvents(server, `/api/v1/namespaces/default/configmaps?watch=1&labelSelector=tier%3Dweb&resourceVersion=${now}`, 2, async () => {
-      await apply(cm('one', 'db', '2'));
-      await apply(cm('one', 'web', '3'));
-    });
-    assert.deepEqual(selected.map((e) => `${e.type} ${e.name}`), ['DELETED one', 'ADDED one']);
+    const selected = await readEvents(
+      server,
+      `/api/v1/namespaces/default/configmaps?watch=1&labelSelector=tier%3Dweb&resourceVersion=${now}`,
+      2,
+      async () => {
+        await apply(cm('one', 'db', '2'));
+        await apply(cm('one', 'web', '3'));
+      },
+    );
+    assert.deepEqual(
+      selected.map((e) => `${e.type} ${e.name}`),
+      ['DELETED one', 'ADDED one'],
+    );
   });
 });
 
 test('stats count requests by verb; editObject and removeObject act like someone else on the cluster', async () => {
   await withServer(async (server) => {
     const kube = await kubeSandbox(server);
-    await kube.kubectl(['apply', '--server-side', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: "1"}\n');
+    await kube.kubectl(
+      ['apply', '--server-side', '-f', '-'],
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: "1"}\n',
+    );
     await kube.kubectl(['get', 'cm', 'c']);
     await kube.kubectl(['get', 'cm']);
     const stats = server.stats();
@@ -174,7 +254,11 @@ test('stats count requests by verb; editObject and removeObject act like someone
     assert.ok((stats.byVerb['GET'] ?? 0) >= 2, 'discovery and the named get count as GET');
     assert.equal(stats.writes, 1);
     assert.equal(stats.total, stats.log.length);
-    assert.ok(stats.log.some((e) => e.verb === 'APPLY' && e.path.startsWith('/api/v1/namespaces/default/configmaps/c?')));
+    assert.ok(
+      stats.log.some(
+        (e) => e.verb === 'APPLY' && e.path.startsWith('/api/v1/namespaces/default/configmaps/c?'),
+      ),
+    );
     server.resetStats();
     assert.equal(server.stats().total, 0);
 
@@ -185,7 +269,10 @@ test('stats count requests by verb; editObject and removeObject act like someone
     assert.notEqual(after?.metadata.resourceVersion, before?.metadata.resourceVersion);
     assert.ok(after?.metadata.managedFields?.some((m) => m.manager === 'hand-edit'));
     // kubectl sees the drift: the hand edit now owns data.a, so a plain re-apply conflicts.
-    const conflict = await kube.kubectl(['apply', '--server-side', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: "1"}\n');
+    const conflict = await kube.kubectl(
+      ['apply', '--server-side', '-f', '-'],
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: "1"}\n',
+    );
     assert.equal(conflict.code, 1);
     assert.match(conflict.stderr, /conflict with "hand-edit"/);
 

@@ -10,7 +10,10 @@ import { kubeSandbox, type KubeSandbox, type ToolResult } from './kube-server/cl
 async function writeChart(dir: string): Promise<string> {
   const chart = join(dir, 'tiny');
   await mkdir(join(chart, 'templates'), { recursive: true });
-  await writeFile(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: tiny\nversion: 0.1.0\nappVersion: "1.0"\n');
+  await writeFile(
+    join(chart, 'Chart.yaml'),
+    'apiVersion: v2\nname: tiny\nversion: 0.1.0\nappVersion: "1.0"\n',
+  );
   await writeFile(join(chart, 'values.yaml'), 'replicas: 1\nimage: registry.local/tiny:v1\n');
   await writeFile(
     join(chart, 'templates', 'all.yaml'),
@@ -85,15 +88,25 @@ test('helm upgrade --install, list, a second upgrade bumps the revision, uninsta
       [['shop', 'default', '1', 'deployed', 'tiny-0.1.0']],
     );
     assert.ok(server.getObject('apps/v1', 'Deployment', 'default', 'shop'));
-    assert.ok(server.getObject('v1', 'Secret', 'default', 'sh.helm.release.v1.shop.v1'), 'the release is stored as a Secret');
+    assert.ok(
+      server.getObject('v1', 'Secret', 'default', 'sh.helm.release.v1.shop.v1'),
+      'the release is stored as a Secret',
+    );
 
     ok(await kube.helm(['upgrade', '--install', 'shop', chart, '--set', 'replicas=3']));
     const upgraded = JSON.parse(ok(await kube.helm(['list', '-o', 'json']))) as ListedRelease[];
     assert.equal(upgraded[0]?.revision, '2');
-    const spec = server.getObject('apps/v1', 'Deployment', 'default', 'shop')?.['spec'] as { replicas: number };
+    const spec = server.getObject('apps/v1', 'Deployment', 'default', 'shop')?.['spec'] as {
+      replicas: number;
+    };
     assert.equal(spec.replicas, 3);
-    assert.deepEqual(server.getObject('v1', 'ConfigMap', 'default', 'shop-settings')?.['data'], { replicas: '3' });
-    const history = JSON.parse(ok(await kube.helm(['history', 'shop', '-o', 'json']))) as { revision: number; status: string }[];
+    assert.deepEqual(server.getObject('v1', 'ConfigMap', 'default', 'shop-settings')?.['data'], {
+      replicas: '3',
+    });
+    const history = JSON.parse(ok(await kube.helm(['history', 'shop', '-o', 'json']))) as {
+      revision: number;
+      status: string;
+    }[];
     assert.deepEqual(
       history.map((h) => [h.revision, h.status]),
       [
@@ -113,9 +126,24 @@ test('helm upgrade --install, list, a second upgrade bumps the revision, uninsta
 test('helm --wait --create-namespace waits for the simulated rollout; a never-ready release times out', async () => {
   await withHelm(
     async (server, kube, chart) => {
-      ok(await kube.helm(['upgrade', '--install', 'shop', chart, '-n', 'store', '--create-namespace', '--wait', '--timeout', '20s']));
+      ok(
+        await kube.helm([
+          'upgrade',
+          '--install',
+          'shop',
+          chart,
+          '-n',
+          'store',
+          '--create-namespace',
+          '--wait',
+          '--timeout',
+          '20s',
+        ]),
+      );
       assert.ok(server.getObject('v1', 'Namespace', undefined, 'store'));
-      const status = server.getObject('apps/v1', 'Deployment', 'store', 'shop')?.['status'] as { readyReplicas: number };
+      const status = server.getObject('apps/v1', 'Deployment', 'store', 'shop')?.['status'] as {
+        readyReplicas: number;
+      };
       assert.equal(status.readyReplicas, 1);
 
       const failed = await kube.helm([
@@ -132,7 +160,10 @@ test('helm --wait --create-namespace waits for the simulated rollout; a never-re
       assert.equal(failed.code, 1);
       assert.match(failed.stderr, /context deadline exceeded/);
       const listed = JSON.parse(ok(await kube.helm(['list', '-o', 'json', '--failed']))) as ListedRelease[];
-      assert.deepEqual(listed.map((r) => [r.name, r.status]), [['stuck', 'failed']]);
+      assert.deepEqual(
+        listed.map((r) => [r.name, r.status]),
+        [['stuck', 'failed']],
+      );
     },
     { readyDelayMs: 0 },
   );

@@ -75,8 +75,15 @@ test('kubectl apply --server-side of a multi-document manifest creates every obj
     assert.match(out, /service\/web serverside-applied/);
     assert.match(out, /configmap\/settings serverside-applied/);
 
-    const deployment = JSON.parse(ok(await kube.kubectl(['get', 'deploy', 'web', '-n', 'shop', '-o', 'json']))) as {
-      metadata: { generation: number; uid: string; resourceVersion: string; managedFields?: { manager: string; operation: string }[] };
+    const deployment = JSON.parse(
+      ok(await kube.kubectl(['get', 'deploy', 'web', '-n', 'shop', '-o', 'json'])),
+    ) as {
+      metadata: {
+        generation: number;
+        uid: string;
+        resourceVersion: string;
+        managedFields?: { manager: string; operation: string }[];
+      };
       spec: { replicas: number; template: { spec: { containers: { image: string }[] } } };
     };
     assert.equal(deployment.spec.replicas, 2);
@@ -84,9 +91,13 @@ test('kubectl apply --server-side of a multi-document manifest creates every obj
     assert.equal(deployment.metadata.generation, 1);
     assert.match(deployment.metadata.uid, /^[0-9a-f-]{36}$/);
     const stored = server.getObject('apps/v1', 'Deployment', 'shop', 'web') as typeof deployment | undefined;
-    assert.deepEqual(stored?.metadata.managedFields?.map((m) => [m.manager, m.operation]), [['kubectl', 'Apply']]);
+    assert.deepEqual(
+      stored?.metadata.managedFields?.map((m) => [m.manager, m.operation]),
+      [['kubectl', 'Apply']],
+    );
 
-    const service = server.getObject('v1', 'Service', 'shop', 'web') as { spec: { clusterIP: string } } | undefined;
+    const service = server.getObject('v1', 'Service', 'shop', 'web') as
+      { spec: { clusterIP: string } } | undefined;
     assert.match(service?.spec.clusterIP ?? '', /^10\.96\./);
   });
 });
@@ -112,9 +123,14 @@ test('kubectl rollout status succeeds once the simulated controller reports the 
   await withKube(
     async (server, kube) => {
       ok(await kube.kubectl(['apply', '--server-side', '-f', '-'], manifest));
-      const out = ok(await kube.kubectl(['rollout', 'status', 'deployment/web', '-n', 'shop', '--timeout=20s']));
+      const out = ok(
+        await kube.kubectl(['rollout', 'status', 'deployment/web', '-n', 'shop', '--timeout=20s']),
+      );
       assert.match(out, /deployment "web" successfully rolled out/);
-      const status = server.getObject('apps/v1', 'Deployment', 'shop', 'web')?.['status'] as Record<string, unknown>;
+      const status = server.getObject('apps/v1', 'Deployment', 'shop', 'web')?.['status'] as Record<
+        string,
+        unknown
+      >;
       assert.equal(status['readyReplicas'], 2);
       assert.equal(status['observedGeneration'], 1);
       // The ReplicaSet and pods exist too, owned by the deployment.
@@ -135,9 +151,19 @@ test('a never-ready deployment fails kubectl rollout status with a progress dead
     assert.match(result.stderr, /deployment "web" exceeded its progress deadline/);
 
     // Removing the marker (the annotation variant here) makes the next rollout succeed.
-    const annotated = manifest.replace('labels: {app: web}\n    spec:', 'labels: {app: web}\n      annotations: {dsg.test/never-ready: "true"}\n    spec:');
+    const annotated = manifest.replace(
+      'labels: {app: web}\n    spec:',
+      'labels: {app: web}\n      annotations: {dsg.test/never-ready: "true"}\n    spec:',
+    );
     ok(await kube.kubectl(['apply', '--server-side', '-f', '-'], annotated));
-    const failing = await kube.kubectl(['rollout', 'status', 'deployment/web', '-n', 'shop', '--timeout=20s']);
+    const failing = await kube.kubectl([
+      'rollout',
+      'status',
+      'deployment/web',
+      '-n',
+      'shop',
+      '--timeout=20s',
+    ]);
     assert.equal(failing.code, 1);
     ok(await kube.kubectl(['apply', '--server-side', '-f', '-'], manifest));
     ok(await kube.kubectl(['rollout', 'status', 'deployment/web', '-n', 'shop', '--timeout=20s']));
@@ -178,10 +204,18 @@ test('list with label selectors, delete by name and by selector, with owner casc
     ok(await kube.kubectl(['apply', '--server-side', '-f', '-'], manifest));
     ok(await kube.kubectl(['rollout', 'status', 'deployment/web', '-n', 'shop', '--timeout=20s']));
     const names = (args: string[]) => kube.kubectl(['get', ...args, '-n', 'shop', '-o', 'name']);
-    assert.equal(ok(await names(['deploy,svc,cm', '-l', 'app=web'])).trim().split('\n').length, 3);
+    assert.equal(
+      ok(await names(['deploy,svc,cm', '-l', 'app=web']))
+        .trim()
+        .split('\n').length,
+      3,
+    );
     assert.equal(ok(await names(['cm', '-l', 'tier in (config,db)'])).trim(), 'configmap/settings');
     assert.equal(ok(await names(['cm,deploy', '-l', 'tier!=config'])).trim(), 'deployment.apps/web');
-    assert.equal(ok(await names(['deploy', '--field-selector', 'metadata.name=web'])).trim(), 'deployment.apps/web');
+    assert.equal(
+      ok(await names(['deploy', '--field-selector', 'metadata.name=web'])).trim(),
+      'deployment.apps/web',
+    );
 
     const deleted = ok(await kube.kubectl(['delete', 'deployment', 'web', '-n', 'shop']));
     assert.match(deleted, /deployment\.apps "web" deleted/);
@@ -213,12 +247,21 @@ spec:
       schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
 `;
     ok(await kube.kubectl(['apply', '--server-side', '-f', '-'], crd));
-    ok(await kube.kubectl(['wait', '--for=condition=established', 'crd/widgets.example.com', '--timeout=20s']));
-    const widget = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: gear, labels: {size: big}}\nspec: {teeth: 12}\n';
+    ok(
+      await kube.kubectl(['wait', '--for=condition=established', 'crd/widgets.example.com', '--timeout=20s']),
+    );
+    const widget =
+      'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: gear, labels: {size: big}}\nspec: {teeth: 12}\n';
     ok(await kube.kubectl(['apply', '--server-side', '-f', '-'], widget));
     assert.match(ok(await kube.kubectl(['get', 'wdg'])), /gear/);
-    assert.equal(ok(await kube.kubectl(['get', 'widgets.example.com', 'gear', '-o', 'jsonpath={.spec.teeth}'])), '12');
-    assert.equal(ok(await kube.kubectl(['get', 'widget', '-l', 'size=big', '-o', 'name'])).trim(), 'widget.example.com/gear');
+    assert.equal(
+      ok(await kube.kubectl(['get', 'widgets.example.com', 'gear', '-o', 'jsonpath={.spec.teeth}'])),
+      '12',
+    );
+    assert.equal(
+      ok(await kube.kubectl(['get', 'widget', '-l', 'size=big', '-o', 'name'])).trim(),
+      'widget.example.com/gear',
+    );
 
     ok(await kube.kubectl(['delete', 'crd', 'widgets.example.com']));
     assert.equal(server.getObject('example.com/v1', 'Widget', 'default', 'gear'), undefined);
@@ -228,22 +271,57 @@ spec:
 test('kubectl patch: merge, JSON and strategic patches', async () => {
   await withKube(async (server, kube) => {
     ok(await kube.kubectl(['apply', '--server-side', '-f', '-'], manifest));
-    ok(await kube.kubectl(['patch', 'cm', 'settings', '-n', 'shop', '--type=merge', '-p', '{"data":{"mode":"slow","extra":"1"}}']));
-    ok(await kube.kubectl(['patch', 'cm', 'settings', '-n', 'shop', '--type=json', '-p', '[{"op":"remove","path":"/data/extra"}]']));
+    ok(
+      await kube.kubectl([
+        'patch',
+        'cm',
+        'settings',
+        '-n',
+        'shop',
+        '--type=merge',
+        '-p',
+        '{"data":{"mode":"slow","extra":"1"}}',
+      ]),
+    );
+    ok(
+      await kube.kubectl([
+        'patch',
+        'cm',
+        'settings',
+        '-n',
+        'shop',
+        '--type=json',
+        '-p',
+        '[{"op":"remove","path":"/data/extra"}]',
+      ]),
+    );
     const data = server.getObject('v1', 'ConfigMap', 'shop', 'settings')?.['data'];
     assert.deepEqual(data, { mode: 'slow' });
 
-    const badPatch = await kube.kubectl(['patch', 'cm', 'settings', '-n', 'shop', '--type=json', '-p', '[{"op":"replace","path":"/data/nope","value":"x"}]']);
+    const badPatch = await kube.kubectl([
+      'patch',
+      'cm',
+      'settings',
+      '-n',
+      'shop',
+      '--type=json',
+      '-p',
+      '[{"op":"replace","path":"/data/nope","value":"x"}]',
+    ]);
     assert.equal(badPatch.code, 1);
 
     // Strategic merge (kubectl's default): containers merge by name instead of being replaced.
-    const sidecar = '{"spec":{"template":{"spec":{"containers":[{"name":"log","image":"registry.local/log:v1"}]}}}}';
+    const sidecar =
+      '{"spec":{"template":{"spec":{"containers":[{"name":"log","image":"registry.local/log:v1"}]}}}}';
     ok(await kube.kubectl(['patch', 'deploy', 'web', '-n', 'shop', '-p', sidecar]));
     const deployment = server.getObject('apps/v1', 'Deployment', 'shop', 'web') as unknown as {
       metadata: { generation: number };
       spec: { template: { spec: { containers: { name: string }[] } } };
     };
-    assert.deepEqual(deployment.spec.template.spec.containers.map((c) => c.name), ['web', 'log']);
+    assert.deepEqual(
+      deployment.spec.template.spec.containers.map((c) => c.name),
+      ['web', 'log'],
+    );
     assert.equal(deployment.metadata.generation, 2);
   });
 });
@@ -258,15 +336,28 @@ test('server-side apply: removed fields go, other managers conflict unless force
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /conflict with "kubectl" .*\.spec\.replicas/s);
     ok(await kube.kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], conflicting));
-    const spec = () => server.getObject('apps/v1', 'Deployment', 'shop', 'web')?.['spec'] as { replicas: number };
+    const spec = () =>
+      server.getObject('apps/v1', 'Deployment', 'shop', 'web')?.['spec'] as { replicas: number };
     assert.equal(spec().replicas, 3);
 
     // The applier stops setting the tier label: the server removes it.
-    ok(await kube.kubectl(['apply', '--server-side', '-f', '-'], manifest.replace('labels: {app: web, tier: front}', 'labels: {app: web}')));
-    assert.deepEqual(server.getObject('apps/v1', 'Deployment', 'shop', 'web')?.metadata.labels, { app: 'web' });
+    ok(
+      await kube.kubectl(
+        ['apply', '--server-side', '-f', '-'],
+        manifest.replace('labels: {app: web, tier: front}', 'labels: {app: web}'),
+      ),
+    );
+    assert.deepEqual(server.getObject('apps/v1', 'Deployment', 'shop', 'web')?.metadata.labels, {
+      app: 'web',
+    });
 
     server.resetStats();
-    const dry = ok(await kube.kubectl(['apply', '--server-side', '--dry-run=server', '-f', '-'], manifest.replace('mode: fast', 'mode: dry')));
+    const dry = ok(
+      await kube.kubectl(
+        ['apply', '--server-side', '--dry-run=server', '-f', '-'],
+        manifest.replace('mode: fast', 'mode: dry'),
+      ),
+    );
     assert.match(dry, /configmap\/settings serverside-applied \(server dry run\)/);
     assert.deepEqual(server.getObject('v1', 'ConfigMap', 'shop', 'settings')?.['data'], { mode: 'fast' });
     assert.equal(server.stats().writes, 0);
@@ -280,11 +371,15 @@ test('writes into a missing namespace and invalid objects fail like on a real se
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /namespaces "nowhere" not found/);
 
-    const mismatched = manifest.split('---')[1]?.replace('matchLabels: {app: web}', 'matchLabels: {app: other}') ?? '';
+    const mismatched =
+      manifest.split('---')[1]?.replace('matchLabels: {app: web}', 'matchLabels: {app: other}') ?? '';
     ok(await kube.kubectl(['create', 'namespace', 'shop']));
     const invalid = await kube.kubectl(['apply', '--server-side', '-f', '-'], mismatched);
     assert.equal(invalid.code, 1);
-    assert.match(invalid.stderr, /Deployment "web" is invalid: spec\.template\.metadata\.labels: Invalid value/);
+    assert.match(
+      invalid.stderr,
+      /Deployment "web" is invalid: spec\.template\.metadata\.labels: Invalid value/,
+    );
 
     const created = await kube.kubectl(['create', 'namespace', 'shop']);
     assert.equal(created.code, 1);
@@ -301,7 +396,10 @@ test('a wrong or missing bearer token is refused with Unauthorized', async () =>
     const refused = await wrong.kubectl(['get', 'namespaces']);
     assert.equal(refused.code, 1);
     // kubectl's words for a 401 during discovery, the same against a real API server.
-    assert.match(refused.stderr, /You must be logged in to the server \(the server has asked for the client to provide credentials\)/);
+    assert.match(
+      refused.stderr,
+      /You must be logged in to the server \(the server has asked for the client to provide credentials\)/,
+    );
     assert.match(server.url, /^https:/, 'kubectl sends tokens only over TLS, so a token implies HTTPS');
     const response = await requestServer(server, 'GET', '/api/v1/namespaces');
     assert.equal(response.status, 401);

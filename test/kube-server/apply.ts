@@ -2,7 +2,15 @@
 // an apply merges the applied configuration over the live object, removes the fields this manager applied
 // before and no longer applies (unless another manager owns them too), and reports conflicts with other
 // managers' fields unless forced.
-import { clone, deepEqual, isRecord, now, type KubeObject, type ManagedFieldsEntry } from './object.ts';
+import {
+  asArray,
+  clone,
+  deepEqual,
+  isRecord,
+  now,
+  type KubeObject,
+  type ManagedFieldsEntry,
+} from './object.ts';
 import {
   contains,
   deleteAtPath,
@@ -104,10 +112,12 @@ function applyMerge(live: unknown, applied: unknown, field = ''): unknown {
     return out;
   }
   if (Array.isArray(applied) && Array.isArray(live)) {
-    const key = listKey(field, [...live, ...applied]);
-    if (key === undefined) return clone(applied);
-    const out = live.map((e) => clone(e));
-    for (const element of applied) {
+    const appliedList = asArray(applied);
+    const liveList = asArray(live);
+    const key = listKey(field, [...liveList, ...appliedList]);
+    if (key === undefined) return clone(appliedList);
+    const out = liveList.map((e) => clone(e));
+    for (const element of appliedList) {
       const index = out.findIndex((e) => keyValue(e, key) === keyValue(element, key));
       if (index >= 0) out[index] = applyMerge(out[index], element, '');
       else out.push(clone(element));
@@ -190,7 +200,7 @@ function addPath(set: FieldSet, path: FieldPath): void {
   let current = set;
   for (const segment of path) {
     const next = current[segment];
-    const sub = isRecord(next) ? (next as FieldSet) : {};
+    const sub: FieldSet = isRecord(next) ? next : {};
     current[segment] = sub;
     current = sub;
   }

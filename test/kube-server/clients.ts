@@ -55,7 +55,10 @@ export interface KubeSandbox {
 }
 
 /** Makes a sandbox for `server`; `token` overrides the token written to the kubeconfig. */
-export async function kubeSandbox(server: KubeServer, options: { token?: string; namespace?: string } = {}): Promise<KubeSandbox> {
+export async function kubeSandbox(
+  server: KubeServer,
+  options: { token?: string; namespace?: string } = {},
+): Promise<KubeSandbox> {
   const dir = await mkdtemp(join(tmpdir(), 'dsg-kube-'));
   const kubeconfig = join(dir, 'kubeconfig');
   const kubeconfigOptions: { namespace?: string; token?: string } = {};
@@ -77,7 +80,8 @@ export async function kubeSandbox(server: KubeServer, options: { token?: string;
     dir,
     kubeconfig,
     env,
-    kubectl: (args, input) => runTool(kubectlPath, args, input === undefined ? { env, cwd: dir } : { env, cwd: dir, input }),
+    kubectl: (args, input) =>
+      runTool(kubectlPath, args, input === undefined ? { env, cwd: dir } : { env, cwd: dir, input }),
     helm: (args) => runTool(helmPath, args, { env, cwd: dir }),
   };
 }
@@ -99,12 +103,22 @@ export function requestServer(
   const url = new URL(path, server.url);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method, headers: options.headers ?? {}, ...(server.ca === undefined ? {} : { ca: server.ca }) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = send(
+      url,
+      { method, headers: options.headers ?? {}, ...(server.ca === undefined ? {} : { ca: server.ca }) },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });

@@ -27,17 +27,19 @@ export function commit(
   if (causes.length > 0) return invalid(req.type, candidate.metadata.name, causes);
   if (trackAsUpdate) trackUpdate(live, candidate, req.manager, req.subresource);
   if (live) {
-    if (live.metadata.resourceVersion !== undefined) candidate.metadata.resourceVersion = live.metadata.resourceVersion;
+    if (live.metadata.resourceVersion !== undefined)
+      candidate.metadata.resourceVersion = live.metadata.resourceVersion;
     if (deepEqual(candidate, present(req.type, live))) return success(present(req.type, live));
   }
   if (req.dryRun) return success(candidate, live ? 200 : 201);
   if (live?.metadata.deletionTimestamp !== undefined && (candidate.metadata.finalizers ?? []).length === 0) {
     return success(removeWithDependents(state, req.type, live, 'Background'));
   }
-  const stored = live ? state.store.update(req.type, candidate, live) : state.store.create(req.type, candidate);
+  const stored = live
+    ? state.store.update(req.type, candidate, live)
+    : state.store.create(req.type, candidate);
   if (stored.kind === 'CustomResourceDefinition' && req.type.group === 'apiextensions.k8s.io') {
     state.registry.registerCrd(stored);
   }
   return success(present(req.type, stored), live ? 200 : 201);
 }
-

@@ -25,10 +25,13 @@ function status(object: KubeObject): Record<string, unknown> {
 
 function hasCondition(object: KubeObject, ...types: string[]): boolean {
   const conditions = status(object)['conditions'];
-  return Array.isArray(conditions) && conditions.some((c) => isRecord(c) && types.includes(String(c['type'])));
+  return (
+    Array.isArray(conditions) && conditions.some((c) => isRecord(c) && types.includes(String(c['type'])))
+  );
 }
 
-const staleGeneration = (o: KubeObject): boolean => status(o)['observedGeneration'] !== (o.metadata.generation ?? 1);
+const staleGeneration = (o: KubeObject): boolean =>
+  status(o)['observedGeneration'] !== (o.metadata.generation ?? 1);
 
 /** Per kind: whether an object needs its controller, the reconcile, and whether it waits for the delay. */
 const controllers: Record<string, { needs: (o: KubeObject) => boolean; run: Reconcile; delayed: boolean }> = {
@@ -42,9 +45,14 @@ const controllers: Record<string, { needs: (o: KubeObject) => boolean; run: Reco
     run: reconcilePod,
     delayed: true,
   },
-  '/PersistentVolumeClaim': { needs: (o) => status(o)['phase'] !== 'Bound', run: reconcileClaim, delayed: true },
+  '/PersistentVolumeClaim': {
+    needs: (o) => status(o)['phase'] !== 'Bound',
+    run: reconcileClaim,
+    delayed: true,
+  },
   '/Service': {
-    needs: (o) => isRecord(o['spec']) && o['spec']['type'] === 'LoadBalancer' && status(o)['loadBalancer'] === undefined,
+    needs: (o) =>
+      isRecord(o['spec']) && o['spec']['type'] === 'LoadBalancer' && status(o)['loadBalancer'] === undefined,
     run: reconcileService,
     delayed: true,
   },
@@ -81,7 +89,12 @@ export class Controllers {
     const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
     const key = `${event.resource}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
     const controller = controllers[`${group ?? ''}/${object.kind}`];
-    if (event.type === 'DELETED' || !controller || !controller.needs(object) || object.metadata.deletionTimestamp) {
+    if (
+      event.type === 'DELETED' ||
+      !controller ||
+      !controller.needs(object) ||
+      object.metadata.deletionTimestamp
+    ) {
       if (event.type === 'DELETED') this.#cancel(key);
       return;
     }

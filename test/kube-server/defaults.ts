@@ -1,7 +1,7 @@
 // Server-side defaulting for the fields clients depend on: `kubectl rollout status` refuses a StatefulSet
 // without `updateStrategy.type`, helm's wait reads `strategy.rollingUpdate` and a Service's `clusterIP`.
 // Defaults fill only what is unset, so they never fight a manager's applied configuration.
-import { child, isRecord, type KubeObject } from './object.ts';
+import { child, isRecord, removeKey, text, type KubeObject } from './object.ts';
 
 /** Allocates cluster IPs and node ports; one per server, so addresses never repeat within it. */
 export class Allocator {
@@ -113,7 +113,7 @@ function dropEmptyMetadataMaps(value: unknown): void {
     if (key === 'metadata' && isRecord(v)) {
       for (const field of ['labels', 'annotations']) {
         const map = v[field];
-        if (isRecord(map) && Object.keys(map).length === 0) delete v[field];
+        if (isRecord(map) && Object.keys(map).length === 0) removeKey(v, field);
       }
     } else {
       dropEmptyMetadataMaps(v);
@@ -126,8 +126,8 @@ function mergeStringData(secret: KubeObject): void {
   const stringData = secret['stringData'];
   if (!isRecord(stringData)) return;
   const data = child(secret, 'data');
-  for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v as string), 'utf8').toString('base64');
-  delete secret['stringData'];
+  for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(text(v), 'utf8').toString('base64');
+  removeKey(secret, 'stringData');
 }
 
 function defaultStrategy(strategy: Record<string, unknown>, rolling: Record<string, unknown>): void {
@@ -173,7 +173,10 @@ function defaultJob(job: KubeObject, spec: Record<string, unknown>): void {
   setDefault(spec, 'suspend', false);
   // Like the real Job controller's admission: a generated selector and the matching pod labels.
   const uid = job.metadata.uid ?? '';
-  const labels = { 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': job.metadata.name };
+  const labels = {
+    'batch.kubernetes.io/controller-uid': uid,
+    'batch.kubernetes.io/job-name': job.metadata.name,
+  };
   if (spec['manualSelector'] !== true) setDefault(spec, 'selector', { matchLabels: { ...labels } });
   const template = child(spec, 'template');
   const metadata = child(template, 'metadata');

@@ -12,7 +12,8 @@ export function deleteObject(state: ServerState, req: ResourceRequest): Reply {
   if (!live) return notFound(req.type, name);
   const options = isRecord(req.body) ? req.body : {};
   const preconditions = isRecord(options['preconditions']) ? options['preconditions'] : {};
-  if (preconditions['uid'] !== undefined && preconditions['uid'] !== live.metadata.uid) return conflict(req.type, name);
+  if (preconditions['uid'] !== undefined && preconditions['uid'] !== live.metadata.uid)
+    return conflict(req.type, name);
   const rv = preconditions['resourceVersion'];
   if (rv !== undefined && rv !== live.metadata.resourceVersion) return conflict(req.type, name);
   if (req.dryRun) return success(present(req.type, live));

@@ -66,7 +66,11 @@ export function apiGroupOf(registry: ResourceRegistry, name: string): object | u
 }
 
 /** `GET /api/v1` or `/apis/<group>/<version>`, or undefined when that version is not served. */
-export function apiResourceList(registry: ResourceRegistry, group: string, version: string): object | undefined {
+export function apiResourceList(
+  registry: ResourceRegistry,
+  group: string,
+  version: string,
+): object | undefined {
   const types = registry.all().filter((t) => t.group === group && t.version === version);
   if (types.length === 0) return undefined;
   const resources = types.flatMap((t) => [
@@ -87,7 +91,12 @@ export function apiResourceList(registry: ResourceRegistry, group: string, versi
       verbs: ['get', 'patch', 'update'],
     })),
   ]);
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion({ group, version }), resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: groupVersion({ group, version }),
+    resources,
+  };
 }
 
 function subresourceKind(type: ResourceType, sub: string): { group: string; version: string; kind: string } {

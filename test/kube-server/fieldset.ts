@@ -1,7 +1,7 @@
 // Field sets in the `FieldsV1` format of `metadata.managedFields`: `{"f:spec":{"f:replicas":{}}}`, keyed
 // list elements as `k:{"name":"web"}` with a `.` entry for the element itself. Paths are arrays of those
 // segments; a leaf is an empty object in the tree.
-import { isRecord, type JsonObject } from './object.ts';
+import { isRecord, removeKey, type JsonObject } from './object.ts';
 import { keyValue, listKey } from './list-keys.ts';
 
 /** A field set in FieldsV1 form. */
@@ -74,7 +74,7 @@ export function leaves(set: FieldSet, prefix: FieldPath = []): FieldPath[] {
   const out: FieldPath[] = [];
   for (const [segment, sub] of Object.entries(set)) {
     const path = [...prefix, segment];
-    if (isRecord(sub) && Object.keys(sub).length > 0) out.push(...leaves(sub as FieldSet, path));
+    if (isRecord(sub) && Object.keys(sub).length > 0) out.push(...leaves(sub, path));
     else out.push(path);
   }
   return out;
@@ -87,7 +87,7 @@ export function contains(set: FieldSet, path: FieldPath): boolean {
     const next = current[segment];
     if (!isRecord(next)) return false;
     if (Object.keys(next).length === 0) return true;
-    current = next as FieldSet;
+    current = next;
   }
   return true;
 }
@@ -98,12 +98,12 @@ export function removePath(set: FieldSet, path: FieldPath): void {
   if (head === undefined) return;
   const sub = set[head];
   if (rest.length === 0 || !isRecord(sub)) {
-    delete set[head];
+    removeKey(set, head);
     return;
   }
-  removePath(sub as FieldSet, rest);
+  removePath(sub, rest);
   const remaining = Object.keys(sub);
-  if (remaining.length === 0 || (remaining.length === 1 && remaining[0] === '.')) delete set[head];
+  if (remaining.length === 0 || (remaining.length === 1 && remaining[0] === '.')) removeKey(set, head);
 }
 
 /** Adds every leaf of `add` to `set`. */
@@ -116,7 +116,7 @@ export function union(set: FieldSet, add: FieldSet): FieldSet {
       if (i === path.length - 1) {
         if (existing === undefined) current[segment] = {};
       } else {
-        const next = isRecord(existing) ? (existing as FieldSet) : {};
+        const next: FieldSet = isRecord(existing) ? existing : {};
         current[segment] = next;
         current = next;
       }
@@ -157,7 +157,7 @@ export function deleteAtPath(object: Record<string, unknown>, path: FieldPath): 
     return;
   }
   const parent = valueAtPath(object, parentPath);
-  if (isRecord(parent) && last.startsWith('f:')) delete parent[last.slice(2)];
+  if (isRecord(parent) && last.startsWith('f:')) removeKey(parent, last.slice(2));
   else if (Array.isArray(parent) && last.startsWith('k:')) {
     const index = parent.findIndex((e) => matchesKey(e, last));
     if (index >= 0) parent.splice(index, 1);

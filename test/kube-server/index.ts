@@ -52,7 +52,12 @@ export interface KubeServer {
   /** Starts counting from zero. */
   resetStats(): void;
   /** A copy of a stored object, for assertions; undefined when it does not exist. */
-  getObject(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  getObject(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject | undefined;
   /**
    * Simulates a hand edit (like `kubectl edit`): `edit` mutates a copy, which is stored as an update by
    * field manager `manager` (default `hand-edit`), so watches and managedFields see it. False when missing.
@@ -85,7 +90,11 @@ function seed(state: ServerState): void {
 
 /** Starts a server on 127.0.0.1. */
 export async function startKubeServer(options: KubeServerOptions = {}): Promise<KubeServer> {
-  const state: ServerState = { store: new Store(), registry: new ResourceRegistry(), allocator: new Allocator() };
+  const state: ServerState = {
+    store: new Store(),
+    registry: new ResourceRegistry(),
+    allocator: new Allocator(),
+  };
   seed(state);
   const stats = new Stats();
   const controllers = new Controllers(state, options.readyDelayMs ?? 50);
@@ -111,10 +120,22 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
         return;
       }
       res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 }));
+      res.end(
+        JSON.stringify({
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message,
+          reason: 'InternalError',
+          code: 500,
+        }),
+      );
     });
   };
-  const server = tls ? createTlsServer({ cert: testCertificate, key: testPrivateKey }, handler) : createServer(handler);
+  const server = tls
+    ? createTlsServer({ cert: testCertificate, key: testPrivateKey }, handler)
+    : createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -133,7 +154,13 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     port,
     writeKubeconfig: async (path, kubeconfigOptions = {}) => {
       const token = kubeconfigOptions.token ?? options.token;
-      await writeKubeconfigFile(path, url, kubeconfigOptions.namespace ?? 'default', token, tls ? testCertificate : undefined);
+      await writeKubeconfigFile(
+        path,
+        url,
+        kubeconfigOptions.namespace ?? 'default',
+        token,
+        tls ? testCertificate : undefined,
+      );
       return path;
     },
     stats: () => stats.snapshot(),

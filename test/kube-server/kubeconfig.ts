@@ -6,8 +6,16 @@ import { stringify } from 'yaml';
 export const contextName = 'dsg-test';
 
 /** The kubeconfig document for a server URL, a namespace, an optional bearer token and CA (PEM). */
-export function kubeconfig(url: string, namespace: string, token: string | undefined, ca: string | undefined): object {
-  const cluster = ca === undefined ? { server: url } : { server: url, 'certificate-authority-data': Buffer.from(ca).toString('base64') };
+export function kubeconfig(
+  url: string,
+  namespace: string,
+  token: string | undefined,
+  ca: string | undefined,
+): object {
+  const cluster =
+    ca === undefined
+      ? { server: url }
+      : { server: url, 'certificate-authority-data': Buffer.from(ca).toString('base64') };
   return {
     apiVersion: 'v1',
     kind: 'Config',

@@ -53,7 +53,8 @@ export function removeWithDependents(
     for (const entry of state.store.entries()) {
       if (!(entry.object.metadata.ownerReferences ?? []).some((r) => r.uid === uid)) continue;
       const entryType = typeOf(state, entry.resource);
-      const current = entryType && state.store.get(entryType, entry.object.metadata.namespace, entry.object.metadata.name);
+      const current =
+        entryType && state.store.get(entryType, entry.object.metadata.namespace, entry.object.metadata.name);
       if (entryType && current) deleteLive(state, entryType, current, 'Background');
     }
   }

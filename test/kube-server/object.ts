@@ -89,3 +89,20 @@ export function child(parent: Record<string, unknown>, key: string): Record<stri
 export function now(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** The value as an array of unknowns (empty when it is not an array), so nothing is typed `any`. */
+export function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? (value as unknown[]) : [];
+}
+
+/** The value as text: strings as they are, numbers and booleans printed, anything else `fallback`. */
+export function text(value: unknown, fallback = ''): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return fallback;
+}
+
+/** Deletes a key chosen at run time (JSON documents are keyed by data, not by code). */
+export function removeKey(record: object, key: string): void {
+  Reflect.deleteProperty(record, key);
+}

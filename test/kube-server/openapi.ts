@@ -36,7 +36,11 @@ export function openApiDocument(registry: ResourceRegistry, key: string): object
     const operation = (action: string, params: string[]): object => ({
       'x-kubernetes-group-version-kind': gvk,
       'x-kubernetes-action': action,
-      parameters: params.map((name) => ({ name, in: 'query', schema: { type: 'string', uniqueItems: true } })),
+      parameters: params.map((name) => ({
+        name,
+        in: 'query',
+        schema: { type: 'string', uniqueItems: true },
+      })),
       responses,
     });
     const writeParams = ['dryRun', 'fieldManager', 'fieldValidation'];
@@ -55,5 +59,10 @@ export function openApiDocument(registry: ResourceRegistry, key: string): object
   }
   // No schemas: with a schema for a kind, client-side apply would build its patch from it instead of
   // from its compiled-in types.
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: serverVersion.gitVersion }, paths, components: {} };
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: serverVersion.gitVersion },
+    paths,
+    components: {},
+  };
 }

@@ -1,6 +1,6 @@
 // The three non-apply patch types: JSON merge patch (RFC 7386), JSON patch (RFC 6902) and an
 // approximation of strategic merge patch that handles the directives kubectl and helm send.
-import { clone, deepEqual, isRecord } from './object.ts';
+import { asArray, clone, deepEqual, isRecord, removeKey } from './object.ts';
 import { isPrimitiveMergeList, keyValue, listKey } from './list-keys.ts';
 import type { Result } from '../../engine/result.ts';
 import { fail, ok } from '../../engine/result.ts';
@@ -18,7 +18,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isRecord(patch)) return clone(patch);
   const result: Record<string, unknown> = isRecord(target) ? clone(target) : {};
   for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete result[key];
+    if (value === null) removeKey(result, key);
     else result[key] = mergePatch(result[key], value);
   }
   return result;
@@ -45,12 +45,12 @@ export function strategicMergePatch(target: unknown, patch: unknown): unknown {
     }
     if (key.startsWith('$')) continue;
     if (value === null) {
-      delete result[key];
+      removeKey(result, key);
     } else if (Array.isArray(value)) {
       result[key] = mergeList(key, result[key], value);
     } else if (isRecord(value)) {
       const merged = strategicMergePatch(result[key], value);
-      if (merged === undefined) delete result[key];
+      if (merged === undefined) removeKey(result, key);
       else result[key] = merged;
     } else {
       result[key] = value;
@@ -58,7 +58,7 @@ export function strategicMergePatch(target: unknown, patch: unknown): unknown {
   }
   const retain = patch['$retainKeys'];
   if (Array.isArray(retain)) {
-    for (const key of Object.keys(result)) if (!retain.includes(key)) delete result[key];
+    for (const key of Object.keys(result)) if (!retain.includes(key)) removeKey(result, key);
   }
   return result;
 }
@@ -67,7 +67,7 @@ function mergeList(field: string, current: unknown, patch: unknown[]): unknown[]
   if (patch.some((e) => isRecord(e) && e['$patch'] === 'replace')) {
     return patch.filter((e) => !(isRecord(e) && e['$patch'] === 'replace')).map(withoutDirectives);
   }
-  const existing = Array.isArray(current) ? current : [];
+  const existing = asArray(current);
   if (isPrimitiveMergeList(field)) {
     return [...existing, ...patch.filter((p) => !existing.some((e) => deepEqual(e, p)))];
   }
@@ -179,7 +179,8 @@ function setAt(doc: unknown, path: string, value: unknown, mode: 'add' | 'replac
   const { parent, last } = found.value;
   if (Array.isArray(parent)) {
     const index = last === '-' ? parent.length : Number(last);
-    if (!Number.isInteger(index) || index < 0 || index > parent.length) return fail(`invalid index in "${path}"`);
+    if (!Number.isInteger(index) || index < 0 || index > parent.length)
+      return fail(`invalid index in "${path}"`);
     if (mode === 'add') parent.splice(index, 0, value);
     else if (index < parent.length) parent[index] = value;
     else return fail(`doc is missing path: "${path}"`);
@@ -198,10 +199,11 @@ function removeAt(doc: unknown, path: string): Result<unknown, string> {
   const { parent, last } = found.value;
   if (Array.isArray(parent)) {
     const index = Number(last);
-    if (!Number.isInteger(index) || index < 0 || index >= parent.length) return fail(`invalid index in "${path}"`);
+    if (!Number.isInteger(index) || index < 0 || index >= parent.length)
+      return fail(`invalid index in "${path}"`);
     parent.splice(index, 1);
   } else if (isRecord(parent) && last in parent) {
-    delete parent[last];
+    removeKey(parent, last);
   } else {
     return fail(`doc is missing path: "${path}"`);
   }

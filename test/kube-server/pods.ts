@@ -1,7 +1,7 @@
 // Pods as the simulated controllers make them: created from a template, owned by their controller, and
 // Running+Ready at once, or stuck Pending when the template is marked never-ready.
 import { createHash, randomBytes } from 'node:crypto';
-import { clone, isRecord, now, type KubeObject } from './object.ts';
+import { asArray, clone, isRecord, now, type KubeObject } from './object.ts';
 import type { ServerState } from './context.ts';
 import type { ResourceType } from './resources.ts';
 
@@ -28,11 +28,10 @@ export function isNeverReady(template: unknown): boolean {
   const annotations = isRecord(metadata['annotations']) ? metadata['annotations'] : {};
   if (annotations[neverReadyAnnotation] === 'true') return true;
   const spec = isRecord(template['spec']) ? template['spec'] : {};
-  const containers = [
-    ...(Array.isArray(spec['containers']) ? spec['containers'] : []),
-    ...(Array.isArray(spec['initContainers']) ? spec['initContainers'] : []),
-  ];
-  return containers.some((c) => isRecord(c) && typeof c['image'] === 'string' && c['image'].includes('never-ready'));
+  const containers = [...asArray(spec['containers']), ...asArray(spec['initContainers'])];
+  return containers.some(
+    (c) => isRecord(c) && typeof c['image'] === 'string' && c['image'].includes('never-ready'),
+  );
 }
 
 /** The pod template of a workload's spec. */
@@ -42,17 +41,39 @@ export function templateOf(workload: KubeObject): Record<string, unknown> {
 }
 
 /** A pod's status: Running and Ready, Pending with an image pull back-off, or finished (`Succeeded`/`Failed`). */
-export function podStatus(spec: unknown, phase: 'Running' | 'Pending' | 'Succeeded' | 'Failed', podIp: string): object {
+export function podStatus(
+  spec: unknown,
+  phase: 'Running' | 'Pending' | 'Succeeded' | 'Failed',
+  podIp: string,
+): object {
   const time = now();
   const ready = phase === 'Running';
-  const containers = isRecord(spec) && Array.isArray(spec['containers']) ? spec['containers'].filter(isRecord) : [];
-  const condition = (type: string, status: boolean): object => ({ type, status: status ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: time });
+  const containers =
+    isRecord(spec) && Array.isArray(spec['containers']) ? spec['containers'].filter(isRecord) : [];
+  const condition = (type: string, status: boolean): object => ({
+    type,
+    status: status ? 'True' : 'False',
+    lastProbeTime: null,
+    lastTransitionTime: time,
+  });
   const state =
     phase === 'Running'
       ? { running: { startedAt: time } }
       : phase === 'Pending'
-        ? { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image (dsg test server: never ready)' } }
-        : { terminated: { exitCode: phase === 'Succeeded' ? 0 : 1, reason: phase === 'Succeeded' ? 'Completed' : 'Error', startedAt: time, finishedAt: time } };
+        ? {
+            waiting: {
+              reason: 'ImagePullBackOff',
+              message: 'Back-off pulling image (dsg test server: never ready)',
+            },
+          }
+        : {
+            terminated: {
+              exitCode: phase === 'Succeeded' ? 0 : 1,
+              reason: phase === 'Succeeded' ? 'Completed' : 'Error',
+              startedAt: time,
+              finishedAt: time,
+            },
+          };
   return {
     phase,
     conditions: [

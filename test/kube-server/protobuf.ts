@@ -2,6 +2,7 @@
 // prefers: helm 3.17 stores releases as Secrets through such a client (create, update, delete with
 // DeleteOptions), and `--create-namespace` creates a Namespace the same way. Replies stay JSON, which
 // those clients accept. Only the kinds below are known; others are refused with 415.
+import { text } from './object.ts';
 import type { Result } from '../../engine/result.ts';
 import { fail, ok } from '../../engine/result.ts';
 
@@ -162,7 +163,10 @@ function decodeValue(field: RawField, type: FieldType): Result<unknown, string> 
     case 'stringMap':
     case 'bytesMap': {
       const valueType = type === 'stringMap' ? 'string' : 'bytes';
-      const entry = decodeMessage(field.bytes, { 1: { name: 'k', type: 'string' }, 2: { name: 'v', type: valueType } });
+      const entry = decodeMessage(field.bytes, {
+        1: { name: 'k', type: 'string' },
+        2: { name: 'v', type: valueType },
+      });
       if (!entry.ok) return entry;
       return ok([entry.value['k'] ?? '', entry.value['v'] ?? '']);
     }
@@ -174,17 +178,22 @@ function decodeValue(field: RawField, type: FieldType): Result<unknown, string> 
 /** Decodes a `k8s\0`-enveloped body into the JSON object it stands for (with apiVersion and kind). */
 export function decodeKubernetesProtobuf(body: Uint8Array): Result<Record<string, unknown>, string> {
   const magic = [0x6b, 0x38, 0x73, 0x00];
-  if (body.length < 4 || magic.some((b, i) => body[i] !== b)) return fail('the body lacks the "k8s\\0" envelope');
+  if (body.length < 4 || magic.some((b, i) => body[i] !== b))
+    return fail('the body lacks the "k8s\\0" envelope');
   const unknown = decodeMessage(body.subarray(4), {
-    1: { name: 'typeMeta', type: { 1: { name: 'apiVersion', type: 'string' }, 2: { name: 'kind', type: 'string' } } },
+    1: {
+      name: 'typeMeta',
+      type: { 1: { name: 'apiVersion', type: 'string' }, 2: { name: 'kind', type: 'string' } },
+    },
     2: { name: 'raw', type: 'bytes' },
   });
   if (!unknown.ok) return unknown;
   const typeMeta = (unknown.value['typeMeta'] ?? {}) as { apiVersion?: string; kind?: string };
   const kind = typeMeta.kind ?? '';
   const schema = schemas[kind];
-  if (!schema) return fail(`protobuf bodies of kind "${kind}" are not supported by the test server; send JSON`);
-  const raw = Buffer.from(String(unknown.value['raw'] ?? ''), 'base64');
+  if (!schema)
+    return fail(`protobuf bodies of kind "${kind}" are not supported by the test server; send JSON`);
+  const raw = Buffer.from(text(unknown.value['raw']), 'base64');
   const decoded = decodeMessage(raw, schema);
   if (!decoded.ok) return decoded;
   return ok({ apiVersion: typeMeta.apiVersion ?? 'v1', kind, ...decoded.value });

@@ -1,5 +1,5 @@
 // The resource types the stand-in serves: the built-in ones dsg deploys, plus whatever CRDs create.
-import type { KubeObject } from './object.ts';
+import { text, type KubeObject } from './object.ts';
 
 /** One served resource: what discovery advertises and what the router resolves paths to. */
 export interface ResourceType {
@@ -107,9 +107,9 @@ export class ResourceRegistry {
     this.unregisterCrd(name);
     const spec = asRecord(crd['spec']);
     const names = asRecord(spec['names']);
-    const group = String(spec['group'] ?? '');
-    const kind = String(names['kind'] ?? '');
-    const plural = String(names['plural'] ?? '');
+    const group = text(spec['group']);
+    const kind = text(names['kind']);
+    const plural = text(names['plural']);
     const versions = Array.isArray(spec['versions']) ? spec['versions'] : [];
     for (const v of versions) {
       const version = asRecord(v);
@@ -117,10 +117,10 @@ export class ResourceRegistry {
       const subresources = Object.keys(asRecord(version['subresources']));
       this.#types.push({
         group,
-        version: String(version['name'] ?? ''),
+        version: text(version['name']),
         kind,
         plural,
-        singular: String(names['singular'] ?? kind.toLowerCase()),
+        singular: text(names['singular'], kind.toLowerCase()),
         namespaced: spec['scope'] !== 'Cluster',
         shortNames: stringList(names['shortNames']),
         categories: stringList(names['categories']),

@@ -70,7 +70,10 @@ export async function route(
   } else if ('reply' in resource) {
     reply = resource.reply;
   } else if (!parsed.ok) {
-    reply = contentType === protobufMediaType ? status(415, 'UnsupportedMediaType', parsed.error) : badRequest(parsed.error);
+    reply =
+      contentType === protobufMediaType
+        ? status(415, 'UnsupportedMediaType', parsed.error)
+        : badRequest(parsed.error);
   } else {
     const request: ResourceRequest = {
       method,
@@ -84,7 +87,8 @@ export async function route(
     reply = dispatch(state, settings, request, accept, res);
   }
   settings.log?.(`${method} ${url.pathname}${url.search} -> ${reply?.code ?? 'stream'}`);
-  if (reply) send(res, reply, reply.code === 200 && typeof reply.body === 'string' ? 'text/plain' : undefined);
+  if (reply)
+    send(res, reply, reply.code === 200 && typeof reply.body === 'string' ? 'text/plain' : undefined);
 }
 
 function dispatch(
@@ -97,7 +101,8 @@ function dispatch(
   const representation = representationOf(accept);
   const includeObject = req.query.get('includeObject');
   const render = (type: ResourceType, object: KubeObject): unknown => {
-    if (representation === 'table') return table(type, [object], state.store.resourceVersion(), includeObject);
+    if (representation === 'table')
+      return table(type, [object], state.store.resourceVersion(), includeObject);
     if (representation === 'metadata') return partialMetadata(object);
     return present(type, object);
   };
@@ -149,9 +154,11 @@ function nonResource(
     return success(path === '/api' ? apiVersions(settings.serverAddress()) : apiGroupList(state.registry));
   }
   if (path === '/openapi/v3') return success(openApiRoot(state.registry));
-  if (path.startsWith('/openapi/v3/')) return found(openApiDocument(state.registry, path.slice('/openapi/v3/'.length)));
+  if (path.startsWith('/openapi/v3/'))
+    return found(openApiDocument(state.registry, path.slice('/openapi/v3/'.length)));
   const parts = path.split('/').filter(Boolean);
-  if (parts[0] === 'api' && parts.length === 2) return found(apiResourceList(state.registry, '', parts[1] ?? ''));
+  if (parts[0] === 'api' && parts.length === 2)
+    return found(apiResourceList(state.registry, '', parts[1] ?? ''));
   if (parts[0] === 'apis' && parts.length === 2) return found(apiGroupOf(state.registry, parts[1] ?? ''));
   if (parts[0] === 'apis' && parts.length === 3) {
     return found(apiResourceList(state.registry, parts[1] ?? '', parts[2] ?? ''));
@@ -162,7 +169,10 @@ function nonResource(
 type ResolvedResource = Pick<ResourceRequest, 'type' | 'namespace' | 'name' | 'subresource'>;
 
 /** Resolves `/api/v1/...` and `/apis/<g>/<v>/...` resource paths; undefined for everything else. */
-function resolveResource(state: ServerState, pathname: string): ResolvedResource | { reply: Reply } | undefined {
+function resolveResource(
+  state: ServerState,
+  pathname: string,
+): ResolvedResource | { reply: Reply } | undefined {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   let group: string;
   let rest: string[];
@@ -179,18 +189,28 @@ function resolveResource(state: ServerState, pathname: string): ResolvedResource
   let namespace: string | undefined;
   let resourceSegments = segments;
   const nested = segments[2];
-  if (segments[0] === 'namespaces' && nested !== undefined && state.registry.byPlural(group, version, nested)) {
+  if (
+    segments[0] === 'namespaces' &&
+    nested !== undefined &&
+    state.registry.byPlural(group, version, nested)
+  ) {
     namespace = segments[1];
     resourceSegments = segments.slice(2);
   }
   const [plural = '', name, subresource, ...extra] = resourceSegments;
   const type = state.registry.byPlural(group, version, plural);
-  if (!type || extra.length > 0 || (namespace !== undefined && !type.namespaced)) return { reply: notFoundPath() };
+  if (!type || extra.length > 0 || (namespace !== undefined && !type.namespaced))
+    return { reply: notFoundPath() };
   if (subresource !== undefined && !type.subresources.includes(subresource)) return { reply: notFoundPath() };
   return { type, namespace, name, subresource };
 }
 
-function verbOf(method: string, resource: ResolvedResource | undefined, url: URL, req: IncomingMessage): Verb {
+function verbOf(
+  method: string,
+  resource: ResolvedResource | undefined,
+  url: URL,
+  req: IncomingMessage,
+): Verb {
   switch (method) {
     case 'POST':
       return 'CREATE';

@@ -1,5 +1,5 @@
 // Label and field selectors as list, watch and deletecollection take them.
-import { isRecord, valueAt, type KubeObject } from './object.ts';
+import { isRecord, text, valueAt, type KubeObject } from './object.ts';
 import type { Result } from '../../engine/result.ts';
 import { fail, ok } from '../../engine/result.ts';
 
@@ -48,7 +48,7 @@ export function parseFieldSelector(text: string | null): Result<Selector, string
 }
 
 function fieldText(value: unknown): string {
-  return isRecord(value) || Array.isArray(value) ? JSON.stringify(value) : String(value as string);
+  return isRecord(value) || Array.isArray(value) ? JSON.stringify(value) : text(value);
 }
 
 function matches(r: Requirement, value: string | undefined): boolean {

@@ -46,12 +46,20 @@ function resourceDetails(type: ResourceType, name: string): { name: string; grou
 
 /** 404 for a missing object. */
 export function notFound(type: ResourceType, name: string): Reply {
-  return status(404, 'NotFound', `${qualifiedResource(type)} "${name}" not found`, resourceDetails(type, name));
+  return status(
+    404,
+    'NotFound',
+    `${qualifiedResource(type)} "${name}" not found`,
+    resourceDetails(type, name),
+  );
 }
 
 /** 404 for a namespaced write into a namespace that does not exist. */
 export function namespaceNotFound(namespace: string): Reply {
-  return status(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+  return status(404, 'NotFound', `namespaces "${namespace}" not found`, {
+    name: namespace,
+    kind: 'namespaces',
+  });
 }
 
 /** 409 for a create of an existing name. */

@@ -55,7 +55,8 @@ export class Store {
     const out: KubeObject[] = [];
     for (const entry of this.#objects.values()) {
       if (entry.resource !== resource) continue;
-      if (namespace !== undefined && type.namespaced && entry.object.metadata.namespace !== namespace) continue;
+      if (namespace !== undefined && type.namespaced && entry.object.metadata.namespace !== namespace)
+        continue;
       out.push(entry.object);
     }
     return out.sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
@@ -84,7 +85,8 @@ export class Store {
     stored.apiVersion = groupVersion(type);
     stored.kind = type.kind;
     if (live.metadata.uid !== undefined) stored.metadata.uid = live.metadata.uid;
-    if (live.metadata.creationTimestamp !== undefined) stored.metadata.creationTimestamp = live.metadata.creationTimestamp;
+    if (live.metadata.creationTimestamp !== undefined)
+      stored.metadata.creationTimestamp = live.metadata.creationTimestamp;
     const generation = live.metadata.generation ?? 1;
     stored.metadata.generation = specChanged(live, stored) ? generation + 1 : generation;
     return this.#commit('MODIFIED', type, stored, live);
@@ -113,7 +115,12 @@ export class Store {
     return this.#history.filter((e) => e.rv > rv);
   }
 
-  #commit(type: 'ADDED' | 'MODIFIED', resource: ResourceType, stored: KubeObject, live?: KubeObject): KubeObject {
+  #commit(
+    type: 'ADDED' | 'MODIFIED',
+    resource: ResourceType,
+    stored: KubeObject,
+    live?: KubeObject,
+  ): KubeObject {
     this.#rv++;
     stored.metadata.resourceVersion = String(this.#rv);
     const key = objectKey(resource, stored.metadata.namespace, stored.metadata.name);

@@ -1,6 +1,6 @@
 // Server-side printing: `kubectl get` asks for a `meta.k8s.io/v1` Table and prints its columns, and some
 // clients ask for metadata only (`PartialObjectMetadata`). Columns follow the real ones for common kinds.
-import { isRecord, type KubeObject } from './object.ts';
+import { isRecord, text, type KubeObject } from './object.ts';
 import type { ResourceType } from './resources.ts';
 
 /** The representations a GET, LIST or WATCH can be answered in, from the Accept header. */
@@ -64,25 +64,33 @@ function columnsFor(kind: string): Column[] {
       ];
     case 'StatefulSet':
     case 'ReplicaSet':
-      return [name, ['Ready', (o) => `${num(o, 'status', 'readyReplicas')}/${num(o, 'spec', 'replicas')}`], age];
+      return [
+        name,
+        ['Ready', (o) => `${num(o, 'status', 'readyReplicas')}/${num(o, 'spec', 'replicas')}`],
+        age,
+      ];
     case 'Pod':
-      return [name, ['Status', (o) => String(field(o, 'status', 'phase') ?? 'Pending')], age];
+      return [name, ['Status', (o) => text(field(o, 'status', 'phase'), 'Pending')], age];
     case 'Service':
       return [
         name,
-        ['Type', (o) => String(field(o, 'spec', 'type') ?? '')],
-        ['Cluster-IP', (o) => String(field(o, 'spec', 'clusterIP') ?? '<none>')],
+        ['Type', (o) => text(field(o, 'spec', 'type'), '')],
+        ['Cluster-IP', (o) => text(field(o, 'spec', 'clusterIP'), '<none>')],
         ['Port(s)', (o) => servicePorts(field(o, 'spec', 'ports'))],
         age,
       ];
     case 'Namespace':
-      return [name, ['Status', (o) => String(field(o, 'status', 'phase') ?? '')], age];
+      return [name, ['Status', (o) => text(field(o, 'status', 'phase'), '')], age];
     case 'ConfigMap':
       return [name, ['Data', (o) => count(o, 'data') + count(o, 'binaryData')], age];
     case 'Secret':
-      return [name, ['Type', (o) => String(field(o, 'type') ?? '')], ['Data', (o) => count(o, 'data')], age];
+      return [name, ['Type', (o) => text(field(o, 'type'), '')], ['Data', (o) => count(o, 'data')], age];
     case 'Job':
-      return [name, ['Completions', (o) => `${num(o, 'status', 'succeeded')}/${num(o, 'spec', 'completions')}`], age];
+      return [
+        name,
+        ['Completions', (o) => `${num(o, 'status', 'succeeded')}/${num(o, 'spec', 'completions')}`],
+        age,
+      ];
     default:
       return [name, age];
   }
@@ -92,12 +100,17 @@ function servicePorts(ports: unknown): string {
   if (!Array.isArray(ports) || ports.length === 0) return '<none>';
   return ports
     .filter(isRecord)
-    .map((p) => `${String(p['port'])}/${String(p['protocol'] ?? 'TCP')}`)
+    .map((p) => `${text(p['port'])}/${text(p['protocol'], 'TCP')}`)
     .join(',');
 }
 
 /** A `Table` of objects; `includeObject` is `None`, `Metadata` (the default) or `Object`. */
-export function table(type: ResourceType, objects: readonly KubeObject[], resourceVersion: number, includeObject: string | null): object {
+export function table(
+  type: ResourceType,
+  objects: readonly KubeObject[],
+  resourceVersion: number,
+  includeObject: string | null,
+): object {
   const columns = columnsFor(type.kind);
   return {
     kind: 'Table',

@@ -22,7 +22,11 @@ export function validate(object: KubeObject, live: KubeObject | undefined): Stat
 
 function checkName(kind: string, name: string): StatusCause | undefined {
   if (name === '') {
-    return { reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' };
+    return {
+      reason: 'FieldValueRequired',
+      message: 'Required value: name or generateName is required',
+      field: 'metadata.name',
+    };
   }
   let pattern = subdomain;
   let rule =
@@ -44,7 +48,11 @@ function checkName(kind: string, name: string): StatusCause | undefined {
   }
   const tooLong = name.length > (pattern === subdomain ? 253 : 63);
   if (pattern.test(name) && !tooLong) return undefined;
-  return { reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${rule}`, field: 'metadata.name' };
+  return {
+    reason: 'FieldValueInvalid',
+    message: `Invalid value: "${name}": ${rule}`,
+    field: 'metadata.name',
+  };
 }
 
 function checkWorkload(object: KubeObject, live: KubeObject | undefined): StatusCause[] {
@@ -76,7 +84,11 @@ function checkWorkload(object: KubeObject, live: KubeObject | undefined): Status
   }
   const podSpec = template['spec'];
   if (!isRecord(podSpec)) {
-    causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.template.spec.containers' });
+    causes.push({
+      reason: 'FieldValueRequired',
+      message: 'Required value',
+      field: 'spec.template.spec.containers',
+    });
   } else {
     causes.push(...checkPodSpec(podSpec, 'spec.template.spec'));
   }
@@ -93,7 +105,11 @@ function checkPodSpec(podSpec: Record<string, unknown>, at: string): StatusCause
     const container = isRecord(c) ? c : {};
     for (const field of ['name', 'image']) {
       if (typeof container[field] !== 'string' || container[field] === '') {
-        causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: `${at}.containers[${i}].${field}` });
+        causes.push({
+          reason: 'FieldValueRequired',
+          message: 'Required value',
+          field: `${at}.containers[${i}].${field}`,
+        });
       }
     }
   });

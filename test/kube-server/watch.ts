@@ -43,12 +43,17 @@ export function serveWatch(
     const before = event.type === 'MODIFIED' && matches(event.previous);
     if (event.type === 'ADDED' && now) write('ADDED', render(req.type, event.object));
     else if (event.type === 'DELETED' && now) write('DELETED', render(req.type, event.object));
-    else if (event.type === 'MODIFIED' && now) write(before ? 'MODIFIED' : 'ADDED', render(req.type, event.object));
+    else if (event.type === 'MODIFIED' && now)
+      write(before ? 'MODIFIED' : 'ADDED', render(req.type, event.object));
     else if (event.type === 'MODIFIED' && before) write('DELETED', render(req.type, event.object));
   };
 
   if (replay === undefined) {
-    const expired = status(410, 'Expired', `too old resource version: ${rvParam} (${state.store.resourceVersion()})`);
+    const expired = status(
+      410,
+      'Expired',
+      `too old resource version: ${rvParam} (${state.store.resourceVersion()})`,
+    );
     write('ERROR', expired.body);
     res.end();
     return undefined;

@@ -4,7 +4,15 @@
 import { clone, deepEqual, isRecord, now, type KubeObject } from './object.ts';
 import type { ServerState } from './context.ts';
 import type { ResourceType } from './resources.ts';
-import { createPod, isNeverReady, ownedPods, podStatus, randomSuffix, shortHash, templateOf } from './pods.ts';
+import {
+  createPod,
+  isNeverReady,
+  ownedPods,
+  podStatus,
+  randomSuffix,
+  shortHash,
+  templateOf,
+} from './pods.ts';
 
 function typeOf(state: ServerState, apiVersion: string, kind: string): ResourceType {
   const type = state.registry.byKind(apiVersion, kind);
@@ -23,7 +31,14 @@ function replicasOf(object: KubeObject): number {
 
 function condition(type: string, status: boolean, reason: string, message: string): object {
   const time = now();
-  return { type, status: status ? 'True' : 'False', lastUpdateTime: time, lastTransitionTime: time, reason, message };
+  return {
+    type,
+    status: status ? 'True' : 'False',
+    lastUpdateTime: time,
+    lastTransitionTime: time,
+    reason,
+    message,
+  };
 }
 
 /** Writes a new status (and optionally annotations) when it differs from the live one. */
@@ -34,7 +49,8 @@ function writeStatus(
   status: object,
   annotations?: Record<string, string>,
 ): void {
-  const sameAnnotations = !annotations || Object.entries(annotations).every(([k, v]) => live.metadata.annotations?.[k] === v);
+  const sameAnnotations =
+    !annotations || Object.entries(annotations).every(([k, v]) => live.metadata.annotations?.[k] === v);
   if (deepEqual(stripTimes(live['status']), stripTimes(status)) && sameAnnotations) return;
   const updated = clone(live);
   updated['status'] = status;
@@ -46,15 +62,28 @@ function stripTimes(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripTimes);
   if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (!/Time$|^startedAt$|^finishedAt$/.test(k)) out[k] = stripTimes(v);
+  for (const [k, v] of Object.entries(value))
+    if (!/Time$|^startedAt$|^finishedAt$/.test(k)) out[k] = stripTimes(v);
   return out;
 }
 
-function ownerRef(owner: KubeObject, apiVersion: string): NonNullable<KubeObject['metadata']['ownerReferences']>[number] {
-  return { apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid ?? '', controller: true };
+function ownerRef(
+  owner: KubeObject,
+  apiVersion: string,
+): NonNullable<KubeObject['metadata']['ownerReferences']>[number] {
+  return {
+    apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid ?? '',
+    controller: true,
+  };
 }
 
-function withLabels(template: Record<string, unknown>, labels: Record<string, string>): Record<string, unknown> {
+function withLabels(
+  template: Record<string, unknown>,
+  labels: Record<string, string>,
+): Record<string, unknown> {
   const out = clone(template);
   const metadata = isRecord(out['metadata']) ? out['metadata'] : {};
   metadata['labels'] = { ...(isRecord(metadata['labels']) ? metadata['labels'] : {}), ...labels };
@@ -71,12 +100,19 @@ export function reconcileDeployment(state: ServerState, type: ResourceType, live
   const owned = state.store
     .list(rsType, live.metadata.namespace)
     .filter((rs) => (rs.metadata.ownerReferences ?? []).some((r) => r.uid === live.metadata.uid));
-  const revisionOf = (rs: KubeObject): number => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '0');
+  const revisionOf = (rs: KubeObject): number =>
+    Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '0');
   const current = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
   const maxRevision = Math.max(0, ...owned.map(revisionOf));
   const revision = current && revisionOf(current) === maxRevision ? maxRevision : maxRevision + 1;
-  const selector = clone(isRecord(spec(live)['selector']) ? spec(live)['selector'] : {}) as Record<string, unknown>;
-  selector['matchLabels'] = { ...(isRecord(selector['matchLabels']) ? selector['matchLabels'] : {}), 'pod-template-hash': hash };
+  const selector = clone(isRecord(spec(live)['selector']) ? spec(live)['selector'] : {}) as Record<
+    string,
+    unknown
+  >;
+  selector['matchLabels'] = {
+    ...(isRecord(selector['matchLabels']) ? selector['matchLabels'] : {}),
+    'pod-template-hash': hash,
+  };
   const templateMeta = isRecord(template['metadata']) ? template['metadata'] : {};
   const rs: KubeObject = {
     apiVersion: 'apps/v1',
@@ -84,7 +120,10 @@ export function reconcileDeployment(state: ServerState, type: ResourceType, live
     metadata: {
       name: `${live.metadata.name}-${hash}`,
       namespace: live.metadata.namespace ?? 'default',
-      labels: { ...(isRecord(templateMeta['labels']) ? (templateMeta['labels'] as Record<string, string>) : {}), 'pod-template-hash': hash },
+      labels: {
+        ...(isRecord(templateMeta['labels']) ? (templateMeta['labels'] as Record<string, string>) : {}),
+        'pod-template-hash': hash,
+      },
       annotations: {
         'deployment.kubernetes.io/desired-replicas': String(desired),
         'deployment.kubernetes.io/revision': String(revision),
@@ -96,15 +135,29 @@ export function reconcileDeployment(state: ServerState, type: ResourceType, live
   let newRs: KubeObject;
   if (!current) {
     newRs = state.store.create(rsType, rs);
-  } else if (!deepEqual(current['spec'], rs['spec']) || !deepEqual(current.metadata.annotations, rs.metadata.annotations)) {
-    newRs = state.store.update(rsType, { ...clone(current), spec: rs['spec'], metadata: { ...clone(current.metadata), annotations: rs.metadata.annotations ?? {} } }, current);
+  } else if (
+    !deepEqual(current['spec'], rs['spec']) ||
+    !deepEqual(current.metadata.annotations, rs.metadata.annotations)
+  ) {
+    newRs = state.store.update(
+      rsType,
+      {
+        ...clone(current),
+        spec: rs['spec'],
+        metadata: { ...clone(current.metadata), annotations: rs.metadata.annotations ?? {} },
+      },
+      current,
+    );
   } else {
     newRs = current;
   }
   syncReplicaSet(state, rsType, newRs);
   for (const old of owned) {
     if (old.metadata.name === newRs.metadata.name) continue;
-    const scaled = replicasOf(old) === 0 ? old : state.store.update(rsType, { ...clone(old), spec: { ...spec(old), replicas: 0 } }, old);
+    const scaled =
+      replicasOf(old) === 0
+        ? old
+        : state.store.update(rsType, { ...clone(old), spec: { ...spec(old), replicas: 0 } }, old);
     syncReplicaSet(state, rsType, scaled);
   }
   const ready = desired === 0 || !isNeverReady(template);
@@ -119,11 +172,26 @@ export function reconcileDeployment(state: ServerState, type: ResourceType, live
     conditions: ready
       ? [
           condition('Available', true, 'MinimumReplicasAvailable', 'Deployment has minimum availability.'),
-          condition('Progressing', true, 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`),
+          condition(
+            'Progressing',
+            true,
+            'NewReplicaSetAvailable',
+            `ReplicaSet "${rsName}" has successfully progressed.`,
+          ),
         ]
       : [
-          condition('Available', false, 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'),
-          condition('Progressing', false, 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`),
+          condition(
+            'Available',
+            false,
+            'MinimumReplicasUnavailable',
+            'Deployment does not have minimum availability.',
+          ),
+          condition(
+            'Progressing',
+            false,
+            'ProgressDeadlineExceeded',
+            `ReplicaSet "${rsName}" has timed out progressing.`,
+          ),
         ],
   };
   writeStatus(state, type, live, status, { 'deployment.kubernetes.io/revision': String(revision) });
@@ -139,26 +207,56 @@ export function syncReplicaSet(state: ServerState, type: ResourceType, live: Kub
   for (const pod of pods.slice(desired)) state.store.remove(podType, pod);
   for (let i = pods.length; i < desired; i++) {
     const name = `${live.metadata.name}-${randomSuffix()}`;
-    createPod(state, podType, { object: live, apiVersion: 'apps/v1' }, name, template, {}, ready ? 'Running' : 'Pending');
+    createPod(
+      state,
+      podType,
+      { object: live, apiVersion: 'apps/v1' },
+      name,
+      template,
+      {},
+      ready ? 'Running' : 'Pending',
+    );
   }
   const count = ready ? desired : 0;
-  const status = { observedGeneration: live.metadata.generation ?? 1, replicas: desired, fullyLabeledReplicas: desired, readyReplicas: count, availableReplicas: count };
+  const status = {
+    observedGeneration: live.metadata.generation ?? 1,
+    replicas: desired,
+    fullyLabeledReplicas: desired,
+    readyReplicas: count,
+    availableReplicas: count,
+  };
   const current = state.store.get(type, live.metadata.namespace, live.metadata.name);
   if (current) writeStatus(state, type, current, status);
 }
 
 /** Replaces the pods of a workload whose revision label differs, keeping `names` pods at `revision`. */
-function syncRevisionPods(state: ServerState, live: KubeObject, names: string[], revision: string, ready: boolean, labels: (name: string, i: number) => Record<string, string>): void {
+function syncRevisionPods(
+  state: ServerState,
+  live: KubeObject,
+  names: string[],
+  revision: string,
+  ready: boolean,
+  labels: (name: string, i: number) => Record<string, string>,
+): void {
   const podType = typeOf(state, 'v1', 'Pod');
   const template = templateOf(live);
   const pods = ownedPods(state, podType, live);
   for (const pod of pods) {
-    if (pod.metadata.labels?.['controller-revision-hash'] !== revision || !names.includes(pod.metadata.name)) state.store.remove(podType, pod);
+    if (pod.metadata.labels?.['controller-revision-hash'] !== revision || !names.includes(pod.metadata.name))
+      state.store.remove(podType, pod);
   }
   names.forEach((name, i) => {
     if (state.store.get(podType, live.metadata.namespace, name)) return;
     const podLabels = { 'controller-revision-hash': revision, ...labels(name, i) };
-    createPod(state, podType, { object: live, apiVersion: 'apps/v1' }, name, template, podLabels, ready ? 'Running' : 'Pending');
+    createPod(
+      state,
+      podType,
+      { object: live, apiVersion: 'apps/v1' },
+      name,
+      template,
+      podLabels,
+      ready ? 'Running' : 'Pending',
+    );
   });
 }
 
@@ -192,8 +290,17 @@ export function reconcileDaemonSet(state: ServerState, type: ResourceType, live:
   const ready = !isNeverReady(templateOf(live));
   const revision = shortHash(templateOf(live));
   const podType = typeOf(state, 'v1', 'Pod');
-  const existing = ownedPods(state, podType, live).find((p) => p.metadata.labels?.['controller-revision-hash'] === revision);
-  syncRevisionPods(state, live, [existing?.metadata.name ?? `${live.metadata.name}-${randomSuffix()}`], revision, ready, () => ({}));
+  const existing = ownedPods(state, podType, live).find(
+    (p) => p.metadata.labels?.['controller-revision-hash'] === revision,
+  );
+  syncRevisionPods(
+    state,
+    live,
+    [existing?.metadata.name ?? `${live.metadata.name}-${randomSuffix()}`],
+    revision,
+    ready,
+    () => ({}),
+  );
   const n = ready ? 1 : 0;
   const status = {
     observedGeneration: live.metadata.generation ?? 1,
@@ -215,7 +322,15 @@ export function reconcileJob(state: ServerState, type: ResourceType, live: KubeO
   const failed = isNeverReady(templateOf(live));
   if (ownedPods(state, podType, live).length === 0) {
     const name = `${live.metadata.name}-${randomSuffix()}`;
-    createPod(state, podType, { object: live, apiVersion: 'batch/v1' }, name, templateOf(live), {}, failed ? 'Failed' : 'Succeeded');
+    createPod(
+      state,
+      podType,
+      { object: live, apiVersion: 'batch/v1' },
+      name,
+      templateOf(live),
+      {},
+      failed ? 'Failed' : 'Succeeded',
+    );
   }
   const time = now();
   const base = { startTime: time, active: 0, ready: 0, terminating: 0, uncountedTerminatedPods: {} };
@@ -224,7 +339,12 @@ export function reconcileJob(state: ServerState, type: ResourceType, live: KubeO
         ...base,
         failed: 1,
         conditions: [
-          condition('FailureTarget', true, 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
+          condition(
+            'FailureTarget',
+            true,
+            'BackoffLimitExceeded',
+            'Job has reached the specified backoff limit',
+          ),
           condition('Failed', true, 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
         ],
       }
@@ -233,7 +353,12 @@ export function reconcileJob(state: ServerState, type: ResourceType, live: KubeO
         succeeded: 1,
         completionTime: time,
         conditions: [
-          condition('SuccessCriteriaMet', true, 'CompletionsReached', 'Reached expected number of succeeded pods'),
+          condition(
+            'SuccessCriteriaMet',
+            true,
+            'CompletionsReached',
+            'Reached expected number of succeeded pods',
+          ),
           condition('Complete', true, 'CompletionsReached', 'Reached expected number of succeeded pods'),
         ],
       };
@@ -248,9 +373,15 @@ export function reconcilePod(state: ServerState, type: ResourceType, live: KubeO
 
 /** PersistentVolumeClaim: bound, with the requested capacity. */
 export function reconcileClaim(state: ServerState, type: ResourceType, live: KubeObject): void {
-  const resources = isRecord(spec(live)['resources']) ? (spec(live)['resources'] as Record<string, unknown>) : {};
+  const resources = isRecord(spec(live)['resources'])
+    ? (spec(live)['resources'] as Record<string, unknown>)
+    : {};
   const requests = isRecord(resources['requests']) ? resources['requests'] : {};
-  writeStatus(state, type, live, { phase: 'Bound', accessModes: spec(live)['accessModes'] ?? [], capacity: { ...requests } });
+  writeStatus(state, type, live, {
+    phase: 'Bound',
+    accessModes: spec(live)['accessModes'] ?? [],
+    capacity: { ...requests },
+  });
 }
 
 /** LoadBalancer Service: an ingress address. */
@@ -260,7 +391,9 @@ export function reconcileService(state: ServerState, type: ResourceType, live: K
 
 /** CustomResourceDefinition: names accepted and established. */
 export function reconcileCrd(state: ServerState, type: ResourceType, live: KubeObject): void {
-  const versions = Array.isArray(spec(live)['versions']) ? (spec(live)['versions'] as unknown[]).filter(isRecord) : [];
+  const versions = Array.isArray(spec(live)['versions'])
+    ? (spec(live)['versions'] as unknown[]).filter(isRecord)
+    : [];
   writeStatus(state, type, live, {
     conditions: [
       condition('NamesAccepted', true, 'NoConflicts', 'no conflicts found'),

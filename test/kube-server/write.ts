@@ -1,7 +1,7 @@
 // Create (POST), update (PUT) and patch (PATCH, including server-side apply): each builds a candidate
 // object, then one commit path defaults, validates, records field ownership and stores it.
 import { randomBytes } from 'node:crypto';
-import { clone, isRecord, type KubeObject } from './object.ts';
+import { clone, isRecord, removeKey, type KubeObject } from './object.ts';
 import { conflictMessage, serverSideApply } from './apply.ts';
 import { commit } from './commit.ts';
 import type { ResourceRequest, ServerState } from './context.ts';
@@ -9,18 +9,7 @@ import { jsonPatch, mergePatch, patchTypes, strategicMergePatch } from './patch.
 import { present } from './read.ts';
 import { writeScale } from './scale.ts';
 import { groupVersion } from './resources.ts';
-import {
-  alreadyExists,
-  badRequest,
-  conflict,
-  invalid,
-  namespaceNotFound,
-  notFound,
-  status,
-  success,
-  type Reply,
-} from './status.ts';
-import { validate } from './validate.ts';
+import { alreadyExists, badRequest, conflict, notFound, status, type Reply } from './status.ts';
 import type { Result } from '../../engine/result.ts';
 import { fail, ok } from '../../engine/result.ts';
 
@@ -37,7 +26,7 @@ export function createObject(state: ServerState, req: ResourceRequest): Reply {
     return alreadyExists(req.type, candidate.metadata.name);
   }
   for (const field of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'managedFields']) {
-    delete candidate.metadata[field];
+    removeKey(candidate.metadata, field);
   }
   if (req.type.subresources.includes('status')) delete candidate['status'];
   return commit(state, req, candidate, undefined, true);
@@ -53,7 +42,9 @@ export function updateObject(state: ServerState, req: ResourceRequest): Reply {
   if (!incoming.ok) return incoming.error;
   const body = incoming.value;
   if (body.metadata.name !== name) {
-    return badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+    return badRequest(
+      `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`,
+    );
   }
   const rv = body.metadata.resourceVersion;
   if (rv !== undefined && rv !== '' && rv !== live.metadata.resourceVersion) return conflict(req.type, name);
@@ -78,7 +69,12 @@ export function patchObject(state: ServerState, req: ResourceRequest): Reply {
       break;
     case patchTypes.json: {
       const result = jsonPatch(base, req.body);
-      if (!result.ok) return status(422, 'Invalid', `the server rejected our request due to an error in our request: ${result.error}`);
+      if (!result.ok)
+        return status(
+          422,
+          'Invalid',
+          `the server rejected our request due to an error in our request: ${result.error}`,
+        );
       patched = result.value;
       break;
     }
@@ -89,7 +85,8 @@ export function patchObject(state: ServerState, req: ResourceRequest): Reply {
         `the body of the request was in an unknown format - accepted media types include: ${Object.values(patchTypes).join(', ')}`,
       );
   }
-  if (!isRecord(patched) || !isRecord(patched['metadata'])) return badRequest('the patch removed the object metadata');
+  if (!isRecord(patched) || !isRecord(patched['metadata']))
+    return badRequest('the patch removed the object metadata');
   const candidate = patched as KubeObject;
   const rv = candidate.metadata.resourceVersion;
   if (rv !== undefined && rv !== live.metadata.resourceVersion) return conflict(req.type, name);
@@ -101,14 +98,20 @@ export function patchObject(state: ServerState, req: ResourceRequest): Reply {
 function applyObject(state: ServerState, req: ResourceRequest): Reply {
   const name = req.name ?? '';
   if (req.query.get('fieldManager') === null) {
-    return status(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    return status(
+      422,
+      'Invalid',
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+    );
   }
   const incoming = incomingObject(req, req.body);
   if (!incoming.ok) return incoming.error;
   const config = incoming.value;
   if (config.metadata.name === '') config.metadata.name = name;
   if (config.metadata.name !== name) {
-    return badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${name})`);
+    return badRequest(
+      `the name of the object (${config.metadata.name}) does not match the name on the URL (${name})`,
+    );
   }
   const live = state.store.get(req.type, req.namespace, name);
   const force = req.query.get('force') === 'true';
@@ -140,7 +143,7 @@ function merged(req: ResourceRequest, live: KubeObject, body: KubeObject): KubeO
     else candidate['status'] = clone(live['status']);
   }
   for (const field of ['uid', 'creationTimestamp', 'deletionTimestamp', 'generation']) {
-    if (live.metadata[field] === undefined) delete candidate.metadata[field];
+    if (live.metadata[field] === undefined) removeKey(candidate.metadata, field);
     else candidate.metadata[field] = live.metadata[field];
   }
   const managedFields = live.metadata.managedFields;
@@ -156,11 +159,15 @@ function incomingObject(req: ResourceRequest, body: unknown): Result<KubeObject,
   const expected = groupVersion(req.type);
   if (object.apiVersion !== undefined && object.apiVersion !== expected) {
     return fail(
-      badRequest(`the API version in the data (${object.apiVersion}) does not match the expected API version (${expected})`),
+      badRequest(
+        `the API version in the data (${object.apiVersion}) does not match the expected API version (${expected})`,
+      ),
     );
   }
   if (object.kind !== undefined && object.kind !== req.type.kind) {
-    return fail(badRequest(`the kind in the data (${object.kind}) does not match the expected kind (${req.type.kind})`));
+    return fail(
+      badRequest(`the kind in the data (${object.kind}) does not match the expected kind (${req.type.kind})`),
+    );
   }
   object.apiVersion = expected;
   object.kind = req.type.kind;
@@ -169,7 +176,9 @@ function incomingObject(req: ResourceRequest, body: unknown): Result<KubeObject,
   if (req.type.namespaced) {
     const ns = object.metadata.namespace;
     if (ns !== undefined && ns !== '' && ns !== req.namespace) {
-      return fail(badRequest('the namespace of the provided object does not match the namespace sent on the request'));
+      return fail(
+        badRequest('the namespace of the provided object does not match the namespace sent on the request'),
+      );
     }
     if (req.namespace !== undefined) object.metadata.namespace = req.namespace;
   } else {
