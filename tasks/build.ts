@@ -1,17 +1,46 @@
 // The build task kind: the Docker Engine builder, or DevSpace's custom builder when `custom:` is set.
-import { dockerBuildInputs, dockerBuildRun, dockerBuildStatus } from './build-docker.ts';
-import { customBuildInputs, customBuildRun } from './build-custom.ts';
+import type { ImageConfig } from '../engine/config/types.ts';
 import type { TaskNode } from '../engine/graph/types.ts';
-import type { TaskKindImpl } from './types.ts';
+import { customBuildInputs, customBuildRun } from './build-custom.ts';
+import { dockerBuildInputs, dockerBuildRun, dockerBuildStatus } from './build-docker.ts';
+import { defaultTag } from './image-tags.ts';
+import { imageInRegistry } from './registry/image-in-registry.ts';
+import type { BuiltImage, RunSettings, TaskKindImpl } from './types.ts';
 
-const isCustom = (task: TaskNode): boolean => task.spec.kind === 'build' && task.spec.image.builder.kind === 'custom';
+function imageOf(task: TaskNode): ImageConfig {
+  if (task.spec.kind !== 'build') throw new Error(`${task.id} is not a build task`);
+  return task.spec.image;
+}
+
+const isCustom = (task: TaskNode): boolean => imageOf(task).builder.kind === 'custom';
+
+// Only a content-addressed tag says what is inside the image: `tags:`, `-t` and skipped pushes rule reuse out.
+function reusable(image: ImageConfig, settings: RunSettings): boolean {
+  return image.builder.kind === 'docker' && image.tags.length === 0 && settings.tags.length === 0 && !image.skipPush && !settings.skipPush;
+}
 
 /** `build:NAME`: makes the image from its Dockerfile and context (or runs the custom command). */
 export const buildKind: TaskKindImpl = {
   kind: 'build',
   implVersion: 1,
   inputs: (task, ctx) => (isCustom(task) ? customBuildInputs(task, ctx) : dockerBuildInputs(task, ctx)),
-  // A custom command's product is invisible to dsg; trust the record.
-  status: async (task, output, ctx) => (isCustom(task) ? { present: true } : dockerBuildStatus(task, output, ctx)),
+  status: async (task, output, ctx) => {
+    // A custom command's product is invisible to dsg; trust the record.
+    if (isCustom(task)) return { present: true };
+    if (output.data.fromRegistry === true) {
+      const image = imageOf(task);
+      const tag = String(output.data.tag);
+      return (await imageInRegistry(image, tag, ctx)) ? { present: true } : { present: false, missing: `image ${image.image}:${tag} in the registry` };
+    }
+    return dockerBuildStatus(task, output, ctx);
+  },
+  reuse: async (task, ctx) => {
+    const image = imageOf(task);
+    if (!reusable(image, ctx.settings)) return undefined;
+    const tag = defaultTag(ctx.key);
+    if (!(await imageInRegistry(image, tag, ctx))) return undefined;
+    const data: BuiltImage & { fromRegistry: boolean } = { name: image.name, image: image.image, tag, tags: [tag], imageId: '', fromRegistry: true };
+    return { output: { digest: `${image.image}:${tag}`, data }, what: `image ${image.image}:${tag} in the registry` };
+  },
   run: (task, ctx) => (isCustom(task) ? customBuildRun(task, ctx) : dockerBuildRun(task, ctx)),
 };

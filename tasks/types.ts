@@ -79,6 +79,11 @@ export interface TaskKindImpl {
   implVersion: number;
   inputs(task: TaskNode, ctx: InputsContext): Promise<Result<TaskInputs, Diagnostic>>;
   status?(task: TaskNode, output: TaskOutput, ctx: TaskContext): Promise<ArtifactStatus>;
+  /**
+   * Asked when this machine has no record of the key: an artifact made elsewhere for the same inputs (an image
+   * whose content-addressed tag is already in the registry) is reused instead of being made again.
+   */
+  reuse?(task: TaskNode, ctx: TaskContext): Promise<{ output: TaskOutput; what: string } | undefined>;
   run(task: TaskNode, ctx: TaskContext): Promise<Result<TaskOutput, Diagnostic>>;
   /** Removes what `run` created outside dsg (deploy kinds: the live objects, the helm release). */
   purge?(task: TaskNode, ctx: TaskContext): Promise<Result<void, Diagnostic>>;

@@ -114,7 +114,7 @@ test('text, dot and mermaid formats', async () => {
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^shop · devspace\.yaml · \d+ tasks, \d+ edges$/m);
   assert.match(text.stdout, /^deploy:web {2}devspace\.yaml:\d+$/m);
-  assert.match(text.stdout, /└─ render:web\n/);
+  assert.match(text.stdout, /[├└]─ render:web\n/);
   assert.match(text.stdout, /build:base \(see above\)|build:base {2}← /);
   const dot = await runDsg(['graph', '--format', 'dot'], { cwd });
   assert.match(dot.stdout, /^digraph dsg \{/);

@@ -1,5 +1,6 @@
 // Runs a pipeline over the graph: the scheduler decides when, task-step decides whether, reporters hear about it.
 import type { FileDigests } from '../../cache/file-digests.ts';
+import type { KeyRecord } from '../../cache/key.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { TaskGraph, TaskNode } from '../graph/types.ts';
 import type { InputsContext, RunSettings, TaskContext, TaskKindImpl, TaskOutput } from '../../tasks/types.ts';
@@ -105,6 +106,16 @@ export async function runPipeline(
     return 'failed';
   };
 
+  const putRecord = (node: TaskNode, key: string, record: KeyRecord, output: TaskOutput): Promise<void> =>
+    deps.store.put({
+      key,
+      taskId: node.id,
+      record,
+      output,
+      finishedAt: new Date().toISOString(),
+      durationMs: since() - (starts.get(node.id) ?? 0),
+    });
+
   const execute = async (node: TaskNode, signal: AbortSignal): Promise<'succeeded' | 'failed'> => {
     starts.set(node.id, since());
     const log = deps.openLog(node.id);
@@ -149,8 +160,10 @@ export async function runPipeline(
       const decision = step.decision;
       deps.onDecision?.(node.id, decision);
       if (!decision.run) {
+        // An artifact found elsewhere is recorded here, so the next run is a plain hit.
+        if (decision.reused) await putRecord(node, decision.key, decision.record, decision.output);
         outputs.set(node.id, decision.output);
-        end(node, 'cached', { type: 'cached' });
+        end(node, 'cached', decision.reason);
         return 'succeeded';
       }
       reasons.set(node.id, decision.reason);
@@ -164,14 +177,7 @@ export async function runPipeline(
       if (!kind) throw new Error(`No task kind "${node.kind}"`);
       const result = await kind.run(decision.node, ctxFor(decision.key));
       if (!result.ok) return failed(node, decision.reason, result.error, signal);
-      await deps.store.put({
-        key: decision.key,
-        taskId: node.id,
-        record: decision.record,
-        output: result.value,
-        finishedAt: new Date().toISOString(),
-        durationMs: since() - (starts.get(node.id) ?? 0),
-      });
+      await putRecord(node, decision.key, decision.record, result.value);
       outputs.set(node.id, result.value);
       end(node, 'ran', decision.reason);
       return 'succeeded';

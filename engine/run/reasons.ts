@@ -7,7 +7,7 @@ const SHOWN_CHANGES = 3;
 export function formatReason(reason: Reason): string {
   switch (reason.type) {
     case 'cached':
-      return 'cached';
+      return reason.from === undefined ? 'cached' : `cached (${reason.from})`;
     case 'first-run':
       return 'first run';
     case 'input-changed':

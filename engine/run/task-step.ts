@@ -32,7 +32,7 @@ export interface StepContext {
 
 /** The decision for one task before it runs. */
 export type Decision =
-  | { run: false; key: string; output: TaskOutput }
+  | { run: false; key: string; output: TaskOutput; reason: Reason; record: KeyRecord; reused: boolean }
   | { run: true; key: string; record: KeyRecord; reason: Reason; node: TaskNode };
 
 /** Computes the key of `node` and decides whether its stored result can be reused. */
@@ -87,7 +87,9 @@ export async function decide(
       kind.status
         ? await kind.status(resolved, stored.output, taskCtx(key))
         : { present: true as const };
-    if (status.present) return { ok: true, decision: { run: false, key, output: stored.output } };
+    if (status.present) {
+      return { ok: true, decision: { run: false, key, output: stored.output, reason: { type: 'cached' }, record, reused: false } };
+    }
     return {
       ok: true,
       decision: {
@@ -98,6 +100,11 @@ export async function decide(
         reason: { type: 'artifact-missing', what: status.missing },
       },
     };
+  }
+  const reused = kind.reuse && !ctx.dryRun ? await kind.reuse(resolved, taskCtx(key)) : undefined;
+  if (reused) {
+    const reason: Reason = { type: 'cached', from: reused.what };
+    return { ok: true, decision: { run: false, key, output: reused.output, reason, record, reused: true } };
   }
   const last = await ctx.store.lastSuccess(node.id);
   const reason: Reason = last
