@@ -87,9 +87,11 @@ function describeError(
     case 'additionalProperties': {
       const key = String(e.params['additionalProperty']);
       const known = Object.keys(e.parentSchema?.properties ?? {});
+      const parent = nodeAt(tree, path);
+      const keyLoc = parent?.kind === 'map' ? parent.entries.get(key)?.keyLoc : undefined;
       return {
         message: `Unknown key "${key}" in ${where}`,
-        at: at([...path, key]),
+        at: keyLoc ?? at([...path, key]),
         hint: hintFor(key, known),
       };
     }
