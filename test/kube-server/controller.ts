@@ -5,17 +5,9 @@ import { isRecord, type KubeObject } from './object.ts';
 import type { ServerState } from './context.ts';
 import type { ResourceType } from './resources.ts';
 import type { StoreEvent } from './store.ts';
-import {
-  reconcileClaim,
-  reconcileCrd,
-  reconcileDaemonSet,
-  reconcileDeployment,
-  reconcileJob,
-  reconcilePod,
-  reconcileService,
-  reconcileStatefulSet,
-  syncReplicaSet,
-} from './workloads.ts';
+import { reconcileDaemonSet, reconcileJob, reconcileStatefulSet } from './workloads.ts';
+import { reconcileDeployment, syncReplicaSet } from './deployments.ts';
+import { reconcileClaim, reconcileCrd, reconcilePod, reconcileService } from './simple-controllers.ts';
 
 type Reconcile = (state: ServerState, type: ResourceType, live: KubeObject) => void;
 

@@ -87,6 +87,7 @@ export function applyDefaults(object: KubeObject, allocator: Allocator, previous
       defaultService(child(object, 'spec'), allocator, previous);
       return;
     case 'Secret':
+      if (object['type'] === '') object['type'] = 'Opaque';
       setDefault(object, 'type', 'Opaque');
       mergeStringData(object);
       return;

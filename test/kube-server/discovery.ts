@@ -88,7 +88,7 @@ export function apiResourceList(
       singularName: '',
       namespaced: t.namespaced,
       ...subresourceKind(t, sub),
-      verbs: ['get', 'patch', 'update'],
+      verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update'],
     })),
   ]);
   return {
@@ -101,6 +101,7 @@ export function apiResourceList(
 
 function subresourceKind(type: ResourceType, sub: string): { group: string; version: string; kind: string } {
   if (sub === 'scale') return { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+  if (sub === 'log') return { group: '', version: 'v1', kind: 'Pod' };
   return { group: type.group, version: type.version, kind: type.kind };
 }
 
@@ -118,7 +119,7 @@ function discoveryResource(t: ResourceType): object {
           subresources: t.subresources.map((sub) => ({
             subresource: sub,
             responseKind: subresourceKind(t, sub),
-            verbs: ['get', 'patch', 'update'],
+            verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update'],
           })),
         }
       : {}),

@@ -131,6 +131,8 @@ function decodeMessage(buf: Uint8Array, schema: Schema): Result<Record<string, u
     if (!spec) continue;
     const value = decodeValue(field, spec.type);
     if (!value.ok) return value;
+    // Go writes every non-pointer field, empty or not; JSON omits the empty ones, and so does the store.
+    if (!spec.repeated && isEmpty(value.value)) continue;
     if (spec.type === 'stringMap' || spec.type === 'bytesMap') {
       const [k, v] = value.value as [string, unknown];
       const map = (out[spec.name] ??= {}) as Record<string, unknown>;
@@ -142,6 +144,10 @@ function decodeMessage(buf: Uint8Array, schema: Schema): Result<Record<string, u
     }
   }
   return ok(out);
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === '' || value === 0;
 }
 
 function decodeValue(field: RawField, type: FieldType): Result<unknown, string> {
@@ -157,7 +163,9 @@ function decodeValue(field: RawField, type: FieldType): Result<unknown, string> 
     case 'time': {
       const t = decodeMessage(field.bytes, { 1: { name: 'seconds', type: 'int' } });
       if (!t.ok) return t;
-      const seconds = typeof t.value['seconds'] === 'number' ? t.value['seconds'] : 0;
+      const seconds = t.value['seconds'];
+      // The zero time.Time (year 1) stands for "unset".
+      if (typeof seconds !== 'number' || seconds <= -62135596800) return ok(undefined);
       return ok(new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
     }
     case 'stringMap':

@@ -21,6 +21,8 @@ export function getObject(state: ServerState, req: ResourceRequest): Reply {
   const live = state.store.get(req.type, req.namespace, name);
   if (!live) return notFound(req.type, name);
   if (req.subresource === 'scale') return success(scaleOf(live));
+  // No containers run here, so there is nothing to log; an empty log is the honest answer.
+  if (req.subresource === 'log') return success('');
   return success(present(req.type, live));
 }
 

@@ -111,7 +111,7 @@ function dispatch(
     case 'GET': {
       if (watching) return serveWatch(state, req, res, render, settings.trackWatch);
       const reply = req.name === undefined ? listObjects(state, req) : getObject(state, req);
-      if (reply.code !== 200 || representation === 'object' || req.subresource === 'scale') return reply;
+      if (reply.code !== 200 || representation === 'object' || req.subresource !== undefined) return reply;
       const body = reply.body as { items?: KubeObject[] } & KubeObject;
       const objects = body.items ?? [body];
       const rv = state.store.resourceVersion();

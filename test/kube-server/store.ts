@@ -2,7 +2,7 @@
 // that watches resume from. Every write goes through here, so every write is seen by watches and the
 // simulated controllers.
 import { randomUUID } from 'node:crypto';
-import { clone, deepEqual, now, type KubeObject } from './object.ts';
+import { clone, deepEqual, now, removeKey, type KubeObject } from './object.ts';
 import { groupVersion, type ResourceType } from './resources.ts';
 
 /** A change, as watches stream it. */
@@ -74,7 +74,8 @@ export class Store {
     stored.kind = type.kind;
     stored.metadata.uid ??= randomUUID();
     stored.metadata.creationTimestamp = now();
-    stored.metadata.generation = 1;
+    if (tracksGeneration(type)) stored.metadata.generation = 1;
+    else removeKey(stored.metadata, 'generation');
     if (!type.namespaced) delete stored.metadata.namespace;
     return this.#commit('ADDED', type, stored);
   }
@@ -87,8 +88,12 @@ export class Store {
     if (live.metadata.uid !== undefined) stored.metadata.uid = live.metadata.uid;
     if (live.metadata.creationTimestamp !== undefined)
       stored.metadata.creationTimestamp = live.metadata.creationTimestamp;
-    const generation = live.metadata.generation ?? 1;
-    stored.metadata.generation = specChanged(live, stored) ? generation + 1 : generation;
+    if (tracksGeneration(type)) {
+      const generation = live.metadata.generation ?? 1;
+      stored.metadata.generation = specChanged(live, stored) ? generation + 1 : generation;
+    } else {
+      removeKey(stored.metadata, 'generation');
+    }
     return this.#commit('MODIFIED', type, stored, live);
   }
 
@@ -137,6 +142,11 @@ export class Store {
     if (this.#history.length > historyLimit) this.#history.splice(0, this.#history.length - historyLimit);
     for (const listener of [...this.#listeners]) listener(event);
   }
+}
+
+/** Core v1 objects (pods, services, config maps...) carry no generation in 1.32; everything else does. */
+function tracksGeneration(type: ResourceType): boolean {
+  return type.group !== '';
 }
 
 function sortKey(object: KubeObject): string {
