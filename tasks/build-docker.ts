@@ -16,6 +16,8 @@ import { failureDetail } from './docker/failure.ts';
 import { buildImage, inspectImage } from './docker/images.ts';
 import { resolveTags } from './image-tags.ts';
 import { buildRegistryConfig } from './registry/auth-config.ts';
+import { imageInRegistry } from './registry/image-in-registry.ts';
+import { prebuiltInRegistry } from './registry/prebuilt.ts';
 import { isValidTag } from './registry/reference.ts';
 import type {
   ArtifactStatus,
@@ -60,7 +62,10 @@ export async function dockerBuildInputs(
   return ok({ spec, files: [...files].sort(), env: {}, tools: {} });
 }
 
-/** Is the image for this output still in the engine? (its id, and every tag still pointing at it) */
+/**
+ * Is the image for this output still there? Built here: its id, and every tag still pointing at it, in the
+ * engine. Found in the registry (the cross-machine skip): its tag in the registry, as long as it is pushed.
+ */
 export async function dockerBuildStatus(
   task: TaskNode,
   output: TaskOutput,
@@ -68,7 +73,20 @@ export async function dockerBuildStatus(
 ): Promise<ArtifactStatus> {
   const data = output.data as Partial<BuiltImage>;
   const imageId = data.imageId ?? '';
-  const refs = (data.tags ?? []).map((t) => `${data.image ?? buildImageOf(task).image}:${t}`);
+  const image = buildImageOf(task);
+  const refs = (data.tags ?? []).map((t) => `${data.image ?? image.image}:${t}`);
+  if (data['source'] === 'registry') {
+    if (image.skipPush || ctx.settings.skipPush)
+      return {
+        present: false,
+        missing: `image ${imageId} in the Docker Engine (it is only in the registry)`,
+      };
+    const inRegistry = await imageInRegistry(image, data.tag ?? '', ctx);
+    return inRegistry
+      ? { present: true }
+      : { present: false, missing: `${refs[0] ?? image.image} in the registry` };
+  }
+  if (imageId === '') return { present: false, missing: `the image id of ${image.name}` };
   const docker = await openDocker(ctx.env, ctx.signal);
   if (!docker.ok) return { present: false, missing: `the Docker Engine (${failureDetail(docker.error)})` };
   try {
@@ -104,6 +122,19 @@ export async function dockerBuildRun(
         at,
       ),
     );
+  }
+  const prebuilt = await prebuiltInRegistry(image, tags, ctx.settings, ctx);
+  if (prebuilt !== undefined) {
+    ctx.log(`${prebuilt.ref} is already in the registry (image ${prebuilt.imageId}), build skipped`);
+    const data: BuiltImage = {
+      name: image.name,
+      image: image.image,
+      tag: tags[0] ?? '',
+      tags,
+      imageId: prebuilt.imageId,
+      source: 'registry',
+    };
+    return ok({ digest: prebuilt.imageId, data });
   }
   const registryConfig = await buildRegistryConfig(ctx.env);
   if (!registryConfig.ok) return fail(error(registryConfig.error));

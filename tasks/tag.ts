@@ -107,14 +107,34 @@ async function tagRun(task: TaskNode, ctx: TaskContext): Promise<Result<TaskOutp
   const base = { name: image.name, image: image.image, tag: data.tag, refs, imageId: data.imageId };
   if (image.builder.kind === 'custom') {
     // DevSpace semantics: the custom command tagged and pushed the image itself; dsg only records the refs.
-    return ok(
-      tagOutput({
-        ...base,
-        digest: data.imageId !== '' ? data.imageId : output.digest,
-        pushed: false,
-        alreadyInRegistry: false,
-      }),
-    );
+    const digest = data.imageId !== '' ? data.imageId : output.digest;
+    return ok(tagOutput({ ...base, digest, pushed: false, alreadyInRegistry: false }));
+  }
+  const pushing = pushes(image, ctx.settings);
+  let access: RegistryAccess | undefined;
+  const present = new Map<string, string>();
+  if (pushing) {
+    // The registry first: when it holds every ref for this image, the engine need not even have the image
+    // (a build skipped because another machine pushed it).
+    const found = await registryAccess(image, ctx.env);
+    if (!found.ok) return fail(error(found.error, image.at));
+    access = found.value;
+    for (const ref of refs) {
+      const digest = await registryDigest(ctx, access, ref, data.imageId);
+      if (!digest.ok) return fail(error(digest.error, image.at));
+      if (digest.value !== undefined) present.set(ref, digest.value);
+    }
+    if (present.size === refs.length) {
+      ctx.log(`${refs.join(', ')} already in the registry, push skipped`);
+      return ok(
+        tagOutput({
+          ...base,
+          digest: present.get(refs[0] ?? '') ?? '',
+          pushed: false,
+          alreadyInRegistry: true,
+        }),
+      );
+    }
   }
   const docker = await openDocker(ctx.env, ctx.signal);
   if (!docker.ok) return fail(error(failureDetail(docker.error), image.at));
@@ -122,93 +142,92 @@ async function tagRun(task: TaskNode, ctx: TaskContext): Promise<Result<TaskOutp
     for (const ref of refs) {
       const { repository, tag } = splitRef(ref);
       const tagged = await tagImage(docker.value, data.imageId, repository, tag, ctx.signal);
-      if (!tagged.ok)
+      if (!tagged.ok) {
         return fail(
           error(`Cannot tag image "${image.name}" as "${ref}": ${failureDetail(tagged.error)}`, image.at),
         );
+      }
     }
-    if (!pushes(image, ctx.settings)) {
+    if (access === undefined) {
       ctx.log(`tagged ${refs.join(', ')} (push skipped)`);
       return ok(tagOutput({ ...base, digest: data.imageId, pushed: false, alreadyInRegistry: false }));
     }
-    return await pushAll(task, ctx, docker.value, {
-      ...base,
-      digest: '',
-      pushed: true,
-      alreadyInRegistry: false,
-    });
+    let first = '';
+    for (const ref of refs) {
+      const known = present.get(ref);
+      const digest = known ?? (await pushRef(ctx, docker.value, access, ref));
+      if (typeof digest !== 'string') return fail(error(digest.error, image.at));
+      if (known !== undefined) ctx.log(`${ref} is already in the registry (${known}), push skipped`);
+      if (first === '') first = digest;
+    }
+    return ok(tagOutput({ ...base, digest: first, pushed: true, alreadyInRegistry: false }));
   } finally {
     await docker.value.close().catch(() => undefined);
   }
 }
 
-async function pushAll(
-  task: TaskNode,
-  ctx: TaskContext,
-  docker: DockerClient,
-  result: TagResult,
-): Promise<Result<TaskOutput, Diagnostic>> {
-  const image = imageOf(task);
-  const repo = parseRepository(image.image);
-  const found = await registryCredentials(repo.registry, ctx.env);
-  if (!found.ok) return fail(error(found.error, image.at));
-  const creds = found.value;
-  const hint = credentialsHint(repo.registry, creds, dockerConfigFile(ctx.env).display);
-  let skipped = 0;
-  for (const ref of result.refs) {
-    const { tag } = splitRef(ref);
-    const pushed = await pushOne(ctx, docker, repo, tag, result.imageId, creds, hint);
-    if (!pushed.ok) return fail(error(pushed.error, image.at));
-    if (pushed.value.skipped) skipped++;
-    if (result.digest === '') result.digest = pushed.value.digest;
-  }
-  result.alreadyInRegistry = skipped === result.refs.length;
-  result.pushed = !result.alreadyInRegistry;
-  return ok(tagOutput(result));
+/** The registry of an image and how to talk to it; the credentials stay in memory. */
+interface RegistryAccess {
+  repo: RepositoryRef;
+  creds: RegistryCredentials;
+  /** What to do when the registry refuses the credentials. */
+  hint: string;
 }
 
-/** Pushes one tag unless the registry holds it for this very image (its config digest is the engine's image id). */
-async function pushOne(
+async function registryAccess(
+  image: ImageConfig,
+  env: TaskContext['env'],
+): Promise<Result<RegistryAccess, string>> {
+  const repo = parseRepository(image.image);
+  const found = await registryCredentials(repo.registry, env);
+  if (!found.ok) return found;
+  return ok({
+    repo,
+    creds: found.value,
+    hint: credentialsHint(repo.registry, found.value, dockerConfigFile(env).display),
+  });
+}
+
+/** The manifest digest of `ref` when the registry holds it for this very image (its config digest is the image id). */
+async function registryDigest(
+  ctx: TaskContext,
+  access: RegistryAccess,
+  ref: string,
+  imageId: string,
+): Promise<Result<string | undefined, string>> {
+  const manifest = await getManifest(access.repo, splitRef(ref).tag, access.creds, {
+    method: 'GET',
+    signal: ctx.signal,
+  });
+  if (!manifest.ok) return fail(registryFailureMessage(ref, manifest.error, access.hint));
+  const m = manifest.value;
+  return ok(m !== undefined && m.configDigest === imageId && m.digest !== '' ? m.digest : undefined);
+}
+
+/** Pushes one ref through the engine; returns the manifest digest or the one message for the failure. */
+async function pushRef(
   ctx: TaskContext,
   docker: DockerClient,
-  repo: RepositoryRef,
-  tag: string,
-  imageId: string,
-  creds: RegistryCredentials,
-  hint: string,
-): Promise<Result<{ digest: string; skipped: boolean }, string>> {
-  const ref = `${repo.repository}:${tag}`;
-  const present = await getManifest(repo, tag, creds, { method: 'GET', signal: ctx.signal });
-  if (!present.ok) return fail(registryFailureMessage(ref, present.error, hint));
-  if (present.value?.configDigest === imageId && present.value.digest !== '') {
-    ctx.log(`${ref} is already in the registry (${present.value.digest}), push skipped`);
-    return ok({ digest: present.value.digest, skipped: true });
-  }
+  access: RegistryAccess,
+  ref: string,
+): Promise<string | { error: string }> {
+  const { repository, tag } = splitRef(ref);
   ctx.log(`pushing ${ref}`);
   const log = (m: ProgressMessage): void => {
     // Byte counters arrive many times a second; the log keeps the state changes.
     if (m.status !== undefined && m.progress === undefined)
       ctx.log(m.id !== undefined ? `${m.id}: ${m.status}` : m.status);
   };
-  const pushed = await pushImage(
-    docker,
-    repo.repository,
-    tag,
-    engineAuthHeader(creds, repo.registry),
-    log,
-    ctx.signal,
-  );
+  const auth = engineAuthHeader(access.creds, access.repo.registry);
+  const pushed = await pushImage(docker, repository, tag, auth, log, ctx.signal);
   if (!pushed.ok) {
     const detail = failureDetail(pushed.error);
-    if (isAuthError(detail)) return fail(refusedMessage(ref, repo.registry, detail, hint));
-    return fail(`Push of "${ref}" failed: ${detail}`);
+    if (isAuthError(detail)) return { error: refusedMessage(ref, access.repo.registry, detail, access.hint) };
+    return { error: `Push of "${ref}" failed: ${detail}` };
   }
-  let digest = pushed.value.digest;
-  if (digest === '') {
-    const after = await getManifest(repo, tag, creds, { method: 'HEAD', signal: ctx.signal });
-    if (after.ok && after.value) digest = after.value.digest;
-  }
-  return ok({ digest, skipped: false });
+  if (pushed.value.digest !== '') return pushed.value.digest;
+  const after = await getManifest(access.repo, tag, access.creds, { method: 'HEAD', signal: ctx.signal });
+  return after.ok && after.value ? after.value.digest : '';
 }
 
 /** Pushed: every ref's manifest is still in the registry; tag only: every ref still names the image in the engine. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { dockerBuildRun } from '../tasks/build-docker.ts';
+import { dockerBuildRun, dockerBuildStatus } from '../tasks/build-docker.ts';
 import { inspectImage } from '../tasks/docker/images.ts';
 import { getManifest } from '../tasks/registry/client.ts';
 import { parseRepository } from '../tasks/registry/reference.ts';
@@ -48,20 +48,19 @@ void test('build, push to the open registry, read the digest back; a second run 
   const dir = await makeProject({ Dockerfile: `FROM ${BASE_IMAGE}\nRUN echo ${randomKey()} > /id\n` });
   const image = imageConfig({ name: 'api', image: uniqueRepo('127.0.0.1:5000', 'push') });
   const env = await testEnv();
-  const built = await dockerBuildRun(
-    taskNode('build', dir, image),
-    taskContext(taskNode('build', dir, image), env),
-  );
+  const buildTask = taskNode('build', dir, image);
+  const buildCtx = taskContext(buildTask, env);
+  const built = await dockerBuildRun(buildTask, buildCtx);
   assert.ok(built.ok, JSON.stringify(built.ok ? '' : built.error));
-  const upstream = new Map([['build:api', built.value]]);
+  const builtData = built.value.data as BuiltImage;
+  assert.equal(builtData['source'], undefined);
   const task = taskNode('tag', dir, image);
   const docker = await engine();
   try {
-    const ctx = taskContext(task, env, { upstream });
+    const ctx = taskContext(task, env, { upstream: new Map([['build:api', built.value]]) });
     const tagged = await tagKind.run(task, ctx);
     assert.ok(tagged.ok, JSON.stringify(tagged.ok ? '' : tagged.error));
     const data = tagged.value.data as TagResult;
-    const builtData = built.value.data as BuiltImage;
     assert.equal(data.pushed, true);
     assert.equal(data.alreadyInRegistry, false);
     assert.deepEqual(data.refs, [`${image.image}:${builtData.tag}`]);
@@ -80,7 +79,7 @@ void test('build, push to the open registry, read the digest back; a second run 
     assert.equal(await imageInRegistry(image, 'not-pushed', { env }), false);
     assert.deepEqual(await tagKind.status?.(task, tagged.value, ctx), { present: true });
 
-    const again = taskContext(task, env, { upstream });
+    const again = taskContext(task, env, { upstream: new Map([['build:api', built.value]]) });
     const second = await tagKind.run(task, again);
     assert.ok(second.ok);
     const secondData = second.value.data as TagResult;
@@ -88,11 +87,41 @@ void test('build, push to the open registry, read the digest back; a second run 
     assert.equal(secondData.pushed, false);
     assert.equal(secondData.digest, data.digest);
     assert.ok(
-      again.lines.some((l) => l.includes('is already in the registry')),
+      again.lines.some((l) => l.includes('already in the registry, push skipped')),
       again.lines.join('\n'),
     );
+
+    // Another machine with the same key and an empty engine: no build, and the tag task needs no engine either.
+    await removeImages(docker, [builtData.imageId]);
+    const elsewhere = taskContext(buildTask, env, { key: buildCtx.key });
+    const skipped = await dockerBuildRun(buildTask, elsewhere);
+    assert.ok(skipped.ok, JSON.stringify(skipped.ok ? '' : skipped.error));
+    assert.equal(skipped.value.digest, builtData.imageId);
+    assert.equal(skipped.value.data['source'], 'registry');
+    assert.ok(
+      elsewhere.lines.some((l) => l.includes('build skipped')),
+      elsewhere.lines.join('\n'),
+    );
+    assert.deepEqual(await dockerBuildStatus(buildTask, skipped.value, elsewhere), { present: true });
+    const noEngine = await testEnv({ DOCKER_HOST: `unix://${dir}/no-engine.sock` });
+    const third = await tagKind.run(
+      task,
+      taskContext(task, noEngine, { upstream: new Map([['build:api', skipped.value]]) }),
+    );
+    assert.ok(third.ok, JSON.stringify(third.ok ? '' : third.error));
+    assert.equal((third.value.data as TagResult).alreadyInRegistry, true);
+    assert.equal((third.value.data as TagResult).digest, data.digest);
+
+    // -b builds anyway.
+    const forced = await dockerBuildRun(
+      buildTask,
+      taskContext(buildTask, env, { key: buildCtx.key, settings: settings({ forceBuild: true }) }),
+    );
+    assert.ok(forced.ok);
+    assert.equal(forced.value.data['source'], undefined);
+    await removeImages(docker, [(forced.value.data as BuiltImage).imageId]);
   } finally {
-    await removeImages(docker, [(built.value.data as BuiltImage).imageId]);
+    await removeImages(docker, [builtData.imageId]);
     await docker.close();
   }
 });
