@@ -61,6 +61,7 @@ export function loadKubeTarget(
   } catch (e) {
     return fail(error(`Cannot read kubeconfig "${source}": ${(e as Error).message}`));
   }
+  allowPlainHttp(config);
   if (kubeContext) {
     if (!config.getContextObject(kubeContext)) {
       return fail(
@@ -89,6 +90,22 @@ export function loadKubeTarget(
     config,
     identity: { server: cluster.server, context: contextName, namespace: context.namespace ?? 'default' },
     source,
+  });
+}
+
+/**
+ * client-node refuses `http://` servers unless TLS verification is switched off, though plain HTTP has no TLS
+ * to verify; marking those clusters lets local and test clusters be used. HTTPS clusters are untouched.
+ */
+function allowPlainHttp(config: KubeConfig): void {
+  if (!config.getClusters().some((c) => c.server.startsWith('http:') && !c.skipTLSVerify)) return;
+  config.loadFromOptions({
+    clusters: config
+      .getClusters()
+      .map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c)),
+    users: config.getUsers(),
+    contexts: config.getContexts(),
+    currentContext: config.getCurrentContext(),
   });
 }
 

@@ -1,0 +1,132 @@
+// The deploy task kind: the rendered objects of a deployment into the cluster of the kubeconfig. kubectl and
+// component deployments are server-side applied object by object (only what changed); helm deployments
+// become a release. The key covers the render output and the cluster identity, nothing else.
+import { canonicalJson, sha256Hex } from '../cache/canonical.ts';
+import type { DeploymentConfig, Json } from '../engine/config/types.ts';
+import { error, type Diagnostic } from '../engine/diagnostics.ts';
+import type { TaskNode } from '../engine/graph/types.ts';
+import { fail, ok, type Result } from '../engine/result.ts';
+import { deployRelease, purgeRelease, releaseArtifactStatus } from './helm/deploy-release.ts';
+import { deployObjects, objectsStatus, purgeObjects, type ObjectDeploy } from './kube/deploy-objects.ts';
+import { loadKubeTarget, targetNamespace, type ClusterIdentity } from './kube/kubeconfig.ts';
+import { sourceLocation } from './kube/messages.ts';
+import { locators } from './render/render-context.ts';
+import { toolVersion } from './render/tool-versions.ts';
+import type { ArtifactStatus, RunSettings, TaskContext, TaskKindImpl, TaskOutput } from './types.ts';
+
+/** The deploy task kind. */
+export const deployKind: TaskKindImpl = {
+  kind: 'deploy',
+  implVersion: 1,
+
+  async inputs(task, ctx) {
+    const deployment = deploymentOf(task);
+    const cluster = clusterOf(deployment, ctx);
+    if (!cluster.ok) return fail({ ...cluster.error, location: deployment.at });
+    const tools: Record<string, string> = {};
+    if (deployment.type === 'helm') {
+      const helm = await toolVersion('helm', ctx.env, task.project.dir);
+      if (!helm.ok) return fail(error(helm.error, deployment.at));
+      tools['helm'] = helm.value;
+    }
+    const spec: Json = { deployment: withoutLocation(deployment), cluster: { ...cluster.value } };
+    return ok({ spec, files: [], env: {}, tools });
+  },
+
+  async status(task, output, ctx) {
+    const d = deployContext(task, ctx);
+    if (!d.ok) return { present: false, missing: d.error.message };
+    const recorded = output.data as { server?: unknown; namespace?: unknown };
+    if (recorded.server !== d.value.target.identity.server || recorded.namespace !== d.value.namespace) {
+      return { present: false, missing: 'the deploy was made to another cluster or namespace' };
+    }
+    return statusOf(d.value, output);
+  },
+
+  async run(task, ctx) {
+    const d = deployContext(task, ctx);
+    if (!d.ok) return d;
+    const render = renderOutput(task, ctx);
+    if (!render)
+      return fail(
+        error(
+          `Cannot deploy "${task.name}": the output of its render task is missing`,
+          d.value.deployment.at,
+        ),
+      );
+    const identity: ClusterIdentity = { ...d.value.target.identity, namespace: d.value.namespace };
+    const digest = sha256Hex(canonicalJson({ render: render.digest, cluster: { ...identity } }));
+    const deployment = d.value.deployment;
+    if (deployment.type === 'helm') return deployRelease({ ...d.value, deployment }, render, digest);
+    return deployObjects(d.value, render, digest);
+  },
+
+  async purge(task, ctx) {
+    const d = deployContext(task, ctx);
+    if (!d.ok) return d;
+    const deployment = d.value.deployment;
+    if (deployment.type === 'helm') return purgeRelease({ ...d.value, deployment });
+    return purgeObjects(d.value, renderOutput(task, ctx));
+  },
+};
+
+function statusOf(d: ObjectDeploy, output: TaskOutput): Promise<ArtifactStatus> {
+  const deployment = d.deployment;
+  if (deployment.type === 'helm') return releaseArtifactStatus({ ...d, deployment }, output);
+  return objectsStatus(d, output);
+}
+
+function deploymentOf(task: TaskNode): DeploymentConfig {
+  if (task.spec.kind !== 'deploy' && task.spec.kind !== 'render') {
+    throw new Error(`deploy task "${task.id}" has a "${task.spec.kind}" spec`);
+  }
+  return task.spec.deployment;
+}
+
+/** The cluster identity that goes into the key: server, context and the namespace this deployment uses. */
+function clusterOf(
+  deployment: DeploymentConfig,
+  ctx: { env: Readonly<Record<string, string>>; settings: RunSettings },
+): Result<ClusterIdentity, Diagnostic> {
+  const target = loadKubeTarget(ctx.env, ctx.settings.kubeContext);
+  if (!target.ok) return target;
+  const { server, context } = target.value.identity;
+  return ok({ server, context, namespace: targetNamespace(ctx.settings, deployment, target.value.identity) });
+}
+
+function deployContext(task: TaskNode, ctx: TaskContext): Result<ObjectDeploy, Diagnostic> {
+  const deployment = deploymentOf(task);
+  const target = loadKubeTarget(ctx.env, ctx.settings.kubeContext);
+  if (!target.ok) return fail({ ...target.error, location: deployment.at });
+  const { locate } = locators(task, deployment);
+  const namespace = targetNamespace(ctx.settings, deployment, target.value.identity);
+  return ok({
+    task,
+    ctx,
+    deployment,
+    target: target.value,
+    namespace,
+    messages: {
+      deployment: deployment.name,
+      identity: target.value.identity,
+      at: deployment.at,
+      locate: (source) => sourceLocation(source, locate),
+    },
+  });
+}
+
+/** The output of this deployment's render task among the upstream outputs. */
+function renderOutput(task: TaskNode, ctx: TaskContext): TaskOutput | undefined {
+  const id = `${task.project.scope}render:${task.name}`;
+  const direct = ctx.upstream.get(id);
+  if (direct) return direct;
+  return [...ctx.upstream.values()].find(
+    (o) => typeof o.data['file'] === 'string' && Array.isArray(o.data['objects']),
+  );
+}
+
+function withoutLocation(deployment: DeploymentConfig): Json {
+  const copy: { [key: string]: unknown } = { ...deployment };
+  delete copy['at'];
+  return copy as Json;
+}

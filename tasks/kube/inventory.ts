@@ -1,0 +1,107 @@
+// How dsg marks what it deployed: a label that finds every object of a deployment (for pruning and
+// status), a per-object content digest (for change detection) and the task key that last wrote it.
+import { createHash } from 'node:crypto';
+import type { TaskNode } from '../../engine/graph/types.ts';
+import {
+  cloneJson,
+  ensureObject,
+  objectAt,
+  refKey,
+  type KubeObject,
+  type ObjectRef,
+} from '../render/object.ts';
+
+/** The label that lists a deployment's objects. */
+export const deploymentLabel = 'dsg.dev/deployment';
+/** The standard label saying who manages the object. */
+export const managedByLabel = 'app.kubernetes.io/managed-by';
+/** The digest of the rendered object, compared before sending it again. */
+export const digestAnnotation = 'dsg.dev/digest';
+/** The key of the deploy task that last applied the object. */
+export const keyAnnotation = 'dsg.dev/key';
+
+/** One deployed object as recorded in the deploy output: identity, content digest, and its write marker. */
+export interface DeployedObject extends ObjectRef {
+  digest: string;
+  /**
+   * What changes when anyone rewrites the object: `g<generation>` when the server keeps a generation,
+   * else `r<resourceVersion>`. A different marker with the same digest means someone edited it by hand.
+   */
+  marker: string;
+}
+
+/** The label value of a deployment: its scope and name, made a valid label value (hashed when too long). */
+export function deploymentLabelValue(task: TaskNode): string {
+  const raw = `${task.project.scope.replace(/\/$/, '').replace(/\//g, '.')}${task.project.scope ? '.' : ''}${task.name}`;
+  let value = raw.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  if (value.length > 63 || value !== raw) {
+    const hash = createHash('sha256').update(raw).digest('hex').slice(0, 8);
+    value = `${value.slice(0, 54).replace(/[^A-Za-z0-9]+$/, '')}-${hash}`;
+  }
+  return value;
+}
+
+/** The label selector of a deployment's objects. */
+export function selectorOf(labelValue: string): string {
+  return `${deploymentLabel}=${labelValue}`;
+}
+
+/** A copy of `object` with the namespace set (namespaced kinds) and dsg's labels and annotations added. */
+export function decorate(
+  object: KubeObject,
+  namespace: string | undefined,
+  labelValue: string,
+  digest: string,
+  key: string,
+): KubeObject {
+  const copy = cloneJson(object);
+  const metadata = ensureObject(copy, 'metadata');
+  if (namespace !== undefined) metadata['namespace'] = namespace;
+  else Reflect.deleteProperty(metadata, 'namespace');
+  const labels = ensureObject(metadata, 'labels');
+  labels[deploymentLabel] = labelValue;
+  labels[managedByLabel] = 'dsg';
+  const annotations = ensureObject(metadata, 'annotations');
+  annotations[digestAnnotation] = digest;
+  annotations[keyAnnotation] = key;
+  return copy;
+}
+
+/** The write marker of a live object (see DeployedObject.marker). */
+export function markerOf(live: KubeObject): string {
+  const metadata = objectAt(live, 'metadata');
+  const generation = metadata['generation'];
+  if (typeof generation === 'number' && generation > 0) return `g${generation}`;
+  const version = metadata['resourceVersion'];
+  return `r${typeof version === 'string' ? version : ''}`;
+}
+
+/** The digest annotation of a live object. */
+export function liveDigest(live: KubeObject): string | undefined {
+  const value = objectAt(objectAt(live, 'metadata'), 'annotations')[digestAnnotation];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Groups refs by what one list request covers: apiVersion, kind and namespace. */
+export function groupRefs<T extends ObjectRef>(
+  refs: readonly T[],
+): Map<string, { ref: ObjectRef; members: T[] }> {
+  const groups = new Map<string, { ref: ObjectRef; members: T[] }>();
+  for (const ref of refs) {
+    const key = `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}`;
+    let group = groups.get(key);
+    if (!group) {
+      const head: ObjectRef = { apiVersion: ref.apiVersion, kind: ref.kind, name: '' };
+      if (ref.namespace) head.namespace = ref.namespace;
+      group = { ref: head, members: [] };
+      groups.set(key, group);
+    }
+    group.members.push(ref);
+  }
+  return groups;
+}
+
+/** Indexes objects by refKey. */
+export function indexByRef<T extends ObjectRef>(refs: readonly T[]): Map<string, T> {
+  return new Map(refs.map((r) => [refKey(r), r]));
+}
