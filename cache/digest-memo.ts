@@ -17,14 +17,19 @@ const fields = 5;
 /** Path → MemoEntry, loaded from and saved to one JSON document. */
 export class DigestMemo {
   private readonly loaded: Map<string, MemoEntry>;
-  private readonly learned: LRUCache<string, MemoEntry>;
+  /** Created on first use: lru-cache allocates for `max` up front, which a no-op run should not pay. */
+  private learnedCache: LRUCache<string, MemoEntry> | undefined;
 
   constructor(
     private readonly maxEntries: number,
     loaded: Map<string, MemoEntry> = new Map(),
   ) {
     this.loaded = loaded;
-    this.learned = new LRUCache({ max: maxEntries });
+  }
+
+  private get learned(): LRUCache<string, MemoEntry> {
+    this.learnedCache ??= new LRUCache({ max: this.maxEntries });
+    return this.learnedCache;
   }
 
   /** Rebuilds a memo from `serialize` output; anything unexpected yields an empty memo. */
@@ -59,7 +64,7 @@ export class DigestMemo {
 
   /** The entry for `path`, if any. */
   get(path: string): MemoEntry | undefined {
-    return this.learned.get(path) ?? this.loaded.get(path);
+    return this.learnedCache?.get(path) ?? this.loaded.get(path);
   }
 
   /** Records a fresh entry for `path`. */
@@ -71,20 +76,20 @@ export class DigestMemo {
   /** Forgets `path`; true when there was an entry. */
   delete(path: string): boolean {
     const a = this.loaded.delete(path);
-    const b = this.learned.delete(path);
+    const b = this.learnedCache?.delete(path) ?? false;
     return a || b;
   }
 
   /** Number of entries. */
   get size(): number {
-    return this.loaded.size + this.learned.size;
+    return this.loaded.size + (this.learnedCache?.size ?? 0);
   }
 
   /** The memo as JSON: loaded entries first, then learned ones oldest first, at most `maxEntries` in all. */
   serialize(): string {
     const paths: string[] = [];
     const rows: (number | string)[] = [];
-    const learned = [...this.learned.entries()].reverse();
+    const learned = [...(this.learnedCache?.entries() ?? [])].reverse();
     // Over the cap, the front of the list goes: entries saved longest ago and not learned again since.
     let skip = Math.max(0, this.loaded.size + learned.length - this.maxEntries);
     for (const [path, e] of [...this.loaded, ...learned]) {

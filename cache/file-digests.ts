@@ -69,12 +69,13 @@ export class FileDigests {
   /** Digests of `relPaths` (relative to the project directory), keyed by the same strings. */
   async digest(relPaths: readonly string[]): Promise<Result<Record<string, string>, CacheFailure>> {
     const budget = new SliceBudget();
-    const digests: Record<string, string> = {};
+    const found = new Map<string, string>();
     const pending: [string, Promise<Digest>][] = [];
     const misses: { relPath: string; stat: Stats; resolve: (d: Digest) => void }[] = [];
+    let failure: { ok: false; error: CacheFailure } | undefined;
     // Pass 1: stat everything; memo hits are answered at once, misses are queued for reading.
     for (const relPath of relPaths) {
-      if (Object.hasOwn(digests, relPath)) continue;
+      if (found.has(relPath)) continue;
       const shared = this.inFlight.get(relPath);
       if (shared) {
         pending.push([relPath, shared]);
@@ -88,11 +89,12 @@ export class FileDigests {
         pending.push([relPath, promise]);
         misses.push({ relPath, stat: quick.stat, resolve });
       } else if (quick.ok) {
-        digests[relPath] = quick.value;
+        found.set(relPath, quick.value);
       } else {
-        return quick;
+        // Not returned yet: the misses registered above must still settle for other callers waiting on them.
+        failure ??= quick;
       }
-      await budget.maybeYield();
+      if (budget.due()) await budget.yield();
     }
     // Pass 2: read and hash the misses, one after another (see slice.ts for why not concurrently).
     if (misses.length > 0) {
@@ -102,17 +104,21 @@ export class FileDigests {
           const result = await this.hash(miss.relPath, miss.stat, buffer, budget);
           this.inFlight.delete(miss.relPath);
           miss.resolve(result);
-          await budget.maybeYield();
+          if (budget.due()) await budget.yield();
         }
       } finally {
         this.buffers.push(buffer);
       }
     }
+    if (failure) return failure;
     for (const [relPath, promise] of pending) {
       const result = await promise;
       if (!result.ok) return result;
-      digests[relPath] = result.value;
+      found.set(relPath, result.value);
     }
+    // In the order asked, for stable output (keys are canonicalised anyway).
+    const digests: Record<string, string> = {};
+    for (const relPath of relPaths) digests[relPath] = found.get(relPath) ?? '';
     return ok(digests);
   }
 
@@ -135,7 +141,8 @@ export class FileDigests {
 
   /** A memo hit, a symlink or a failure as a Result; a file that must be read as its stat. */
   private lookup(relPath: string): Digest | { stat: Stats } {
-    const path = join(this.projectDir, relPath);
+    // Plain concatenation: path.join's normalisation is measurable over 20,000 files, and the OS needs none.
+    const path = `${this.projectDir}/${relPath}`;
     try {
       const stat = lstatSync(path);
       this.counters.statted++;

@@ -29,7 +29,7 @@ export async function hashFile(
       // zero-length read saves a syscall per small file. Had the file grown meanwhile, its mtime moved
       // too, so the digest is not memoised against the stat that was taken.
       if (bytesRead < buffer.length && total >= expectedSize) break;
-      await budget.maybeYield();
+      if (budget.due()) await budget.yield();
     }
   } finally {
     closeSync(fd);

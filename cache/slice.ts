@@ -9,9 +9,13 @@ export class SliceBudget {
 
   constructor(private readonly sliceMs = 15) {}
 
-  /** Yields to the event loop when the current slice is used up; cheap to call after every unit of work. */
-  async maybeYield(): Promise<void> {
-    if (performance.now() - this.sliceStart < this.sliceMs) return;
+  /** True when the current slice is used up; cheap enough to ask after every unit of work. */
+  due(): boolean {
+    return performance.now() - this.sliceStart >= this.sliceMs;
+  }
+
+  /** Lets the event loop run, then starts a new slice. */
+  async yield(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.sliceStart = performance.now();
   }

@@ -3,7 +3,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { glob } from 'tinyglobby';
+import picomatch from 'picomatch';
 import { errorDetail } from './types.ts';
 
 /** Decides what a walk enters and lists; `S` is whatever a folder passes down to its children. */
@@ -72,21 +72,33 @@ export interface GlobOptions {
 }
 
 /**
- * Files under `baseDir` matching any of `globs` (`!glob` excludes; a folder name means everything in it),
- * relative with forward slashes, sorted. Symlinks are listed, not followed.
+ * Files under `baseDir` matching any of `globs` (`!glob` excludes; a glob naming a folder means everything
+ * in it), relative with forward slashes, sorted. Symlinks are listed like files and never followed, and
+ * only the folders a glob can reach are walked.
  */
 export async function globFiles(
   baseDir: string,
   globs: readonly string[],
   options: GlobOptions = {},
 ): Promise<string[]> {
-  if (globs.length === 0) return [];
-  const found = await glob([...globs], {
-    cwd: baseDir,
-    dot: options.dot ?? true,
-    onlyFiles: true,
-    followSymbolicLinks: false,
-    expandDirectories: true,
+  const clean = (g: string): string => g.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  const positive = globs.filter((g) => !g.startsWith('!')).map(clean);
+  const negative = globs.filter((g) => g.startsWith('!')).map((g) => clean(g.slice(1)));
+  if (positive.length === 0) return [];
+  // A plain path may name a folder, meaning everything in it; a glob means what it matches.
+  const everything = (list: string[]): string[] =>
+    list.flatMap((g) => (g === '' || g === '.' ? ['**'] : picomatch.scan(g).isGlob ? [g] : [g, `${g}/**`]));
+  const dot = options.dot ?? true;
+  const included = picomatch(everything(positive), { dot });
+  const excluded = negative.length > 0 ? picomatch(everything(negative), { dot }) : () => false;
+  // The literal folder each glob starts in: only those folders (and the way down to them) are walked.
+  const bases = positive.map((g) => (g === '.' ? '' : picomatch.scan(g).base));
+  const reachable = (dir: string): boolean =>
+    bases.some(
+      (base) => base === '' || base === dir || base.startsWith(`${dir}/`) || dir.startsWith(`${base}/`),
+    );
+  return walkFiles(baseDir, true, {
+    enterDir: (dir) => (reachable(dir) && !excluded(dir) ? true : undefined),
+    includeFile: (file) => included(file) && !excluded(file),
   });
-  return [...new Set(found.map((p) => p.replace(/^\.\//, '')))].sort(compareCodeUnits);
 }

@@ -121,6 +121,19 @@ test('a missing file is a failure value naming it', async () => {
   assert.equal(result.error.message, 'Cannot hash "api/gone.go": file not found');
 });
 
+test('a failing request still settles the reads other requests share with it', async () => {
+  const { dir, state, files } = await project(4);
+  const digests = await FileDigests.open(dir, state);
+  const [failing, sharing] = await Promise.all([
+    digests.digest([...files, 'missing.txt']),
+    digests.digest(files),
+  ]);
+  assert.ok(!failing.ok);
+  assert.ok(sharing.ok);
+  assert.deepEqual(Object.keys(sharing.value), files);
+  assert.equal(digests.counters.filesRead, 4);
+});
+
 test('a large file is hashed in chunks to the same digest', async () => {
   const { dir, state } = await project(0);
   const big = new Uint8Array(3 * 1024 * 1024 + 17).map((_, i) => i % 251);

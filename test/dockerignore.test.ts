@@ -212,4 +212,11 @@ test('globFiles lists matching files, honours negations and expands folders', as
     'main.go',
   ]);
   assert.deepEqual(await globFiles(dir, []), []);
+  assert.deepEqual(await globFiles(dir, ['./vendor/', '!vendor/lib']), ['vendor/keep.txt']);
+  assert.deepEqual(await globFiles(dir, ['**/*.go', '!src']), ['main.go', 'vendor/lib/c.go']);
+  await symlink('../main.go', join(dir, 'docs/main-link.go'));
+  await symlink('../src', join(dir, 'docs/src-link'));
+  // Links are listed as themselves; a linked folder is not entered.
+  assert.deepEqual(await globFiles(dir, ['docs/**/*.go']), ['docs/main-link.go']);
+  assert.deepEqual(await globFiles(dir, ['docs/src-link']), ['docs/src-link']);
 });
