@@ -75,7 +75,7 @@ export async function dockerBuildStatus(
   const imageId = data.imageId ?? '';
   const image = buildImageOf(task);
   const refs = (data.tags ?? []).map((t) => `${data.image ?? image.image}:${t}`);
-  if (data['source'] === 'registry') {
+  if (data['fromRegistry'] === true) {
     if (image.skipPush || ctx.settings.skipPush)
       return {
         present: false,
@@ -102,6 +102,31 @@ export async function dockerBuildStatus(
   }
 }
 
+/**
+ * The `reuse` hook: when this build's content-addressed tag is already in the registry (pushed by another
+ * machine or an earlier run), its output without building. The image id is the manifest's config digest, so
+ * the output digest, and with it the tag task's key, is the same as on the machine that built it.
+ */
+export async function dockerBuildReuse(
+  task: TaskNode,
+  ctx: TaskContext,
+): Promise<{ output: TaskOutput; what: string } | undefined> {
+  const image = buildImageOf(task);
+  if (image.builder.kind !== 'docker') return undefined;
+  const tags = resolveTags(image, ctx.key, ctx.settings, task.project.config.vars);
+  const prebuilt = await prebuiltInRegistry(image, tags, ctx.settings, ctx);
+  if (prebuilt === undefined) return undefined;
+  const data: BuiltImage = {
+    name: image.name,
+    image: image.image,
+    tag: tags[0] ?? '',
+    tags,
+    imageId: prebuilt.imageId,
+    fromRegistry: true,
+  };
+  return { output: { digest: prebuilt.imageId, data }, what: `image ${prebuilt.ref} in the registry` };
+}
+
 /** Builds the image: context streamed as a tar, output line by line into the task log, every tag applied. */
 export async function dockerBuildRun(
   task: TaskNode,
@@ -122,19 +147,6 @@ export async function dockerBuildRun(
         at,
       ),
     );
-  }
-  const prebuilt = await prebuiltInRegistry(image, tags, ctx.settings, ctx);
-  if (prebuilt !== undefined) {
-    ctx.log(`${prebuilt.ref} is already in the registry (image ${prebuilt.imageId}), build skipped`);
-    const data: BuiltImage = {
-      name: image.name,
-      image: image.image,
-      tag: tags[0] ?? '',
-      tags,
-      imageId: prebuilt.imageId,
-      source: 'registry',
-    };
-    return ok({ digest: prebuilt.imageId, data });
   }
   const registryConfig = await buildRegistryConfig(ctx.env);
   if (!registryConfig.ok) return fail(error(registryConfig.error));

@@ -201,7 +201,9 @@ async function registryDigest(
   });
   if (!manifest.ok) return fail(registryFailureMessage(ref, manifest.error, access.hint));
   const m = manifest.value;
-  return ok(m !== undefined && m.configDigest === imageId && m.digest !== '' ? m.digest : undefined);
+  // Without an image id (an output reused from the registry by its content-addressed tag) the tag is the proof.
+  const same = imageId === '' || m?.configDigest === imageId;
+  return ok(m !== undefined && same && m.digest !== '' ? m.digest : undefined);
 }
 
 /** Pushes one ref through the engine; returns the manifest digest or the one message for the failure. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { dockerBuildRun, dockerBuildStatus } from '../tasks/build-docker.ts';
+import { dockerBuildReuse, dockerBuildRun, dockerBuildStatus } from '../tasks/build-docker.ts';
 import { inspectImage } from '../tasks/docker/images.ts';
 import { getManifest } from '../tasks/registry/client.ts';
 import { parseRepository } from '../tasks/registry/reference.ts';
@@ -53,7 +53,7 @@ void test('build, push to the open registry, read the digest back; a second run 
   const built = await dockerBuildRun(buildTask, buildCtx);
   assert.ok(built.ok, JSON.stringify(built.ok ? '' : built.error));
   const builtData = built.value.data as BuiltImage;
-  assert.equal(builtData['source'], undefined);
+  assert.equal(builtData['fromRegistry'], undefined);
   const task = taskNode('tag', dir, image);
   const docker = await engine();
   try {
@@ -94,32 +94,35 @@ void test('build, push to the open registry, read the digest back; a second run 
     // Another machine with the same key and an empty engine: no build, and the tag task needs no engine either.
     await removeImages(docker, [builtData.imageId]);
     const elsewhere = taskContext(buildTask, env, { key: buildCtx.key });
-    const skipped = await dockerBuildRun(buildTask, elsewhere);
-    assert.ok(skipped.ok, JSON.stringify(skipped.ok ? '' : skipped.error));
-    assert.equal(skipped.value.digest, builtData.imageId);
-    assert.equal(skipped.value.data['source'], 'registry');
-    assert.ok(
-      elsewhere.lines.some((l) => l.includes('build skipped')),
-      elsewhere.lines.join('\n'),
+    const reused = await dockerBuildReuse(buildTask, elsewhere);
+    assert.ok(reused);
+    assert.equal(reused.what, `image ${image.image}:${builtData.tag} in the registry`);
+    assert.equal(reused.output.digest, builtData.imageId);
+    assert.equal(reused.output.data['fromRegistry'], true);
+    assert.deepEqual(await dockerBuildStatus(buildTask, reused.output, elsewhere), { present: true });
+    assert.equal(await dockerBuildReuse(buildTask, taskContext(buildTask, env)), undefined);
+    const withTags = taskNode('build', dir, { ...image, tags: ['v1'] });
+    assert.equal(
+      await dockerBuildReuse(withTags, taskContext(withTags, env, { key: buildCtx.key })),
+      undefined,
     );
-    assert.deepEqual(await dockerBuildStatus(buildTask, skipped.value, elsewhere), { present: true });
     const noEngine = await testEnv({ DOCKER_HOST: `unix://${dir}/no-engine.sock` });
     const third = await tagKind.run(
       task,
-      taskContext(task, noEngine, { upstream: new Map([['build:api', skipped.value]]) }),
+      taskContext(task, noEngine, { upstream: new Map([['build:api', reused.output]]) }),
     );
     assert.ok(third.ok, JSON.stringify(third.ok ? '' : third.error));
     assert.equal((third.value.data as TagResult).alreadyInRegistry, true);
     assert.equal((third.value.data as TagResult).digest, data.digest);
 
-    // -b builds anyway.
-    const forced = await dockerBuildRun(
-      buildTask,
-      taskContext(buildTask, env, { key: buildCtx.key, settings: settings({ forceBuild: true }) }),
+    // An output without an image id (reused by tag alone): the tag in the registry is the proof.
+    const noId = { digest: 'x', data: { ...reused.output.data, imageId: '' } };
+    const fourth = await tagKind.run(
+      task,
+      taskContext(task, noEngine, { upstream: new Map([['build:api', noId]]) }),
     );
-    assert.ok(forced.ok);
-    assert.equal(forced.value.data['source'], undefined);
-    await removeImages(docker, [(forced.value.data as BuiltImage).imageId]);
+    assert.ok(fourth.ok, JSON.stringify(fourth.ok ? '' : fourth.error));
+    assert.equal((fourth.value.data as TagResult).alreadyInRegistry, true);
   } finally {
     await removeImages(docker, [builtData.imageId]);
     await docker.close();
