@@ -1,0 +1,127 @@
+// Helm deployments against the stand-in with the real helm: install, upgrade, skip at the same revision,
+// status after a hand uninstall, purge, and helm's own failures. Plus a component deployment's rollout.
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import type { ReleaseData } from '../tasks/helm/deploy-release.ts';
+import { runTool } from '../tasks/render/run-tool.ts';
+import { webChart } from './fixtures/render/chart.ts';
+import {
+  deployStatus,
+  purgeDeploy,
+  renderAndDeploy,
+  testCluster,
+  writes,
+} from './fixtures/render/cluster.ts';
+import { componentDeployment, helmDeployment, makeProject, taggedImage } from './fixtures/render/tasks.ts';
+
+test('helm install, upgrade, then skip while the release stands at the recorded revision', async () => {
+  const cluster = await testCluster({ namespace: 'shop' });
+  try {
+    const dir = await makeProject(webChart());
+    const v1 = helmDeployment({ name: 'web', chart: { name: 'charts/web' }, values: { greeting: 'one' } });
+    const installed = await renderAndDeploy(cluster, dir, v1);
+    assert.ok(installed.deploy.ok, JSON.stringify(installed.deploy));
+    assert.equal((installed.deploy.value.data as unknown as ReleaseData).revision, 1);
+    assert.deepEqual(cluster.server.getObject('v1', 'ConfigMap', 'shop', 'web-settings')?.['data'], {
+      greeting: 'one',
+    });
+    const rolledOut = cluster.server.getObject('apps/v1', 'Deployment', 'shop', 'web');
+    assert.equal((rolledOut?.['status'] as { availableReplicas?: number } | undefined)?.availableReplicas, 1);
+    assert.deepEqual(await deployStatus(cluster, dir, v1, installed.deploy.value), { present: true });
+
+    const v2 = helmDeployment({ name: 'web', chart: { name: 'charts/web' }, values: { greeting: 'two' } });
+    const upgraded = await renderAndDeploy(cluster, dir, v2);
+    assert.ok(upgraded.deploy.ok, JSON.stringify(upgraded.deploy));
+    assert.equal((upgraded.deploy.value.data as unknown as ReleaseData).revision, 2);
+    assert.deepEqual(cluster.server.getObject('v1', 'ConfigMap', 'shop', 'web-settings')?.['data'], {
+      greeting: 'two',
+    });
+    // The first output is now stale: the release moved on.
+    const stale = await deployStatus(cluster, dir, v1, installed.deploy.value);
+    assert.equal(
+      stale.present ? '' : stale.missing,
+      'helm release "web" in namespace shop is at revision 2, dsg deployed revision 1',
+    );
+
+    cluster.server.resetStats();
+    const again = await renderAndDeploy(cluster, dir, v2);
+    assert.ok(again.deploy.ok, JSON.stringify(again.deploy));
+    assert.equal((again.deploy.value.data as unknown as ReleaseData).revision, 2);
+    assert.ok(again.lines.includes('release web is up to date at revision 2'), again.lines.join('\n'));
+    assert.deepEqual(writes(cluster.server), [], 'no upgrade was made');
+  } finally {
+    await cluster.close();
+  }
+});
+
+test('status notices a release uninstalled by hand; purge uninstalls', async () => {
+  const cluster = await testCluster();
+  try {
+    const dir = await makeProject(webChart());
+    const deployment = helmDeployment({ name: 'web', chart: { name: 'charts/web' } });
+    const step = await renderAndDeploy(cluster, dir, deployment);
+    assert.ok(step.deploy.ok, JSON.stringify(step.deploy));
+    const gone = await runTool('helm', ['uninstall', 'web', '-n', 'default'], { cwd: dir, env: cluster.env });
+    assert.ok(gone.ok && gone.value.code === 0, JSON.stringify(gone));
+    assert.deepEqual(await deployStatus(cluster, dir, deployment, step.deploy.value), {
+      present: false,
+      missing: 'helm release "web" in namespace default is not installed',
+    });
+    const again = await renderAndDeploy(cluster, dir, deployment);
+    assert.ok(again.deploy.ok);
+    assert.ok(await purgeDeploy(cluster, dir, deployment));
+    assert.equal(cluster.server.getObject('apps/v1', 'Deployment', 'default', 'web'), undefined);
+    const list = await runTool('helm', ['list', '-n', 'default', '-q'], { cwd: dir, env: cluster.env });
+    assert.equal(list.ok ? list.value.stdout.trim() : 'error', '');
+  } finally {
+    await cluster.close();
+  }
+});
+
+test("helm's own failure is reported with the chart and the release", async () => {
+  const cluster = await testCluster();
+  try {
+    const chart = webChart();
+    chart['charts/web/templates/widget.yaml'] =
+      'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n';
+    const dir = await makeProject(chart);
+    const step = await renderAndDeploy(
+      cluster,
+      dir,
+      helmDeployment({ name: 'web', chart: { name: 'charts/web' } }),
+    );
+    assert.equal(step.deploy.ok, false);
+    assert.match(
+      step.deploy.ok ? '' : step.deploy.error.message,
+      /^Cannot install chart "charts\/web" as release "web" in namespace default: unable to build kubernetes objects/,
+    );
+  } finally {
+    await cluster.close();
+  }
+});
+
+test('a component deployment renders natively and rolls out its StatefulSet', async () => {
+  const cluster = await testCluster({ namespace: 'data' });
+  try {
+    const deployment = componentDeployment('db', {
+      containers: [
+        {
+          image: '127.0.0.1:5000/shop/db',
+          volumeMounts: [{ containerPath: '/data', volume: { name: 'data' } }],
+        },
+      ],
+      volumes: [{ name: 'data', size: '1Gi' }],
+      service: { ports: [{ port: 5432 }] },
+    });
+    const upstream = new Map([['tag:db', taggedImage('db', '127.0.0.1:5000/shop/db', 'v9')]]);
+    const step = await renderAndDeploy(cluster, '/nonexistent-project', deployment, { upstream });
+    assert.ok(step.deploy.ok, JSON.stringify(step.deploy));
+    const sts = cluster.server.getObject('apps/v1', 'StatefulSet', 'data', 'db');
+    assert.match(JSON.stringify(sts?.['spec']), /127\.0\.0\.1:5000\/shop\/db:v9/);
+    assert.equal((sts?.['status'] as { readyReplicas?: number } | undefined)?.readyReplicas, 1);
+    assert.ok(cluster.server.getObject('v1', 'Service', 'data', 'db-headless'));
+    assert.ok(cluster.server.getObject('v1', 'Service', 'data', 'db'));
+  } finally {
+    await cluster.close();
+  }
+});
