@@ -283,3 +283,32 @@ test('stats count requests by verb; editObject and removeObject act like someone
     assert.equal(server.stats().total, requests, 'the store hooks are not requests');
   });
 });
+
+test('DELETE on a collection removes what the label selector matches and answers the deleted list', async () => {
+  await withServer(async (server) => {
+    const headers = { 'Content-Type': 'application/json' };
+    for (const [name, tier] of [
+      ['a', 'web'],
+      ['b', 'web'],
+      ['c', 'db'],
+    ] as const) {
+      const body = JSON.stringify(configMap(name, {}, { tier }));
+      await requestServer(server, 'POST', '/api/v1/namespaces/default/configmaps', { body, headers });
+    }
+    const deleted = await requestServer(
+      server,
+      'DELETE',
+      '/api/v1/namespaces/default/configmaps?labelSelector=tier%3Dweb',
+    );
+    assert.equal(deleted.status, 200);
+    const list = JSON.parse(deleted.body) as { kind: string; items: { metadata: { name: string } }[] };
+    assert.equal(list.kind, 'ConfigMapList');
+    assert.deepEqual(
+      list.items.map((i) => i.metadata.name),
+      ['a', 'b'],
+    );
+    assert.equal(server.getObject('v1', 'ConfigMap', 'default', 'a'), undefined);
+    assert.ok(server.getObject('v1', 'ConfigMap', 'default', 'c'));
+    assert.equal(server.stats().byVerb['DELETE'], 1);
+  });
+});

@@ -166,7 +166,7 @@ export function trackUpdate(
       (!live || !contains(before, p) || !deepEqual(valueAtPath(live, p), valueAtPath(updated, p))),
   );
   const gone = leaves(before).filter((p) => !contains(after, p));
-  const entries = clone(live?.metadata.managedFields ?? []);
+  const entries = clone(updated.metadata.managedFields ?? []);
   const sameOp = (e: ManagedFieldsEntry): boolean =>
     e.manager === manager && e.operation === 'Update' && e.subresource === subresource;
   for (const e of entries) if (!sameOp(e)) for (const p of [...changed, ...gone]) removePath(e.fieldsV1, p);

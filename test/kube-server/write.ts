@@ -146,7 +146,9 @@ function merged(req: ResourceRequest, live: KubeObject, body: KubeObject): KubeO
     if (live.metadata[field] === undefined) removeKey(candidate.metadata, field);
     else candidate.metadata[field] = live.metadata[field];
   }
-  const managedFields = live.metadata.managedFields;
+  // Like the real server, managedFields sent by the client win (kubectl rewrites them when it moves an
+  // object from client-side to server-side apply); otherwise they are carried over from the live object.
+  const managedFields = body.metadata.managedFields ?? live.metadata.managedFields;
   if (managedFields) candidate.metadata.managedFields = clone(managedFields);
   else delete candidate.metadata.managedFields;
   return candidate;
