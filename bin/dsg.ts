@@ -4,4 +4,6 @@ import process from 'node:process';
 import { main } from '../engine/cli/main.ts';
 import { argv } from '../engine/runtime.ts';
 
+// Deprecation notices from dependencies are for their authors, not for dsg's users.
+process.noDeprecation = true;
 process.exitCode = await main(argv());

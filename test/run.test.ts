@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFile, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'node:test';
-import { runDsg } from './helpers/cli.ts';
+import { runDsg, startDsg, waitFor } from './helpers/cli.ts';
 import { customProject, endStatuses, jsonEvents } from './helpers/custom-project.ts';
 
 const events = async (dir: string): Promise<string[]> =>
@@ -68,7 +68,8 @@ test('-b forces builds, --force forces one task, and the reason says so', async 
 });
 
 test('a failing build: one message, exit 1, nothing recorded; the next run resumes', async () => {
-  const dir = await customProject([{ name: 'a' }, { name: 'b', after: ['a'] }, { name: 'c', sleepMs: 300 }]);
+  // a fails only after c has finished, so c's success is recorded before fail-fast stops the run.
+  const dir = await customProject([{ name: 'a', sleepMs: 600 }, { name: 'b', after: ['a'] }, { name: 'c' }]);
   await writeFile(join(dir, 'fail', 'a'), '');
   const r = await runDsg(['run', 'build', '--json'], { cwd: dir });
   assert.equal(r.code, 1);
@@ -122,18 +123,35 @@ test('same keys in two clones of one project in different folders', async () => 
 
 test('a second run waits for the lock and then finds everything cached', async () => {
   const dir = await customProject([{ name: 'a' }]);
-  const first = runDsg(['run', 'build', '--json'], { cwd: dir, env: { GATED: '1' } });
-  while (!(await events(dir)).includes('start a')) await new Promise((r) => setTimeout(r, 20));
-  const second = runDsg(['run', 'build', '--json'], { cwd: dir });
-  // Give the second run time to find the lock taken, then let the first finish.
-  await new Promise((r) => setTimeout(r, 700));
+  const first = startDsg(['run', 'build', '--json'], { cwd: dir, env: { GATED: '1' } });
+  await waitFor(async () => (await events(dir)).includes('start a'), 'the first run to start building');
+  const second = startDsg(['run', 'build', '--json'], { cwd: dir });
+  await waitFor(() => /Waiting for another dsg run on this project/.test(second.output().stderr), 'the second run to wait');
   await writeFile(join(dir, 'gates', 'a'), '');
-  const [r1, r2] = await Promise.all([first, second]);
+  const [r1, r2] = await Promise.all([first.done, second.done]);
   assert.equal(r1.code, 0, r1.stderr);
   assert.equal(r2.code, 0, r2.stderr);
-  assert.match(r2.stderr, /Waiting for another dsg run on this project/);
+  assert.match(r2.stderr, /pid \d+, `dsg run build/);
   assert.equal(endStatuses(r2.stdout).get('build:a'), 'cached');
   assert.equal((await events(dir)).filter((l) => l === 'start a').length, 1);
+});
+
+test('SIGINT cancels cleanly and the next run resumes', async () => {
+  const dir = await customProject([{ name: 'a' }, { name: 'b', sleepMs: 50 }]);
+  const run = startDsg(['run', 'build', '--json'], { cwd: dir, env: { GATED: '1' } });
+  await writeFile(join(dir, 'gates', 'b'), '');
+  await waitFor(() => /"id":"tag:b","kind":"tag","status":"ran"/.test(run.output().stdout), 'b to finish');
+  run.kill('SIGINT');
+  const r = await run.done;
+  assert.equal(r.code, 130);
+  assert.match(r.stderr, /interrupted — finished tasks are recorded; run again to resume/);
+  assert.equal(endStatuses(r.stdout).get('build:a'), 'cancelled');
+  await writeFile(join(dir, 'gates', 'a'), '');
+  const resumed = await runDsg(['run', 'build', '--json'], { cwd: dir, env: { GATED: '1' } });
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const s = endStatuses(resumed.stdout);
+  assert.equal(s.get('build:b'), 'cached');
+  assert.equal(s.get('build:a'), 'ran');
 });
 
 test('a corrupt or truncated record is a miss with a warning, never a crash', async () => {

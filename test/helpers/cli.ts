@@ -31,23 +31,50 @@ export function dsgCommand(): { command: string; args: string[] } {
   return { command: process.execPath, args: [join(repoRoot, 'dist/bin/dsg.js')] };
 }
 
-/** Runs dsg with `args` and waits for it to exit. */
-export function runDsg(args: string[], options: DsgOptions): Promise<DsgResult> {
+/** A dsg process that is still running: its output so far, and its end. */
+export interface RunningDsg {
+  output(): { stdout: string; stderr: string };
+  done: Promise<DsgResult>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Starts dsg with `args` without waiting for it. */
+export function startDsg(args: string[], options: DsgOptions): RunningDsg {
   const { command, args: prefix } = dsgCommand();
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [...prefix, ...args], {
-      cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const child = spawn(command, [...prefix, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const done = new Promise<DsgResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
   });
+  child.stdin.end(options.input ?? '');
+  // process.kill rather than child.kill: Deno's ChildProcess.kill does not deliver every signal as given.
+  const kill = (signal: NodeJS.Signals): void => {
+    if (child.pid === undefined) throw new Error('dsg did not start');
+    process.kill(child.pid, signal);
+  };
+  return { output: () => ({ stdout, stderr }), done, kill };
+}
+
+/** Runs dsg with `args` and waits for it to exit. */
+export function runDsg(args: string[], options: DsgOptions): Promise<DsgResult> {
+  return startDsg(args, options).done;
+}
+
+/** Polls `check` every 20 ms until it is true; fails after `limitMs` with `what`. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, limitMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > limitMs) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** Makes a fresh temp directory. */
