@@ -6,7 +6,7 @@ import type { Json } from '../engine/config/types.ts';
 import type { TaskNode } from '../engine/graph/types.ts';
 import type { Result } from '../engine/result.ts';
 import { fail, ok } from '../engine/result.ts';
-import { buildImageOf, planContext, planDockerfile } from './docker/build-plan.ts';
+import { buildImageOf, normalizeRel, planContext, planDockerfile } from './docker/build-plan.ts';
 import type { DockerClient } from './docker/client.ts';
 import { openDocker } from './docker/client.ts';
 import { contextTar } from './docker/context-tar.ts';
@@ -47,7 +47,7 @@ export async function dockerBuildInputs(
     builder: 'docker',
     image: image.image,
     dockerfile: plan.value.dockerfile,
-    context: image.context,
+    context: normalizeRel(image.context),
     buildArgs: image.buildArgs,
     target: image.target ?? null,
     network: image.network ?? null,

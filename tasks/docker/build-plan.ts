@@ -181,7 +181,7 @@ function contextRelative(file: string, contextRel: string): string {
 }
 
 /** A project-relative path in one spelling: `/`-separated, no `./`, no trailing slash. */
-function normalizeRel(p: string): string {
+export function normalizeRel(p: string): string {
   return posix.normalize(toPosix(p)).replace(/\/+$/, '') || '.';
 }
 
