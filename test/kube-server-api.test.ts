@@ -1,6 +1,7 @@
 // The test API server through @kubernetes/client-node (what dsg itself uses) and raw HTTP: server-side
 // apply, watch streams, Status objects, request counting and the direct store hooks.
 import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'node:test';
 import {
@@ -23,10 +24,10 @@ async function withServer(fn: (server: KubeServer) => Promise<void>, token?: str
 }
 
 async function objectApi(server: KubeServer): Promise<KubernetesObjectApi> {
-  const path = join(await tempDir('dsg-kube-api-'), 'kubeconfig');
-  await server.writeKubeconfig(path);
+  const dir = await tempDir('dsg-kube-api-');
   const config = new KubeConfig();
-  config.loadFromFile(path);
+  config.loadFromFile(await server.writeKubeconfig(join(dir, 'kubeconfig')));
+  await rm(dir, { recursive: true, force: true });
   return KubernetesObjectApi.makeApiClient(config);
 }
 
@@ -236,6 +237,7 @@ test('watch streams ADDED/MODIFIED/DELETED, resumes from a resourceVersion and f
       selected.map((e) => `${e.type} ${e.name}`),
       ['DELETED one', 'ADDED one'],
     );
+    await kube.cleanup();
   });
 });
 
@@ -281,6 +283,7 @@ test('stats count requests by verb; editObject and removeObject act like someone
     assert.equal(server.getObject('v1', 'ConfigMap', 'default', 'c'), undefined);
     assert.equal(server.removeObject('v1', 'ConfigMap', 'default', 'c'), false);
     assert.equal(server.stats().total, requests, 'the store hooks are not requests');
+    await kube.cleanup();
   });
 });
 

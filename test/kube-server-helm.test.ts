@@ -58,11 +58,12 @@ async function withHelm(
   options: KubeServerOptions = {},
 ): Promise<void> {
   const server = await startKubeServer(options);
+  const kube = await kubeSandbox(server);
   try {
-    const kube = await kubeSandbox(server);
     await fn(server, kube, await writeChart(kube.dir));
   } finally {
     await server.close();
+    await kube.cleanup();
   }
 }
 

@@ -55,10 +55,12 @@ async function withKube(
   options: KubeServerOptions = {},
 ): Promise<void> {
   const server = await startKubeServer(options);
+  const kube = await kubeSandbox(server);
   try {
-    await fn(server, await kubeSandbox(server));
+    await fn(server, kube);
   } finally {
     await server.close();
+    await kube.cleanup();
   }
 }
 
@@ -412,6 +414,7 @@ test('a wrong or missing bearer token is refused with Unauthorized', async () =>
       reason: 'Unauthorized',
       code: 401,
     });
+    await Promise.all([good.cleanup(), wrong.cleanup()]);
   } finally {
     await server.close();
   }

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -52,6 +52,8 @@ export interface KubeSandbox {
   env: Record<string, string>;
   kubectl(args: readonly string[], input?: string): Promise<ToolResult>;
   helm(args: readonly string[]): Promise<ToolResult>;
+  /** Removes the sandbox directory. */
+  cleanup(): Promise<void>;
 }
 
 /** Makes a sandbox for `server`; `token` overrides the token written to the kubeconfig. */
@@ -83,6 +85,7 @@ export async function kubeSandbox(
     kubectl: (args, input) =>
       runTool(kubectlPath, args, input === undefined ? { env, cwd: dir } : { env, cwd: dir, input }),
     helm: (args) => runTool(helmPath, args, { env, cwd: dir }),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
 

@@ -20,6 +20,7 @@ import { testCertificate, testPrivateKey } from './tls.ts';
 export { contextName } from './kubeconfig.ts';
 export { neverReadyAnnotation } from './pods.ts';
 export type { StatsSnapshot, LoggedRequest, Verb } from './stats.ts';
+export type { KubeObject } from './object.ts';
 
 /** How to start a server. */
 export interface KubeServerOptions {
