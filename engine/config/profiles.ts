@@ -166,6 +166,8 @@ async function ruleMatches(rule: TreeNode, profile: string, ctx: ProfileContext)
       let actual: string;
       if (k === 'env') actual = ctx.env[name] ?? '';
       else {
+        // Like DevSpace, a variable nobody defines simply does not match.
+        if (!ctx.resolver.isKnown(name)) return false;
         const v = await ctx.resolver.resolve(name, entryLoc(cond));
         if (v === undefined) return false;
         actual = v === null ? '' : String(v);

@@ -48,6 +48,12 @@ export class VarResolver {
     return this.defs;
   }
 
+  /** True when `name` has a source at all: a flag, a predefined value, a definition or the environment. */
+  isKnown(name: string): boolean {
+    const n = name.trim();
+    return n in this.opts.flags || isPredefined(n) || this.defs.has(n) || Boolean(this.opts.env[n]);
+  }
+
   /** The value of a resolved variable, undefined when it is unresolved, failed or a runtime variable. */
   lookup(name: string): Scalar | undefined {
     return this.values.get(name.trim());
