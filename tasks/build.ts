@@ -42,5 +42,13 @@ export const buildKind: TaskKindImpl = {
     const data: BuiltImage & { fromRegistry: boolean } = { name: image.name, image: image.image, tag, tags: [tag], imageId: '', fromRegistry: true };
     return { output: { digest: `${image.image}:${tag}`, data }, what: `image ${image.image}:${tag} in the registry` };
   },
-  run: (task, ctx) => (isCustom(task) ? customBuildRun(task, ctx) : dockerBuildRun(task, ctx)),
+  run: async (task, ctx) => {
+    if (isCustom(task)) return customBuildRun(task, ctx);
+    const built = await dockerBuildRun(task, ctx);
+    const image = imageOf(task);
+    if (!built.ok || !reusable(image, ctx.settings)) return built;
+    // Builds are not byte-reproducible, but a content-addressed tag names the inputs: downstream keys then
+    // agree on every machine, which is what lets a clone reuse the pushed images of a whole FROM chain.
+    return { ok: true, value: { ...built.value, digest: `${image.image}:${defaultTag(ctx.key)}` } };
+  },
 };

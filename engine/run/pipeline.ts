@@ -264,7 +264,8 @@ function forcing(options: PipelineOptions): (node: TaskNode) => string | undefin
   const force = new Set(options.force);
   return (node) => {
     if (force.has(node.id)) return `--force ${node.id}`;
-    if (node.kind === 'build' && options.settings.forceBuild) return '-b';
+    // -b rebuilds and pushes again: a rebuilt image under an unchanged tag must still reach the registry.
+    if ((node.kind === 'build' || node.kind === 'tag') && options.settings.forceBuild) return '-b';
     if (node.kind === 'deploy' && options.settings.forceDeploy) return '-d';
     if (node.spec.kind === 'build' && node.spec.image.rebuildStrategy === 'always')
       return 'rebuildStrategy: always';
