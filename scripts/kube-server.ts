@@ -30,15 +30,18 @@ if (!Number.isInteger(port) || port < 0 || !Number.isFinite(readyDelayMs)) {
 const options: KubeServerOptions = { port, readyDelayMs };
 if (values.token !== undefined) options.token = values.token;
 if (values.verbose) options.log = (line) => process.stderr.write(`${line}\n`);
-const server = await startKubeServer(options);
+
+// Handlers first: a SIGTERM that arrives right after the URL is printed must still stop cleanly.
+const starting = startKubeServer(options);
+const stop = (): void => {
+  void starting.then((running) => running.close()).then(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+const server = await starting;
 if (values.kubeconfig !== undefined) {
   await server.writeKubeconfig(values.kubeconfig, { namespace: values.namespace });
   process.stdout.write(`kubeconfig: ${values.kubeconfig}\n`);
 }
 process.stdout.write(`${server.url}\n`);
-
-const stop = (): void => {
-  void server.close().then(() => process.exit(0));
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);

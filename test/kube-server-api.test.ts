@@ -1,8 +1,10 @@
 // The test API server through @kubernetes/client-node (what dsg itself uses) and raw HTTP: server-side
 // apply, watch streams, Status objects, request counting and the direct store hooks.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import process from 'node:process';
 import test from 'node:test';
 import {
   KubeConfig,
@@ -13,6 +15,7 @@ import {
 import { startKubeServer, type KubeServer } from './kube-server/index.ts';
 import { kubeSandbox, requestServer } from './kube-server/clients.ts';
 import { tempDir } from './helpers/cli.ts';
+import { repoRoot, underDeno } from './helpers/paths.ts';
 
 async function withServer(fn: (server: KubeServer) => Promise<void>, token?: string): Promise<void> {
   const server = await startKubeServer(token === undefined ? {} : { token });
@@ -314,4 +317,38 @@ test('DELETE on a collection removes what the label selector matches and answers
     assert.ok(server.getObject('v1', 'ConfigMap', 'default', 'c'));
     assert.equal(server.stats().byVerb['DELETE'], 1);
   });
+});
+
+test('scripts/kube-server starts a server, writes a kubeconfig, prints the URL and stops on SIGTERM', async () => {
+  const dir = await tempDir('dsg-kube-script-');
+  const kubeconfig = join(dir, 'kubeconfig');
+  const script = underDeno
+    ? ['run', '-A', '--no-check', join(repoRoot, 'scripts/kube-server.ts')]
+    : [join(repoRoot, 'dist/scripts/kube-server.js')];
+  const child = spawn(process.execPath, [...script, '--port', '0', '--kubeconfig', kubeconfig], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    let out = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (s: string) => {
+        out += s;
+        const found = /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+        if (found?.[1]) resolve(found[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`the script exited with ${String(code)}: ${out}`)));
+    });
+    const version = (await (await fetch(`${url}/version`)).json()) as { gitVersion: string };
+    assert.equal(version.gitVersion, 'v1.32.3');
+    assert.match(await readFile(kubeconfig, 'utf8'), new RegExp(`server: ${url}`));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    const code = await exited;
+    // Deno's child_process reports the signal sent instead of the exit status, so only Node can check it.
+    if (!underDeno) assert.equal(code, 0);
+    await assert.rejects(fetch(`${url}/version`), 'the server is gone');
+  } finally {
+    child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -1,6 +1,6 @@
 // The validation that makes a broken manifest fail the way it fails on a real cluster (422 Invalid with
 // field causes): names, workload selectors, containers, immutable selectors. Not a schema validator.
-import { deepEqual, isRecord, type KubeObject } from './object.ts';
+import { deepEqual, isRecord, text, type KubeObject } from './object.ts';
 import type { StatusCause } from './status.ts';
 
 const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -17,6 +17,24 @@ export function validate(object: KubeObject, live: KubeObject | undefined): Stat
   if (nameCause) causes.push(nameCause);
   if (workloads.has(object.kind)) causes.push(...checkWorkload(object, live));
   if (object.kind === 'Pod' && isRecord(object['spec'])) causes.push(...checkPodSpec(object['spec'], 'spec'));
+  if (object.kind === 'Job') causes.push(...checkJob(object));
+  return causes;
+}
+
+/** A Job's pods must not restart forever: the real server refuses the (defaulted) `Always`. */
+function checkJob(job: KubeObject): StatusCause[] {
+  const spec = isRecord(job['spec']) ? job['spec'] : {};
+  const template = isRecord(spec['template']) ? spec['template'] : {};
+  const podSpec = isRecord(template['spec']) ? template['spec'] : {};
+  const causes = checkPodSpec(podSpec, 'spec.template.spec');
+  const policy = podSpec['restartPolicy'];
+  if (policy !== 'Never' && policy !== 'OnFailure') {
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: "${text(policy)}": supported values: "OnFailure", "Never"`,
+      field: 'spec.template.spec.restartPolicy',
+    });
+  }
   return causes;
 }
 
