@@ -112,7 +112,6 @@ Running deploy: 3 tasks
     screen.text(),
     `\
 Running deploy: 3 tasks
-· build:web cached
 ✓ build:api  1.6s  first run
   [█████████████░░░░░░░] 2/3 · 0 running · 1.6s`,
   );
@@ -132,7 +131,6 @@ Running deploy: 3 tasks
     screen.text(),
     `\
 Running deploy: 3 tasks
-· build:web cached
 ✓ build:api  1.6s  first run
 ✗ deploy:web  Cannot apply Deployment "web": refused`,
   );

@@ -100,9 +100,7 @@ const events: RunEvent[] = [
 
 const SUMMARY = `\
   status       task          time  reason
-  · cached     build:web      4ms  cached
   ✓ ran        build:api     2.1s  input changed: api/main.go
-  · cached     tag:web        8ms  cached
   ✓ ran        tag:api       0.3s  first run
   ✓ ran        render:web    0.1s  forced (-d)
   ✗ failed     deploy:web    1.5s  artifact missing: objects of "web" not in "shop"
@@ -197,8 +195,9 @@ Running deploy: 7 tasks
 
 `;
   assert.equal(run('plain', { color: false, verbose: true }), lines + SUMMARY);
+  // Without --verbose, neither log lines nor plain cache hits are printed: a no-op run stays short.
   const quiet = run('plain', { color: false });
-  assert.equal(quiet, lines.replace(/\[build:api\] Step.*\n/g, '') + SUMMARY);
+  assert.equal(quiet, lines.replace(/\[build:api\] Step.*\n/g, '').replace('[build:web] cached\n', '') + SUMMARY);
 });
 
 test('summary: colors only when asked', () => {
@@ -220,7 +219,6 @@ test('summary of a clean run: no failures section, no empty statuses', () => {
     text,
     `\
   status       task       time  reason
-  · cached     build:web   4ms  cached
   ✓ ran        build:api  2.1s  input changed: api/main.go
 
 ran 1 · cached 1 · failed 0 · 1m01s
@@ -236,4 +234,18 @@ test('json: one line per event, exactly the RunEvent shape', () => {
     events,
   );
   assert.equal(lines[0], JSON.stringify(events[0]));
+});
+
+test('plain: a dry run says "would run"; a cache hit made elsewhere is shown with where', () => {
+  const out: string[] = [];
+  const reporter = createReporter('plain', { write: (s: string) => out.push(s) }, { color: false });
+  reporter.onEvent({ type: 'run-start', pipeline: 'build', total: 2, tasks: [], dryRun: true });
+  reporter.onEvent({ type: 'task-end', id: 'build:a', kind: 'build', status: 'skipped', reason: { type: 'first-run' }, durationMs: 0 });
+  reporter.onEvent({ type: 'task-end', id: 'build:b', kind: 'build', status: 'cached', reason: { type: 'cached', from: 'image r/b:1 in the registry' }, durationMs: 3 });
+  reporter.onEvent({ type: 'task-end', id: 'tag:a', kind: 'tag', status: 'skipped', reason: { type: 'upstream-failed', upstream: 'build:a' }, durationMs: 0 });
+  reporter.close();
+  assert.equal(
+    out.join(''),
+    'Running build: 2 tasks (dry run)\n[build:a] would run (first run)\n[build:b] cached (image r/b:1 in the registry)\n[tag:a] skipped (upstream failed: build:a)\n',
+  );
 });

@@ -1,5 +1,5 @@
 // Small text helpers shared by the reporters: durations, colors, status marks, one-line excerpts.
-import type { TaskStatus } from '../events.ts';
+import type { Reason, TaskStatus } from '../events.ts';
 
 /** ANSI SGR codes the reporters use. */
 export const Colors = { red: '31', green: '32', yellow: '33', cyan: '36', dim: '2', bold: '1' } as const;
@@ -46,4 +46,14 @@ export function truncate(s: string, width: number): string {
   if (width <= 0) return '';
   const chars = Array.from(s);
   return chars.length <= width ? s : `${chars.slice(0, width - 1).join('')}…`;
+}
+
+/** Cached tasks are the quiet majority of a run: only worth a line when verbose or when made elsewhere. */
+export function quietCached(event: { status: TaskStatus; reason: Reason }, verbose: boolean | undefined): boolean {
+  return event.status === 'cached' && event.reason.type === 'cached' && event.reason.from === undefined && verbose !== true;
+}
+
+/** In a dry run, a task that is not cached "would run"; one that cannot start says why. */
+export function wouldRun(event: { status: TaskStatus; reason: Reason }): boolean {
+  return event.status === 'skipped' && event.reason.type !== 'upstream-failed' && event.reason.type !== 'cancelled';
 }

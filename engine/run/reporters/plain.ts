@@ -1,19 +1,21 @@
 // For CI and pipes: one prefixed line per event, nothing redrawn, then the summary.
 import type { RunEvent } from '../events.ts';
 import { formatReason } from '../reasons.ts';
-import { Colors, firstLine, formatDuration, paint, statusMark } from './format.ts';
+import { Colors, firstLine, formatDuration, paint, quietCached, statusMark, wouldRun } from './format.ts';
 import { formatSummary } from './summary.ts';
 import type { Reporter, ReporterOptions, ReporterOutput } from './types.ts';
 
 /** Prints `[build:api] start (first run)`, `[build:api] done 1.2s`, and the summary at the end of the run. */
 export function createPlainReporter(out: ReporterOutput, options: ReporterOptions): Reporter {
   const { color } = options;
+  let dryRun = false;
   const line = (id: string, text: string): unknown =>
     out.write(`${paint(color, Colors.dim, `[${id}]`)} ${text}\n`);
   return {
     onEvent(event: RunEvent): void {
       switch (event.type) {
         case 'run-start': {
+          dryRun = event.dryRun;
           const count = `${event.total} ${event.total === 1 ? 'task' : 'tasks'}`;
           out.write(`Running ${event.pipeline}: ${count}${event.dryRun ? ' (dry run)' : ''}\n`);
           return;
@@ -34,7 +36,8 @@ export function createPlainReporter(out: ReporterOutput, options: ReporterOption
               line(event.id, `${word} ${time}`);
               return;
             case 'cached':
-              line(event.id, word);
+              // formatReason reads `cached` or `cached (image … in the registry)`.
+              if (!quietCached(event, options.verbose)) line(event.id, formatReason(event.reason));
               return;
             case 'failed':
               line(
@@ -43,7 +46,7 @@ export function createPlainReporter(out: ReporterOutput, options: ReporterOption
               );
               return;
             case 'skipped':
-              line(event.id, `${word} (${formatReason(event.reason)})`);
+              line(event.id, `${dryRun && wouldRun(event) ? 'would run' : word} (${formatReason(event.reason)})`);
               return;
           }
           return;

@@ -2,7 +2,7 @@
 // the totals and the critical path.
 import { TASK_STATUSES, type RunSummary, type TaskSummary } from '../events.ts';
 import { formatReason } from '../reasons.ts';
-import { Colors, formatDuration, paint, statusMark } from './format.ts';
+import { Colors, formatDuration, paint, quietCached, statusMark } from './format.ts';
 
 /** The status column fits the longest status word. */
 const STATUS_WIDTH = Math.max(...TASK_STATUSES.map((s) => s.length)) + 2;
@@ -11,7 +11,9 @@ const STATUS_WIDTH = Math.max(...TASK_STATUSES.map((s) => s.length)) + 2;
 export function formatSummary(summary: RunSummary, options: { color: boolean }): string {
   const lines: string[] = [];
   const tasks = [...summary.tasks].sort(executionOrder);
-  if (tasks.length > 0) lines.push(...table(tasks, options.color), '');
+  // A no-op run over a thousand tasks should not print a thousand lines: cached tasks are counted, not listed.
+  const shown = tasks.filter((t) => !quietCached(t, false));
+  if (shown.length > 0) lines.push(...table(shown, options.color), '');
   for (const task of tasks) {
     if (task.status !== 'failed' || task.error === undefined) continue;
     lines.push(paint(options.color, Colors.red, `${task.id} failed:`));

@@ -4,7 +4,7 @@ import { clearInterval, setInterval } from 'node:timers';
 import { performance } from 'node:perf_hooks';
 import type { RunEvent, RunSummary } from '../events.ts';
 import { formatReason } from '../reasons.ts';
-import { Colors, firstLine, formatDuration, paint, sanitize, statusMark, truncate } from './format.ts';
+import { Colors, firstLine, formatDuration, paint, quietCached, sanitize, statusMark, truncate, wouldRun } from './format.ts';
 import { formatSummary } from './summary.ts';
 import type { Reporter, ReporterOptions, ReporterOutput } from './types.ts';
 
@@ -29,6 +29,7 @@ class TtyReporter implements Reporter {
   private pending: string[] = [];
   private liveLines = 0;
   private total = 0;
+  private dryRun = false;
   private done = 0;
   private startedAt: number;
   private lastDraw = -Infinity;
@@ -49,6 +50,7 @@ class TtyReporter implements Reporter {
     const color = this.options.color;
     switch (event.type) {
       case 'run-start':
+        this.dryRun = event.dryRun;
         this.total = event.total;
         this.startedAt = this.now();
         this.pending.push(
@@ -79,7 +81,9 @@ class TtyReporter implements Reporter {
             this.pending.push(`${id}  ${time}  ${formatReason(event.reason)}`);
             break;
           case 'cached':
-            this.pending.push(paint(color, Colors.dim, `${mark} ${event.id} cached`));
+            if (!quietCached(event, this.options.verbose)) {
+              this.pending.push(paint(color, Colors.dim, `${mark} ${event.id} ${formatReason(event.reason)}`));
+            }
             break;
           case 'failed':
             this.pending.push(
@@ -91,7 +95,7 @@ class TtyReporter implements Reporter {
             break;
           case 'skipped':
             this.pending.push(
-              paint(color, Colors.dim, `${mark} ${event.id}  skipped (${formatReason(event.reason)})`),
+              paint(color, Colors.dim, `${mark} ${event.id}  ${this.dryRun && wouldRun(event) ? 'would run' : 'skipped'} (${formatReason(event.reason)})`),
             );
             break;
         }
