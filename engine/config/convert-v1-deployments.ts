@@ -2,17 +2,10 @@
 // (v1beta1–3) and `helm.componentChart: true` become helm without a chart (the component chart);
 // helm flags (`wait`, `atomic`, ...) become `upgradeArgs`, as DevSpace's own upgrade does.
 import type { DiagSink } from './diag-sink.ts';
-import { move, noEffect } from './convert-v1-images.ts';
+import { move } from './convert-v1-images.ts';
+import { noEffect } from './field-warnings.ts';
+import { encodeName } from './names.ts';
 import { entry, entryLoc, mapNode, scalarNode, seqNode, str, type MapNode, type TreeNode } from './tree.ts';
-
-/** DevSpace 6's rule for names: lower case letters, digits and dashes. */
-export function encodeName(name: string): string {
-  const out = name
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return out === '' ? 'x' : out;
-}
 
 /** Converts the `deployments` list into the v2beta1 mapping. */
 export function convertDeployments(list: TreeNode, sink: DiagSink): TreeNode {

@@ -3,6 +3,7 @@
 // v1beta1/2 `build.dockerfile/context` move to the image. Nodes are moved, not copied, so they keep
 // their original locations.
 import type { DiagSink } from './diag-sink.ts';
+import { noEffect } from './field-warnings.ts';
 import {
   entry,
   formatPath,
@@ -19,32 +20,6 @@ export function move(from: MapNode, key: string, to: MapNode, as?: string): Entr
   const e = from.entries.get(key);
   if (e) to.entries.set(as ?? key, e);
   return e;
-}
-
-/** Warns that a DevSpace field does nothing any more (removed by DevSpace itself). */
-export function noEffect(sink: DiagSink, path: (string | number)[], e: Entry | undefined, why: string): void {
-  if (e && !isOff(e.value)) sink.warn(`\`${formatPath(path)}\` has no effect any more: ${why}`, e.keyLoc);
-}
-
-/** Warns about a field DevSpace acts on and dsg does not. */
-export function unsupported(
-  sink: DiagSink,
-  path: (string | number)[],
-  e: Entry | undefined,
-  detail?: string,
-): void {
-  if (e && !isOff(e.value))
-    sink.warn(
-      `\`${formatPath(path)}\` is not supported by dsg yet and is ignored${detail ? `: ${detail}` : ''}`,
-      e.keyLoc,
-    );
-}
-
-/** false, null, empty list or mapping: a field written only to say "off". */
-function isOff(v: TreeNode): boolean {
-  if (v.kind === 'scalar') return v.value === false || v.value === null;
-  if (v.kind === 'seq') return v.items.length === 0;
-  return false;
 }
 
 /** Converts one image; undefined when the image is not built (`build.disabled: true`). */

@@ -1,8 +1,10 @@
 // v1betaN (DevSpace 3–5) → v2beta1 (DevSpace 6), for the sections dsg uses. Runs after profiles and
 // variables, like DevSpace's own upgrade. Fields that no longer mean anything are warned about.
 import type { DiagSink } from './diag-sink.ts';
-import { convertImage, move, noEffect } from './convert-v1-images.ts';
-import { convertDeployments, encodeName } from './convert-v1-deployments.ts';
+import { convertImage, move } from './convert-v1-images.ts';
+import { convertDeployments } from './convert-v1-deployments.ts';
+import { noEffect } from './field-warnings.ts';
+import { encodeName } from './names.ts';
 import { entry, entryLoc, mapNode, scalarNode, seqNode, str, type MapNode, type TreeNode } from './tree.ts';
 import { LATEST_VERSION } from './versions.ts';
 

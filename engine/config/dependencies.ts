@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SourceLocation } from '../diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
-import { bool, list, obj, s, scalarText } from './normalize-images.ts';
+import { bool, keyLocation, list, obj, s, scalarText } from './normalize-images.ts';
 import { locate, type TreeNode } from './tree.ts';
 import type { Json } from './types.ts';
 
@@ -49,7 +49,7 @@ export async function readDependencies(
   for (const [name, raw] of Object.entries(deps ?? {})) {
     const d = raw as Obj;
     const path = ['dependencies', name];
-    const at = locate(tree, path) ?? { file: '', line: 1, col: 1 };
+    const at = keyLocation(tree, 'dependencies', name);
     if (bool(d, 'disabled')) continue;
     const git = s(d, 'git');
     const rel = s(d, 'path');

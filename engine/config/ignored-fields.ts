@@ -1,7 +1,7 @@
 // Warnings for what a v2beta1 config (written so, or converted) asks for and dsg does not do:
 // whole sections (dev, hooks, pipelines, ...) and single fields (kaniko, pull secrets, ...).
 // Nothing DevSpace knows is dropped without a word.
-import { noEffect, unsupported } from './convert-v1-images.ts';
+import { noEffect, unsupported } from './field-warnings.ts';
 import type { DiagSink } from './diag-sink.ts';
 import type { Entry, MapNode } from './tree.ts';
 

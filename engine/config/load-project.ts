@@ -4,20 +4,17 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, relative, sep } from 'node:path';
 import type { SourceLocation } from '../diagnostics.ts';
-import { convertV1 } from './convert-v1.ts';
-import { encodeName } from './convert-v1-deployments.ts';
-import { readDependencies, type DependencyRequest } from './dependencies.ts';
+import { encodeName } from './names.ts';
+import type { DependencyRequest } from './dependencies.ts';
 import { DiagSink } from './diag-sink.ts';
 import { warnIgnored } from './ignored-fields.ts';
 import { normalizeDeployments } from './normalize-deployments.ts';
 import { normalizeImages } from './normalize-images.ts';
 import { parseYaml } from './parse-yaml.ts';
 import type { GitProbe } from './predefined-vars.ts';
-import { applyProfiles } from './profiles.ts';
 import { substituteVariables } from './substitute.ts';
 import { describe, locate, str, toJson, type MapNode, type TreeNode } from './tree.ts';
 import type { DependencyConfig, Json, ProjectConfig } from './types.ts';
-import { checkV1Keys, V1_TOP_LEVEL } from './v1-keys.ts';
 import { validateConfig } from './validate.ts';
 import { readVarDefs } from './var-definitions.ts';
 import { VarResolver } from './var-resolver.ts';
@@ -120,14 +117,18 @@ export async function loadProject(
     sink,
     ...(env.signal ? { signal: env.signal } : {}),
   });
-  const requests = req.profiles.map((name) => (req.profilesAt ? { name, at: req.profilesAt } : { name }));
-  await applyProfiles(root, requests, {
-    env: env.env,
-    resolver,
-    sink,
-    fileStart,
-    activation: !req.disableActivation,
-  });
+  if (root.entries.has('profiles') || req.profiles.length > 0) {
+    // Modules the common case does not need are loaded on demand: each costs a millisecond or two.
+    const { applyProfiles } = await import('./profiles.ts');
+    const requests = req.profiles.map((name) => (req.profilesAt ? { name, at: req.profilesAt } : { name }));
+    await applyProfiles(root, requests, {
+      env: env.env,
+      resolver,
+      sink,
+      fileStart,
+      activation: !req.disableActivation,
+    });
+  }
   // Profiles may have changed `vars`; report problems of the new definitions only once.
   const again = new DiagSink();
   resolver.setDefs(readVarDefs(root.entries.get('vars')?.value, gen, again));
@@ -144,6 +145,8 @@ export async function loadProject(
 
   let tree: MapNode = root;
   if (gen === 'v1') {
+    const { checkV1Keys, V1_TOP_LEVEL } = await import('./v1-keys.ts');
+    const { convertV1 } = await import('./convert-v1.ts');
     checkV1Keys(root, V1_TOP_LEVEL, [], version, sink);
     tree = convertV1(root, sink);
   }
@@ -153,8 +156,7 @@ export async function loadProject(
   const ignored =
     gen === 'v1' ? ['cluster', 'dev', 'hooks', 'commands', 'pullSecrets', 'require'] : ['cluster'];
   for (const k of ignored) tree.entries.delete(k);
-  dropNulls(tree);
-  const json = toJson(tree) as { [key: string]: Json };
+  const json = jsonWithoutNulls(tree, 5) as { [key: string]: Json };
   if (!validateConfig(json, tree, fileStart, sink)) return;
   project.locate = (path) => locate(tree, path);
 
@@ -162,7 +164,9 @@ export async function loadProject(
     json[k] as { [key: string]: Json } | undefined;
   project.images = normalizeImages(obj('images'), tree, sink);
   project.deployments = normalizeDeployments(obj('deployments'), tree, req.namespace, sink);
-  if (req.ignoreDependencies) return;
+  const declared = json['dependencies'];
+  if (req.ignoreDependencies || !declared || Object.keys(declared).length === 0) return;
+  const { readDependencies } = await import('./dependencies.ts');
   const deps = await readDependencies(
     obj('dependencies'),
     tree,
@@ -213,20 +217,19 @@ function defaultName(dir: string): string {
   return base.length > 2 ? encodeName(base) : 'devspace';
 }
 
-/** `key:` with nothing after it means "not set" in the structural parts (not inside helm values). */
-function dropNulls(root: MapNode): void {
-  const strip = (node: TreeNode | undefined, depth: number, skip: ReadonlySet<string>): void => {
-    if (node?.kind !== 'map' || depth === 0) return;
-    for (const [k, e] of node.entries) {
-      if (e.value.kind === 'scalar' && e.value.value === null) node.entries.delete(k);
-      else if (!skip.has(k)) strip(e.value, depth - 1, skip);
-    }
-  };
-  const freeForm = new Set(['values', 'buildArgs', 'patches', 'vars']);
-  for (const section of ['images', 'deployments', 'dependencies']) {
-    const s = root.entries.get(section)?.value;
-    if (s?.kind === 'map') for (const e of s.entries.values()) strip(e.value, 3, freeForm);
-  }
-  for (const [k, e] of root.entries)
-    if (e.value.kind === 'scalar' && e.value.value === null) root.entries.delete(k);
+const FREE_FORM = new Set(['values', 'buildArgs', 'patches', 'vars']);
+
+/**
+ * The JSON the schema checks. `key:` with nothing after it means "not set" in the structural parts,
+ * as in DevSpace, so such entries are left out there (but kept inside free-form values like helm's).
+ */
+function jsonWithoutNulls(node: TreeNode, depth: number): Json {
+  if (node.kind !== 'map' || depth === 0) return toJson(node);
+  const out: { [key: string]: Json } = {};
+  node.entries.forEach((e, k) => {
+    const v = e.value;
+    if (v.kind === 'scalar' && v.value === null) return;
+    out[k] = FREE_FORM.has(k) ? toJson(v) : jsonWithoutNulls(v, depth - 1);
+  });
+  return out;
 }

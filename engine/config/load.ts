@@ -1,7 +1,6 @@
 // Public entry of the config stage: devspace.yaml (and the projects it depends on) → ProjectConfig.
 // Each project is loaded once per config file, profiles, variables and namespace: diamonds share one
 // ProjectConfig and cycles end, because a project already being loaded is returned as it is.
-import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
@@ -98,7 +97,7 @@ class Loader {
       kubeContext: options.kubeContext ?? '',
       git: new GitProbe(),
       timestamp: String(Math.floor(Date.now() / 1000)),
-      random: randomBytes(6).toString('hex').slice(0, 6),
+      random: randomWord(6),
       ...(options.signal ? { signal: options.signal } : {}),
       loadDependency: (d: DependencyRequest) => this.load(dependencyRequest(d), d),
     };
@@ -143,6 +142,14 @@ class Loader {
   diagnostics(): Diagnostic[] {
     return this.sinks.flatMap((s) => byPosition(s.list));
   }
+}
+
+/** DEVSPACE_RANDOM: letters and digits, not a secret (node:crypto would cost a few ms to load). */
+function randomWord(length: number): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[Math.floor(Math.random() * alphabet.length)] ?? 'x';
+  return out;
 }
 
 /** A file's diagnostics in reading order; those without a location first (stable otherwise). */

@@ -2,7 +2,7 @@
 // deployment (helm without a chart, or the DevSpace component chart named explicitly).
 import type { SourceLocation } from '../diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
-import { bool, list, NAME_PATTERN, obj, s } from './normalize-images.ts';
+import { bool, keyLocation, list, NAME_PATTERN, obj, s } from './normalize-images.ts';
 import { locate, type TreeNode } from './tree.ts';
 import type { DeploymentConfig, HelmDeployment, Json, KubectlDeployment, PatchConfig } from './types.ts';
 
@@ -20,7 +20,7 @@ export function normalizeDeployments(
   const out: DeploymentConfig[] = [];
   for (const [name, raw] of Object.entries(deployments ?? {})) {
     const d = raw as Obj;
-    const at = locate(tree, ['deployments', name]) ?? { file: '', line: 1, col: 1 };
+    const at = keyLocation(tree, 'deployments', name);
     if (!NAME_PATTERN.test(name)) {
       sink.error(`Deployment name "${name}" is not valid: use letters, digits, ".", "_" and "-"`, at);
       continue;

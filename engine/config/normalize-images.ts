@@ -36,6 +36,13 @@ export function obj(o: Obj, k: string): Obj | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
 }
 
+/** Where `section.name` was written (direct lookups: this runs for every image and deployment). */
+export function keyLocation(tree: TreeNode, section: string, name: string): SourceLocation {
+  const s = tree.kind === 'map' ? tree.entries.get(section)?.value : undefined;
+  const e = s?.kind === 'map' ? s.entries.get(name) : undefined;
+  return e?.keyLoc ?? e?.value.loc ?? tree.loc ?? { file: '', line: 1, col: 1 };
+}
+
 /** Names become task ids (`build:NAME`), so they may not hold separators. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -44,7 +51,7 @@ export function normalizeImages(images: Obj | undefined, tree: TreeNode, sink: D
   const out: ImageConfig[] = [];
   for (const [name, raw] of Object.entries(images ?? {})) {
     const img = raw as Obj;
-    const at = locate(tree, ['images', name]) ?? { file: '', line: 1, col: 1 };
+    const at = keyLocation(tree, 'images', name);
     if (!NAME_PATTERN.test(name)) {
       sink.error(`Image name "${name}" is not valid: use letters, digits, ".", "_" and "-"`, at);
       continue;

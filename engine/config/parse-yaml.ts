@@ -3,7 +3,6 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import { formatPath, type Entry, type TreeNode, type TreePath } from './tree.ts';
 import { parseYamlFast } from './yaml-fast.ts';
-import { parseYamlFull } from './yaml-full.ts';
 
 /** The parsed document (null when empty) and what went wrong; errors mean the tree is unusable. */
 export interface ParsedYaml {
@@ -24,6 +23,7 @@ export async function parseYaml(text: string, file: string): Promise<ParsedYaml>
   if (fast) result = { root: fast.root, diagnostics: [], parser: 'fast' };
   else {
     duplicates.length = 0;
+    const { parseYamlFull } = await import('./yaml-full.ts');
     const full = await parseYamlFull(text, file, onDuplicate);
     result = { ...full, parser: 'full' };
   }

@@ -1,6 +1,5 @@
 // Runs the commands a config may contain (variable commands, `$(...)` expressions, git) with a
 // timeout, in a given directory and environment; never through process.env or process.chdir.
-import { spawn } from 'node:child_process';
 
 /** How to run one command. */
 export interface ShellOptions {
@@ -16,11 +15,13 @@ export type ShellResult =
   | { ok: false; reason: string; stdout: string; stderr: string };
 
 /** Runs `command` with `sh -c`, or directly when `args` are given (DevSpace's rule for vars). */
-export function runCommand(
+export async function runCommand(
   command: string,
   args: string[] | undefined,
   options: ShellOptions,
 ): Promise<ShellResult> {
+  // Loaded on first use: most configs run no command at all.
+  const { spawn } = await import('node:child_process');
   const [file, argv] = args ? [command, args] : ['/bin/sh', ['-c', command]];
   return new Promise((resolve) => {
     let stdout = '';

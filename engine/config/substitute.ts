@@ -79,8 +79,13 @@ function collect(
     for (const item of node.items) collect(item, path, strings, expressions, gen);
     return;
   }
-  for (const [k, e] of node.entries)
-    collect(e.value, path.length < 4 ? [...path, k] : path, strings, expressions, gen);
+  // One shared path stack (only its first four parts matter): no array per node.
+  const deep = path.length >= 4;
+  node.entries.forEach((e, k) => {
+    if (!deep) path.push(k);
+    collect(e.value, path, strings, expressions, gen);
+    if (!deep) path.pop();
+  });
 }
 
 async function evaluate(node: ScalarNode, opts: SubstituteOptions): Promise<void> {

@@ -87,11 +87,15 @@ export function toJson(node: TreeNode): Json {
   switch (node.kind) {
     case 'scalar':
       return node.value;
-    case 'seq':
-      return node.items.map(toJson);
+    case 'seq': {
+      const items = node.items;
+      const out: Json[] = new Array<Json>(items.length);
+      for (let i = 0; i < items.length; i++) out[i] = toJson(items[i] as TreeNode);
+      return out;
+    }
     case 'map': {
       const out: { [key: string]: Json } = {};
-      for (const [k, e] of node.entries) out[k] = toJson(e.value);
+      node.entries.forEach((e, k) => (out[k] = toJson(e.value)));
       return out;
     }
   }

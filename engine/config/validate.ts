@@ -5,7 +5,7 @@ import type { SourceLocation } from '../diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
 import { formatPath, locate, nodeAt, type TreeNode } from './tree.ts';
 import type { Json } from './types.ts';
-import { hintFor } from './v1-keys.ts';
+import { hintFor } from './hints.ts';
 
 interface AjvError {
   instancePath: string;
