@@ -4,16 +4,7 @@
 // their original locations.
 import type { DiagSink } from './diag-sink.ts';
 import { noEffect } from './field-warnings.ts';
-import {
-  entry,
-  formatPath,
-  mapNode,
-  scalarNode,
-  seqNode,
-  type Entry,
-  type MapNode,
-  type TreeNode,
-} from './tree.ts';
+import { entry, mapNode, scalarNode, seqNode, type Entry, type MapNode, type TreeNode } from './tree.ts';
 
 /** Copies entry `from[key]` to `to[as ?? key]` when present. */
 export function move(from: MapNode, key: string, to: MapNode, as?: string): Entry | undefined {
