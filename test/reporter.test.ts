@@ -106,10 +106,6 @@ const SUMMARY = `\
   ✗ failed     deploy:web    1.5s  artifact missing: objects of "web" not in "shop"
   - skipped    db/deploy:pg     -  upstream failed: deploy:web
 
-deploy:web failed:
-  Cannot apply Deployment "web": the server refused it
-    spec.replicas: must be ≥ 0
-
 ran 3 · cached 2 · failed 1 · skipped 1 · 4.2s
 critical path: build:api 2.1s → tag:api 0.3s → render:web 0.1s → deploy:web 1.5s
 `;

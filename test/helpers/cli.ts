@@ -28,7 +28,8 @@ export function dsgCommand(): { command: string; args: string[] } {
       args: ['run', '-A', '--no-check', `--config=${join(repoRoot, 'deno.json')}`, join(repoRoot, 'bin/dsg.ts')],
     };
   }
-  return { command: process.execPath, args: [join(repoRoot, 'dist/bin/dsg.js')] };
+  // The bundle `npm run build` writes (scripts/bundle.ts): what `bin` in package.json runs.
+  return { command: process.execPath, args: [join(repoRoot, 'dist/cli/dsg.js')] };
 }
 
 /** A dsg process that is still running: its output so far, and its end. */
@@ -85,6 +86,7 @@ export function tempDir(prefix = 'dsg-test-'): Promise<string> {
 /** Copies a directory of the repository (e.g. `examples`) into a fresh temp directory and returns its path. */
 export async function copyFixture(relative: string): Promise<string> {
   const dir = await tempDir();
-  await cp(join(repoRoot, relative), dir, { recursive: true });
+  // A demo run leaves .dsg/ in examples/; a fixture copy starts without state.
+  await cp(join(repoRoot, relative), dir, { recursive: true, filter: (src) => !src.split(/[\\/]/).includes('.dsg') });
   return dir;
 }

@@ -1,5 +1,5 @@
-// The end-of-run summary shared by the tty and plain reporters: a table in execution order, the failures in full,
-// the totals and the critical path.
+// The end-of-run summary shared by the tty and plain reporters: a table in execution order, the totals and the
+// critical path.
 import { TASK_STATUSES, type RunSummary, type TaskSummary } from '../events.ts';
 import { formatReason } from '../reasons.ts';
 import { Colors, formatDuration, paint, quietCached, statusMark } from './format.ts';
@@ -14,11 +14,7 @@ export function formatSummary(summary: RunSummary, options: { color: boolean }):
   // A no-op run over a thousand tasks should not print a thousand lines: cached tasks are counted, not listed.
   const shown = tasks.filter((t) => !quietCached(t, false));
   if (shown.length > 0) lines.push(...table(shown, options.color), '');
-  for (const task of tasks) {
-    if (task.status !== 'failed' || task.error === undefined) continue;
-    lines.push(paint(options.color, Colors.red, `${task.id} failed:`));
-    lines.push(...task.error.split('\n').map((l) => (l === '' ? '' : `  ${l}`)), '');
-  }
+  // The failures themselves are printed once, in full, on stderr by the command (with their source lines).
   lines.push(totals(summary, options.color));
   if (summary.criticalPath.length > 0) {
     const steps = summary.criticalPath.map((s) => `${s.id} ${formatDuration(s.durationMs)}`);
