@@ -189,6 +189,8 @@ function buildFailure(
   const image = buildImageOf(task);
   if (failure.reason === 'unreachable') return error(failureDetail(failure));
   if (failure.reason === 'aborted') return error(`Build of image "${image.name}" was cancelled`, image.at);
+  if (failure.reason === 'context')
+    return error(`Cannot send the build context of image "${image.name}": ${failure.message}`, image.at);
   const detail = failureDetail(failure);
   if (step !== undefined) {
     const at = plan ? locateStep(plan.content, step, plan.display) : undefined;

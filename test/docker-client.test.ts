@@ -1,10 +1,17 @@
 // The Engine API client's own parts: DOCKER_HOST, the JSON-lines stream, the log demultiplexer, Dockerfile
 // rewriting, the tar layout, version negotiation against the real engine.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { chmod, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { test } from 'node:test';
+import { extract as tarExtract } from 'tar-stream';
 import { openDocker } from '../tasks/docker/client.ts';
+import { buildImage } from '../tasks/docker/images.ts';
 import { demultiplex } from '../tasks/docker/containers.ts';
-import { withParentDirectories } from '../tasks/docker/context-tar.ts';
+import { contextTar, withParentDirectories } from '../tasks/docker/context-tar.ts';
+import { makeProject } from './fixtures/docker/task.ts';
 import { locateStep, rewriteDockerfile } from '../tasks/docker/dockerfile.ts';
 import { dockerHost } from '../tasks/docker/host.ts';
 import { LineSplitter, progressMessages } from '../tasks/docker/progress.ts';
@@ -104,6 +111,57 @@ void test('a step printed by the builder is found on its line, continuation line
   assert.equal(locateStep(file, 'RUN other', 'api/Dockerfile'), undefined);
 });
 
+void test('the context tar: listed files with modes, owned by root, big files streamed, symlinks kept, generated entries last', async () => {
+  const dir = await makeProject({ 'a/small.txt': 'small', 'a/skip.txt': 'not listed' });
+  const big = randomBytes(3 * 1024 * 1024 + 7);
+  await writeFile(join(dir, 'big.bin'), big);
+  await chmod(join(dir, 'a/small.txt'), 0o750);
+  await symlink('a/small.txt', join(dir, 'link'));
+  const entries: { name: string; type: string; mode: number; uid: number; linkname: string; body: Buffer }[] =
+    [];
+  const extract = tarExtract();
+  const done = (async () => {
+    for await (const entry of extract) {
+      const chunks: Buffer[] = [];
+      for await (const c of entry) chunks.push(c as Buffer);
+      const h = entry.header;
+      entries.push({
+        name: h.name,
+        type: h.type,
+        mode: h.mode,
+        uid: h.uid,
+        linkname: h.linkname,
+        body: Buffer.concat(chunks),
+      });
+    }
+  })();
+  await pipeline(
+    contextTar({
+      dir,
+      files: ['big.bin', 'a/small.txt', 'link'],
+      generated: [{ name: '.dockerignore', content: 'x\n' }],
+    }),
+    extract,
+  );
+  await done;
+  assert.deepEqual(
+    entries.map((e) => [e.name, e.type]),
+    [
+      ['a', 'directory'],
+      ['a/small.txt', 'file'],
+      ['big.bin', 'file'],
+      ['link', 'symlink'],
+      ['.dockerignore', 'file'],
+    ],
+  );
+  assert.ok(entries.every((e) => e.uid === 0));
+  assert.equal(entries[1]?.mode, 0o750);
+  assert.equal(entries[1]?.body.toString(), 'small');
+  assert.ok(entries[2]?.body.equals(big));
+  assert.equal(entries[3]?.linkname, 'a/small.txt');
+  assert.equal(entries[4]?.body.toString(), 'x\n');
+});
+
 void test('the tar lists parent directories before their files', () => {
   assert.deepEqual(withParentDirectories(['a-b.txt', 'a/b/c.txt', 'a/z.txt', 'Dockerfile']), [
     'Dockerfile',
@@ -127,6 +185,28 @@ void test('the API version is negotiated with the real engine, never above what 
     const missing = await docker.value.json({ method: 'GET', path: '/images/dsg-test/no-such-image:1/json' });
     assert.ok(!missing.ok);
     assert.equal(missing.error.reason, 'http');
+  } finally {
+    await docker.value.close();
+  }
+});
+
+void test('a context file that vanishes before it is sent fails the build with its name, not as a socket error', async () => {
+  const dir = await makeProject({ Dockerfile: 'FROM dsg-test/busybox:1\n' });
+  const docker = await openDocker({});
+  assert.ok(docker.ok);
+  try {
+    const built = await buildImage(docker.value, {
+      context: contextTar({ dir, files: ['Dockerfile', 'gone.txt'], generated: [] }),
+      dockerfile: 'Dockerfile',
+      refs: [],
+      buildArgs: {},
+      onLine: () => undefined,
+    });
+    assert.ok(!built.ok);
+    assert.deepEqual(built.error.failure, {
+      reason: 'context',
+      message: 'cannot read "gone.txt": file not found',
+    });
   } finally {
     await docker.value.close();
   }

@@ -10,8 +10,15 @@ export type DockerFailure =
   | { reason: 'http'; status: number; message: string }
   /** A progress stream (build, push) reported an `errorDetail`. */
   | { reason: 'stream'; message: string }
+  /** A file of the build context could not be read while it was being sent. */
+  | { reason: 'context'; message: string }
   /** The task's signal aborted the call. */
   | { reason: 'aborted' };
+
+/** Thrown into the context tar when a file cannot be read; the request fails with it, not with a socket error. */
+export class ContextReadError extends Error {
+  override name = 'ContextReadError';
+}
 
 /** Error codes that mean "no engine is listening there", as opposed to a broken conversation. */
 const UNREACHABLE_CODES = new Set([
@@ -26,6 +33,7 @@ const UNREACHABLE_CODES = new Set([
 /** Classifies an exception thrown by undici for a call to `host`. */
 export function failureFromError(err: unknown, host: string, signal?: AbortSignal): DockerFailure {
   if (signal?.aborted === true) return { reason: 'aborted' };
+  if (err instanceof ContextReadError) return { reason: 'context', message: err.message };
   const e = err instanceof Error ? (err as Error & { code?: unknown; syscall?: unknown }) : undefined;
   const code = typeof e?.code === 'string' ? e.code : undefined;
   if (code !== undefined && UNREACHABLE_CODES.has(code)) {
@@ -51,6 +59,7 @@ export function failureDetail(f: DockerFailure): string {
     case 'http':
       return f.message;
     case 'stream':
+    case 'context':
       return f.message;
     case 'aborted':
       return 'cancelled';
