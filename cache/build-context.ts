@@ -5,7 +5,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import process from 'node:process';
 import { IgnoreMatcher, parseDockerignore, type MatchState } from './dockerignore.ts';
 import { cacheFailure, errorCode, errorDetail, fail, ok, type CacheFailure, type Result } from './types.ts';
-import { compareCodeUnits, walkFiles } from './walk.ts';
+import { walkFiles } from './walk.ts';
 
 /** What `listContext` found. */
 export interface ContextListing {
@@ -89,8 +89,8 @@ export async function listContext(
     listing.forced.push(path);
     files.push(path);
   }
-  files.sort(compareCodeUnits);
-  listing.forced.sort(compareCodeUnits);
+  files.sort();
+  listing.forced.sort();
   return ok(listing);
 }
 

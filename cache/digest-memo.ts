@@ -1,5 +1,6 @@
-// The memo table behind FileDigests. What was loaded from disk sits in a plain Map (cheap to fill: a
-// no-op run pays for loading it); what this process learns goes into an LRU, which bounds a long `dsg dev`.
+// The memo table behind FileDigests. What was loaded from disk stays in the parsed JSON arrays, indexed by
+// path (a no-op run pays only for a Map of indices); what this process learns goes into an LRU, which
+// bounds a long `dsg dev`.
 import { LRUCache } from 'lru-cache';
 
 /** The stat a digest was computed under, and the digest. */
@@ -12,65 +13,69 @@ export interface MemoEntry {
 }
 
 const formatVersion = 2;
+/** Cells per row in the saved form: size, mtimeMs, ino, mode, digest. */
 const fields = 5;
 
 /** Path → MemoEntry, loaded from and saved to one JSON document. */
 export class DigestMemo {
-  private readonly loaded: Map<string, MemoEntry>;
   /** Created on first use: lru-cache allocates for `max` up front, which a no-op run should not pay. */
   private learnedCache: LRUCache<string, MemoEntry> | undefined;
 
-  constructor(
+  private constructor(
     private readonly maxEntries: number,
-    loaded: Map<string, MemoEntry> = new Map(),
-  ) {
-    this.loaded = loaded;
-  }
+    /** Path → row number in `rows`, for entries loaded from disk and not replaced since. */
+    private readonly loaded: Map<string, number>,
+    private readonly rows: readonly unknown[],
+  ) {}
 
-  private get learned(): LRUCache<string, MemoEntry> {
-    this.learnedCache ??= new LRUCache({ max: this.maxEntries });
-    return this.learnedCache;
+  /** An empty memo. */
+  static empty(maxEntries: number): DigestMemo {
+    return new DigestMemo(maxEntries, new Map(), []);
   }
 
   /** Rebuilds a memo from `serialize` output; anything unexpected yields an empty memo. */
   static parse(value: unknown, maxEntries: number): DigestMemo {
-    const loaded = new Map<string, MemoEntry>();
     const { version, paths, rows } = (typeof value === 'object' && value !== null ? value : {}) as {
       version?: unknown;
       paths?: unknown;
       rows?: unknown;
     };
     if (version !== formatVersion || !Array.isArray(paths) || !Array.isArray(rows))
-      return new DigestMemo(maxEntries);
-    if (rows.length !== paths.length * fields) return new DigestMemo(maxEntries);
-    const cells = rows as unknown[];
-    for (let i = 0; i < paths.length; i++) {
-      const path: unknown = paths[i];
-      const at = i * fields;
-      const [size, mtimeMs, ino, mode, digest] = [
-        cells[at],
-        cells[at + 1],
-        cells[at + 2],
-        cells[at + 3],
-        cells[at + 4],
-      ];
-      if (typeof path !== 'string' || typeof digest !== 'string') continue;
-      if (typeof size !== 'number' || typeof mtimeMs !== 'number') continue;
-      if (typeof ino !== 'number' || typeof mode !== 'number') continue;
-      loaded.set(path, { size, mtimeMs, ino, mode, digest });
-    }
-    return new DigestMemo(maxEntries, loaded);
+      return DigestMemo.empty(maxEntries);
+    if (rows.length !== paths.length * fields) return DigestMemo.empty(maxEntries);
+    const loaded = new Map<string, number>();
+    // Cells are type-checked when a row is read, not here: most rows of a big memo are never asked for twice.
+    (paths as unknown[]).forEach((path, row) => {
+      if (typeof path === 'string') loaded.set(path, row);
+    });
+    return new DigestMemo(maxEntries, loaded, rows as unknown[]);
   }
 
-  /** The entry for `path`, if any. */
-  get(path: string): MemoEntry | undefined {
-    return this.learnedCache?.get(path) ?? this.loaded.get(path);
+  /** The digest remembered for `path` under exactly this stat, if any. */
+  lookup(path: string, size: number, mtimeMs: number, ino: number, mode: number): string | undefined {
+    const learned = this.learnedCache?.get(path);
+    if (learned) {
+      const same =
+        learned.size === size && learned.mtimeMs === mtimeMs && learned.ino === ino && learned.mode === mode;
+      return same ? learned.digest : undefined;
+    }
+    const row = this.loaded.get(path);
+    if (row === undefined) return undefined;
+    const at = row * fields;
+    const digest = this.rows[at + 4];
+    const same =
+      this.rows[at] === size &&
+      this.rows[at + 1] === mtimeMs &&
+      this.rows[at + 2] === ino &&
+      this.rows[at + 3] === mode;
+    return same && typeof digest === 'string' ? digest : undefined;
   }
 
   /** Records a fresh entry for `path`. */
   set(path: string, entry: MemoEntry): void {
     this.loaded.delete(path);
-    this.learned.set(path, entry);
+    this.learnedCache ??= new LRUCache({ max: this.maxEntries });
+    this.learnedCache.set(path, entry);
   }
 
   /** Forgets `path`; true when there was an entry. */
@@ -88,11 +93,18 @@ export class DigestMemo {
   /** The memo as JSON: loaded entries first, then learned ones oldest first, at most `maxEntries` in all. */
   serialize(): string {
     const paths: string[] = [];
-    const rows: (number | string)[] = [];
-    const learned = [...(this.learnedCache?.entries() ?? [])].reverse();
+    const rows: unknown[] = [];
     // Over the cap, the front of the list goes: entries saved longest ago and not learned again since.
-    let skip = Math.max(0, this.loaded.size + learned.length - this.maxEntries);
-    for (const [path, e] of [...this.loaded, ...learned]) {
+    let skip = Math.max(0, this.size - this.maxEntries);
+    for (const [path, row] of this.loaded) {
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      paths.push(path);
+      for (let i = 0; i < fields; i++) rows.push(this.rows[row * fields + i]);
+    }
+    for (const [path, e] of [...(this.learnedCache?.entries() ?? [])].reverse()) {
       if (skip > 0) {
         skip--;
         continue;

@@ -85,6 +85,7 @@ export class IgnoreMatcher {
 
   /** Whether `path` is excluded, given its parent folder's state; also returns the state for its children. */
   match(path: string, parent: MatchState): { excluded: boolean; state: MatchState } {
+    if (this.rules.length === 0) return { excluded: false, state: parent };
     let excluded = false;
     const state: boolean[] = [];
     for (const [i, rule] of this.rules.entries()) {

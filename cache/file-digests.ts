@@ -69,27 +69,28 @@ export class FileDigests {
   /** Digests of `relPaths` (relative to the project directory), keyed by the same strings. */
   async digest(relPaths: readonly string[]): Promise<Result<Record<string, string>, CacheFailure>> {
     const budget = new SliceBudget();
-    const found = new Map<string, string>();
+    // Keys are assigned in the order asked (a placeholder first for what is still pending), so the
+    // result reads the same every time; hits cost no allocation beyond the stat.
+    const digests: Record<string, string> = {};
     const pending: [string, Promise<Digest>][] = [];
     const misses: { relPath: string; stat: Stats; resolve: (d: Digest) => void }[] = [];
     let failure: { ok: false; error: CacheFailure } | undefined;
     // Pass 1: stat everything; memo hits are answered at once, misses are queued for reading.
     for (const relPath of relPaths) {
-      if (found.has(relPath)) continue;
-      const shared = this.inFlight.get(relPath);
-      if (shared) {
-        pending.push([relPath, shared]);
-        continue;
-      }
-      const quick = this.lookup(relPath);
-      if ('stat' in quick) {
+      const shared = this.inFlight.size > 0 ? this.inFlight.get(relPath) : undefined;
+      const quick = shared ?? this.lookup(relPath);
+      if (typeof quick === 'string') {
+        digests[relPath] = quick;
+      } else if (quick instanceof Promise) {
+        digests[relPath] = '';
+        pending.push([relPath, quick]);
+      } else if ('stat' in quick) {
         let resolve: (d: Digest) => void = () => undefined;
         const promise = new Promise<Digest>((r) => (resolve = r));
         this.inFlight.set(relPath, promise);
+        digests[relPath] = '';
         pending.push([relPath, promise]);
         misses.push({ relPath, stat: quick.stat, resolve });
-      } else if (quick.ok) {
-        found.set(relPath, quick.value);
       } else {
         // Not returned yet: the misses registered above must still settle for other callers waiting on them.
         failure ??= quick;
@@ -114,11 +115,8 @@ export class FileDigests {
     for (const [relPath, promise] of pending) {
       const result = await promise;
       if (!result.ok) return result;
-      found.set(relPath, result.value);
+      digests[relPath] = result.value;
     }
-    // In the order asked, for stable output (keys are canonicalised anyway).
-    const digests: Record<string, string> = {};
-    for (const relPath of relPaths) digests[relPath] = found.get(relPath) ?? '';
     return ok(digests);
   }
 
@@ -139,26 +137,18 @@ export class FileDigests {
     await writeFileAtomic(join(this.stateDir, digestsFileName), this.memo.serialize());
   }
 
-  /** A memo hit, a symlink or a failure as a Result; a file that must be read as its stat. */
-  private lookup(relPath: string): Digest | { stat: Stats } {
+  /** A memo hit or a symlink as its digest, a failure, or the stat of a file that must be read. */
+  private lookup(relPath: string): string | { ok: false; error: CacheFailure } | { stat: Stats } {
     // Plain concatenation: path.join's normalisation is measurable over 20,000 files, and the OS needs none.
     const path = `${this.projectDir}/${relPath}`;
     try {
       const stat = lstatSync(path);
       this.counters.statted++;
-      if (stat.isSymbolicLink()) return ok(`link:${readlinkSync(path)}`);
+      if (stat.isSymbolicLink()) return `link:${readlinkSync(path)}`;
       if (!stat.isFile())
         return fail(cacheFailure('io-error', `Cannot hash "${relPath}": not a regular file`));
-      const known = this.memo.get(relPath);
-      if (
-        known &&
-        known.size === stat.size &&
-        known.mtimeMs === stat.mtimeMs &&
-        known.ino === stat.ino &&
-        known.mode === stat.mode
-      ) {
-        return ok(known.digest);
-      }
+      const known = this.memo.lookup(relPath, stat.size, stat.mtimeMs, stat.ino, stat.mode);
+      if (known !== undefined) return known;
       return { stat };
     } catch (error) {
       return fail(cacheFailure('io-error', `Cannot hash "${relPath}": ${errorDetail(error)}`));
