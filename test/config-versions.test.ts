@@ -188,3 +188,11 @@ test('keys no DevSpace version knew are errors in v1 files too', async () => {
   assert.ok(!result.ok);
   assert.equal(result.error[0]?.hint, 'did you mean "values"?');
 });
+
+test('a v1beta11 helm chart from git becomes the v2beta1 inline source, and is refused like one', async () => {
+  const yaml =
+    'version: v1beta11\ndeployments:\n- name: web\n  helm:\n    chart:\n      git:\n        url: https://example.com/charts.git\n        branch: main\n';
+  assert.deepEqual(lines(await load(await project({ 'devspace.yaml': yaml }))), [
+    'devspace.yaml:7:14: error: Helm chart of deployment "web" comes from git (https://example.com/charts.git), which is not supported by dsg yet',
+  ]);
+});

@@ -81,7 +81,14 @@ function convertHelm(h: MapNode, path: (string | number)[], deployment: MapNode,
   const componentChart = h.entries.get('componentChart');
   const isComponent = componentChart?.value.kind === 'scalar' && componentChart.value.value === true;
   const chart = h.entries.get('chart');
-  if (chart && !isComponent) out.entries.set('chart', chart);
+  const git = chart?.value.kind === 'map' ? chart.value.entries.get('git') : undefined;
+  if (chart && git?.value.kind === 'map' && chart.value.kind === 'map') {
+    // v1beta11 wrote `git: { url, branch, ... }`; v2beta1 spells the source inline.
+    const c = mapNode(chart.value.loc);
+    for (const [k, e] of chart.value.entries) if (k !== 'git') c.entries.set(k, e);
+    for (const [k, e] of git.value.entries) c.entries.set(k === 'url' ? 'git' : k, e);
+    if (!isComponent) out.entries.set('chart', entry(c, chart.keyLoc));
+  } else if (chart && !isComponent) out.entries.set('chart', chart);
   for (const k of ['values', 'valuesFiles', 'templateArgs', 'upgradeArgs', 'displayOutput']) move(h, k, out);
   move(h, 'replaceImageTags', deployment, 'updateImageTags');
   const flags: TreeNode[] = [];

@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SourceLocation } from '../diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
-import { bool, keyLocation, list, obj, s, scalarText } from './normalize-images.ts';
+import { bool, keyLocation, list, NAME_PATTERN, obj, s, scalarText } from './normalize-images.ts';
 import { locate, type TreeNode } from './tree.ts';
 import type { Json } from './types.ts';
 
@@ -51,6 +51,10 @@ export async function readDependencies(
     const path = ['dependencies', name];
     const at = keyLocation(tree, 'dependencies', name);
     if (bool(d, 'disabled')) continue;
+    if (!NAME_PATTERN.test(name)) {
+      sink.error(`Dependency name "${name}" is not valid: use letters, digits, ".", "_" and "-"`, at);
+      continue;
+    }
     const git = s(d, 'git');
     const rel = s(d, 'path');
     if (git !== undefined) {
