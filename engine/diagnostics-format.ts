@@ -13,7 +13,8 @@ const paint = (on: boolean, code: string, s: string): string => (on ? `\u001b[${
 
 /** Renders one diagnostic: `file:line:col: severity: message`, the source line with a marker, the hint. */
 export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string {
-  const label = d.severity === 'error' ? paint(options.color, '31;1', 'error') : paint(options.color, '33;1', 'warning');
+  const label =
+    d.severity === 'error' ? paint(options.color, '31;1', 'error') : paint(options.color, '33;1', 'warning');
   const where = d.location ? `${formatLocation(d.location)}: ` : '';
   const lines = [`${where}${label}: ${d.message}`];
   if (d.location) lines.push(...excerpt(d.location, options));

@@ -20,5 +20,6 @@ export function argv(): string[] {
 
 /** True when stdout is an interactive terminal. */
 export function stdoutIsTTY(): boolean {
-  return process.stdout.isTTY === true;
+  // Typed as boolean, but undefined when stdout is a pipe.
+  return process.stdout.isTTY ?? false;
 }

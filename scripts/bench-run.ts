@@ -30,7 +30,11 @@ interface RunEnd {
   status?: string;
   summary?: { durationMs: number };
 }
-const parse = (stdout: string): RunEnd[] => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as RunEnd);
+const parse = (stdout: string): RunEnd[] =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as RunEnd);
 
 const downstreamOf = (dag: string[][], start: string): Set<string> => {
   const out = new Set([start]);
@@ -58,22 +62,43 @@ try {
     const dag = randomImageDag(n, 1);
     await appendFile(join(dir, 'img0', 'src', 'file0.txt'), 'touched\n');
     const touched = timeCommand([...dsg, 'run', 'build', '--json'], dir);
-    const ran = new Set(parse(touched.stdout).filter((e) => e.type === 'task-end' && e.status === 'ran').map((e) => (e.id ?? '').replace(/^(build|tag):/, '')));
+    const ran = new Set(
+      parse(touched.stdout)
+        .filter((e) => e.type === 'task-end' && e.status === 'ran')
+        .map((e) => (e.id ?? '').replace(/^(build|tag):/, '')),
+    );
     const expected = downstreamOf(dag, 'img0');
     const exact = ran.size === expected.size && [...expected].every((x) => ran.has(x));
-    chains.push(`N=${n}: touched img0, ran ${ran.size} images, expected ${expected.size} (${exact ? 'exactly the affected chain' : 'MISMATCH'})`);
+    chains.push(
+      `N=${n}: touched img0, ran ${ran.size} images, expected ${expected.size} (${exact ? 'exactly the affected chain' : 'MISMATCH'})`,
+    );
     const c = median(cached);
     const s = median(stat);
-    rows.push([n, n * files, cold.toFixed(0), c.toFixed(0), touched.ms.toFixed(0), s.toFixed(0), median(node0).toFixed(0), (c / s).toFixed(2)]);
+    rows.push([
+      n,
+      n * files,
+      cold.toFixed(0),
+      c.toFixed(0),
+      touched.ms.toFixed(0),
+      s.toFixed(0),
+      median(node0).toFixed(0),
+      (c / s).toFixed(2),
+    ]);
   }
-  printTable(['N', 'files', 'cold ms', 'cached ms', 'touch-1 ms', 'stat floor ms', 'node -e 0 ms', 'cached/floor'], rows);
+  printTable(
+    ['N', 'files', 'cold ms', 'cached ms', 'touch-1 ms', 'stat floor ms', 'node -e 0 ms', 'cached/floor'],
+    rows,
+  );
   for (const line of chains) process.stdout.write(`${line}\n`);
   process.stdout.write('target: cached/floor <= 1.5 at N=1000 (the stat floor includes Node start-up)\n\n');
 
   // Makespan: every build sleeps a known time; compare with max(critical path, work / slots).
   const sleepMs = 100;
   const makespanRows: (string | number)[][] = [];
-  for (const [n, parallel] of [[50, 4], [200, 8]] as const) {
+  for (const [n, parallel] of [
+    [50, 4],
+    [200, 8],
+  ] as const) {
     const dir = join(root, `sleep${n}`);
     await generateRunProject(dir, n, 2, sleepMs, 7);
     const dag = randomImageDag(n, 7);
@@ -85,10 +110,19 @@ try {
     const r = timeCommand([...dsg, 'run', 'build', '--json', '--parallel', String(parallel)], dir);
     const end = parse(r.stdout).find((e) => e.type === 'run-end');
     const makespan = end?.summary?.durationMs ?? r.ms;
-    makespanRows.push([n, parallel, critical, work.toFixed(0), makespan.toFixed(0), (makespan / bound).toFixed(2)]);
+    makespanRows.push([
+      n,
+      parallel,
+      critical,
+      work.toFixed(0),
+      makespan.toFixed(0),
+      (makespan / bound).toFixed(2),
+    ]);
   }
   printTable(['N', 'slots', 'critical ms', 'work/slots ms', 'makespan ms', 'ratio'], makespanRows);
-  process.stdout.write('target: ratio <= 1.10 (each task also pays a shell start-up that the bound leaves out)\n');
+  process.stdout.write(
+    'target: ratio <= 1.10 (each task also pays a shell start-up that the bound leaves out)\n',
+  );
 } finally {
   await rm(root, { recursive: true, force: true });
 }

@@ -24,7 +24,13 @@ export function seeded(seed: number): () => number {
 export async function generateGraphProject(dir: string, n: number): Promise<void> {
   await mkdir(join(dir, 'kube'), { recursive: true });
   const lines = ['version: v2beta1', 'name: synthetic', 'images:'];
-  for (let i = 0; i < n; i++) lines.push(`  img${i}:`, `    image: 127.0.0.1:5000/synthetic/img${i}`, `    context: ./svc${i}`, `    dockerfile: ./svc${i}/Dockerfile`);
+  for (let i = 0; i < n; i++)
+    lines.push(
+      `  img${i}:`,
+      `    image: 127.0.0.1:5000/synthetic/img${i}`,
+      `    context: ./svc${i}`,
+      `    dockerfile: ./svc${i}/Dockerfile`,
+    );
   lines.push('deployments:');
   for (let i = 0; i < n; i++) {
     lines.push(`  svc${i}:`, '    kubectl:', '      manifests:', `        - kube/svc${i}.yaml`);
@@ -48,15 +54,27 @@ export function randomImageDag(n: number, seed: number): string[][] {
 }
 
 /** Writes a custom-builder project: `n` images, `f` files each, a random DAG; each build sleeps `sleepMs`. */
-export async function generateRunProject(dir: string, n: number, f: number, sleepMs = 0, seed = 1): Promise<void> {
+export async function generateRunProject(
+  dir: string,
+  n: number,
+  f: number,
+  sleepMs = 0,
+  seed = 1,
+): Promise<void> {
   const dag = randomImageDag(n, seed);
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'build.sh'), '#!/bin/sh\n[ -n "$SLEEP" ] && sleep "$SLEEP"\nexit 0\n', { mode: 0o755 });
+  await writeFile(join(dir, 'build.sh'), '#!/bin/sh\n[ -n "$SLEEP" ] && sleep "$SLEEP"\nexit 0\n', {
+    mode: 0o755,
+  });
   const lines = ['version: v2beta1', 'name: synthetic', 'images:'];
   for (let i = 0; i < n; i++) {
     const src = join(dir, `img${i}`, 'src');
     await mkdir(src, { recursive: true });
-    await Promise.all(Array.from({ length: f }, (_, k) => writeFile(join(src, `file${k}.txt`), `image ${i} file ${k}\n`.repeat(20))));
+    await Promise.all(
+      Array.from({ length: f }, (_, k) =>
+        writeFile(join(src, `file${k}.txt`), `image ${i} file ${k}\n`.repeat(20)),
+      ),
+    );
     const ups = dag[i] ?? [];
     lines.push(
       `  img${i}:`,
@@ -64,7 +82,9 @@ export async function generateRunProject(dir: string, n: number, f: number, slee
       '    custom:',
       `      command: ${sleepMs > 0 ? `SLEEP=${(sleepMs / 1000).toFixed(3)} ` : ''}sh build.sh`,
       '      skipImageArg: true',
-      ...(ups.length > 0 ? ['      args:', ...ups.map((u) => `        - "\${runtime.images.${u}.tag}"`)] : []),
+      ...(ups.length > 0
+        ? ['      args:', ...ups.map((u) => `        - "\${runtime.images.${u}.tag}"`)]
+        : []),
       '      onChange:',
       `        - img${i}/**`,
     );
@@ -75,6 +95,13 @@ export async function generateRunProject(dir: string, n: number, f: number, slee
 const [mode, dir, ...rest] = process.argv.slice(2);
 if (import.meta.url === `file://${process.argv[1] ?? ''}` && dir !== undefined) {
   if (mode === 'graph') await generateGraphProject(dir, Number(rest[0] ?? 100));
-  else if (mode === 'run') await generateRunProject(dir, Number(rest[0] ?? 50), Number(rest[1] ?? 20), Number(rest[2] ?? 0), Number(rest[3] ?? 1));
+  else if (mode === 'run')
+    await generateRunProject(
+      dir,
+      Number(rest[0] ?? 50),
+      Number(rest[1] ?? 20),
+      Number(rest[2] ?? 0),
+      Number(rest[3] ?? 1),
+    );
   else process.stderr.write('usage: gen-project graph DIR N | run DIR N F [SLEEP_MS] [SEED]\n');
 }

@@ -18,7 +18,10 @@ function customOf(task: TaskNode): { image: ImageConfig; custom: CustomBuilder }
 }
 
 /** Inputs of a custom build: the command line and the files its `onChange` globs match. */
-export async function customBuildInputs(task: TaskNode, ctx: InputsContext): Promise<Result<TaskInputs, Diagnostic>> {
+export async function customBuildInputs(
+  task: TaskNode,
+  ctx: InputsContext,
+): Promise<Result<TaskInputs, Diagnostic>> {
   const { image, custom } = customOf(task);
   const files = custom.onChange.length > 0 ? await ctx.listFiles('.', { globs: custom.onChange }) : [];
   return ok({
@@ -41,12 +44,19 @@ export async function customBuildInputs(task: TaskNode, ctx: InputsContext): Pro
 
 /** The full command line DevSpace would run: command, args, the image argument, appendArgs. */
 export function customCommandLine(custom: CustomBuilder, reference: string, tag: string): string {
-  const imageArg = custom.skipImageArg ? [] : [...(custom.imageFlag ? [custom.imageFlag] : []), custom.imageTagOnly ? tag : reference];
-  return [custom.command, ...[...custom.args, ...imageArg, ...custom.appendArgs].map((a) => quote(a))].join(' ');
+  const imageArg = custom.skipImageArg
+    ? []
+    : [...(custom.imageFlag ? [custom.imageFlag] : []), custom.imageTagOnly ? tag : reference];
+  return [custom.command, ...[...custom.args, ...imageArg, ...custom.appendArgs].map((a) => quote(a))].join(
+    ' ',
+  );
 }
 
 /** Runs the custom command in the project directory with the task's signal. */
-export async function customBuildRun(task: TaskNode, ctx: TaskContext): Promise<Result<TaskOutput, Diagnostic>> {
+export async function customBuildRun(
+  task: TaskNode,
+  ctx: TaskContext,
+): Promise<Result<TaskOutput, Diagnostic>> {
   const { image, custom } = customOf(task);
   const tags = resolveTags(image, ctx.key, ctx.settings, task.project.config.vars);
   const tag = tags[0] ?? 'latest';

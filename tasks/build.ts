@@ -16,7 +16,13 @@ const isCustom = (task: TaskNode): boolean => imageOf(task).builder.kind === 'cu
 
 // Only a content-addressed tag says what is inside the image: `tags:`, `-t` and skipped pushes rule reuse out.
 function reusable(image: ImageConfig, settings: RunSettings): boolean {
-  return image.builder.kind === 'docker' && image.tags.length === 0 && settings.tags.length === 0 && !image.skipPush && !settings.skipPush;
+  return (
+    image.builder.kind === 'docker' &&
+    image.tags.length === 0 &&
+    settings.tags.length === 0 &&
+    !image.skipPush &&
+    !settings.skipPush
+  );
 }
 
 /** `build:NAME`: makes the image from its Dockerfile and context (or runs the custom command). */
@@ -29,8 +35,10 @@ export const buildKind: TaskKindImpl = {
     if (isCustom(task)) return { present: true };
     if (output.data.fromRegistry === true) {
       const image = imageOf(task);
-      const tag = String(output.data.tag);
-      return (await imageInRegistry(image, tag, ctx)) ? { present: true } : { present: false, missing: `image ${image.image}:${tag} in the registry` };
+      const tag = typeof output.data.tag === 'string' ? output.data.tag : '';
+      return (await imageInRegistry(image, tag, ctx))
+        ? { present: true }
+        : { present: false, missing: `image ${image.image}:${tag} in the registry` };
     }
     return dockerBuildStatus(task, output, ctx);
   },
@@ -39,8 +47,18 @@ export const buildKind: TaskKindImpl = {
     if (!reusable(image, ctx.settings)) return undefined;
     const tag = defaultTag(ctx.key);
     if (!(await imageInRegistry(image, tag, ctx))) return undefined;
-    const data: BuiltImage & { fromRegistry: boolean } = { name: image.name, image: image.image, tag, tags: [tag], imageId: '', fromRegistry: true };
-    return { output: { digest: `${image.image}:${tag}`, data }, what: `image ${image.image}:${tag} in the registry` };
+    const data: BuiltImage & { fromRegistry: boolean } = {
+      name: image.name,
+      image: image.image,
+      tag,
+      tags: [tag],
+      imageId: '',
+      fromRegistry: true,
+    };
+    return {
+      output: { digest: `${image.image}:${tag}`, data },
+      what: `image ${image.image}:${tag} in the registry`,
+    };
   },
   run: async (task, ctx) => {
     if (isCustom(task)) return customBuildRun(task, ctx);

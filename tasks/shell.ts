@@ -31,7 +31,14 @@ export async function runShell(commandLine: string, options: CommandOptions): Pr
     tail.push(line);
     if (tail.length > 20) tail.shift();
   };
-  const shell = $({ cwd: options.cwd, env: { ...options.env }, signal: options.signal, nothrow: true, quiet: true, verbose: false });
+  const shell = $({
+    cwd: options.cwd,
+    env: { ...options.env },
+    signal: options.signal,
+    nothrow: true,
+    quiet: true,
+    verbose: false,
+  });
   const child = shell`sh -c ${commandLine}`;
   const out = { text: '' };
   const err = { text: '' };

@@ -14,7 +14,8 @@ test('--version prints the version and the runtime', async () => {
 test('--help lists every command; COMMAND --help shows its flags', async () => {
   const r = await runDsg(['--help'], { cwd: repoRoot });
   assert.equal(r.code, 0);
-  for (const c of ['run', 'graph', 'why', 'logs', 'cache']) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'));
+  for (const c of ['run', 'graph', 'why', 'logs', 'cache'])
+    assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'));
   const run = await runDsg(['run', '--help'], { cwd: repoRoot });
   assert.equal(run.code, 0);
   assert.match(run.stdout, /^Usage: dsg run deploy\|build\|render\|purge/);

@@ -20,14 +20,25 @@ async function graphJson(cwd: string, ...args: string[]): Promise<GraphJson> {
   return JSON.parse(result.stdout) as GraphJson;
 }
 
-const edgeSet = (g: GraphJson): Set<string> => new Set(g.edges.map((e) => `${e.from} -> ${e.to}${e.implicit ? ' (implicit)' : ''}`));
+const edgeSet = (g: GraphJson): Set<string> =>
+  new Set(g.edges.map((e) => `${e.from} -> ${e.to}${e.implicit ? ' (implicit)' : ''}`));
 
 test('examples: image, FROM-style, dependency and render edges', async () => {
   const g = await graphJson(join(repoRoot, 'examples'));
   assert.equal(g.version, 1);
   assert.equal(g.project.name, 'shop');
   const ids = g.nodes.map((n) => n.id);
-  for (const id of ['build:base', 'tag:base', 'build:api', 'build:web', 'render:api', 'deploy:web', 'deploy:jobs', 'db/build:db', 'db/deploy:db']) {
+  for (const id of [
+    'build:base',
+    'tag:base',
+    'build:api',
+    'build:web',
+    'render:api',
+    'deploy:web',
+    'deploy:jobs',
+    'db/build:db',
+    'db/deploy:db',
+  ]) {
     assert.ok(ids.includes(id), `missing ${id} in ${ids.join(', ')}`);
   }
   const edges = edgeSet(g);
@@ -87,7 +98,10 @@ test('a dependency cycle is an error that prints the cycle with locations', asyn
 test('a FROM cycle between images is an error naming both Dockerfile lines', async () => {
   const result = await runDsg(['graph'], { cwd: fixture('from-cycle') });
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /Task cycle: build:one → build:two → build:one|Task cycle: build:two → build:one → build:two/);
+  assert.match(
+    result.stderr,
+    /Task cycle: build:one → build:two → build:one|Task cycle: build:two → build:one → build:two/,
+  );
   assert.match(result.stderr, /one\.Dockerfile:1:1/);
   assert.match(result.stderr, /two\.Dockerfile:2:1/);
 });
@@ -95,7 +109,10 @@ test('a FROM cycle between images is an error naming both Dockerfile lines', asy
 test('a deployment that uses an undefined image is a located error', async () => {
   const result = await runDsg(['graph'], { cwd: fixture('undefined-image') });
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /devspace\.yaml:\d+:\d+: error: Image "apii" used by deployment "api" is not defined in images/);
+  assert.match(
+    result.stderr,
+    /devspace\.yaml:\d+:\d+: error: Image "apii" used by deployment "api" is not defined in images/,
+  );
   assert.match(result.stderr, /defined images: "api"/);
 });
 

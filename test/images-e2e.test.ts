@@ -8,7 +8,8 @@ import test from 'node:test';
 import { copyFixture, runDsg } from './helpers/cli.ts';
 import { endStatuses, jsonEvents } from './helpers/custom-project.ts';
 
-const unique = (): string => `127.0.0.1:5000/dsg-e2e-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+const unique = (): string =>
+  `127.0.0.1:5000/dsg-e2e-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 async function project(repo = unique()): Promise<{ dir: string; repo: string }> {
   const dir = await copyFixture('test/fixtures/images');
@@ -32,11 +33,16 @@ test('build, push, skip, rebuild when the image is gone, reuse from the registry
   const s = endStatuses(first.stdout);
   assert.equal(s.get('build:base'), 'ran');
   assert.equal(s.get('build:app'), 'ran');
-  const tag = jsonEvents(first.stdout).length > 0 ? (await runDsg(['logs', 'tag:app'], { cwd: dir })).stdout : '';
+  const tag =
+    jsonEvents(first.stdout).length > 0 ? (await runDsg(['logs', 'tag:app'], { cwd: dir })).stdout : '';
   assert.match(tag, new RegExp(`${repo.replace(/[.]/g, '\\.')}/app:[0-9a-f]{12}`));
   const ref = new RegExp(`(${repo.replace(/[.]/g, '\\.')}/app:[0-9a-f]{12})`).exec(tag)?.[1] ?? '';
   // The image runs and carries the build arg and the context.
-  const out = execFileSync('docker', ['run', '--rm', ref, 'cat', '/app/message.txt', '/app/main.txt', '/base.txt'], { encoding: 'utf8' });
+  const out = execFileSync(
+    'docker',
+    ['run', '--rm', ref, 'cat', '/app/message.txt', '/app/main.txt', '/base.txt'],
+    { encoding: 'utf8' },
+  );
   assert.equal(out, 'hello\napp source\nbase\n');
   // The registry has it.
   const [registry, ...path] = ref.split('/');
@@ -64,7 +70,10 @@ test('build, push, skip, rebuild when the image is gone, reuse from the registry
   assert.equal(endStatuses(fourth.stdout).get('build:base'), 'cached');
   assert.equal(endStatuses(fourth.stdout).get('build:app'), 'cached');
   assert.match(reason(fourth.stdout, 'build:app'), /in the registry/);
-  assert.doesNotMatch(await readFile(join(clone.dir, '.dsg/logs/build%3Aapp.log'), 'utf8').catch(() => ''), /Step \d/);
+  assert.doesNotMatch(
+    await readFile(join(clone.dir, '.dsg/logs/build%3Aapp.log'), 'utf8').catch(() => ''),
+    /Step \d/,
+  );
 });
 
 test('a changed file in the context rebuilds; an ignored one does not', async () => {
@@ -77,16 +86,24 @@ test('a changed file in the context rebuilds; an ignored one does not', async ()
   const changed = await runDsg(['run', 'build', '--skip-push', '--json'], { cwd: dir });
   assert.equal(endStatuses(changed.stdout).get('build:app'), 'ran');
   assert.match(reason(changed.stdout, 'build:app'), /app\/src\/main\.txt/);
-  const message = await runDsg(['run', 'build', '--skip-push', '--var', 'MESSAGE=bye', '--json'], { cwd: dir });
+  const message = await runDsg(['run', 'build', '--skip-push', '--var', 'MESSAGE=bye', '--json'], {
+    cwd: dir,
+  });
   assert.match(reason(message.stdout, 'build:app'), /buildArgs\.MESSAGE/);
 });
 
 test('bad input: each one clear message, exit 1, nothing recorded', async () => {
-  const cases: { name: string; edit: (dir: string) => Promise<void>; env?: Record<string, string>; expect: RegExp }[] = [
+  const cases: {
+    name: string;
+    edit: (dir: string) => Promise<void>;
+    env?: Record<string, string>;
+    expect: RegExp;
+  }[] = [
     {
       name: 'missing Dockerfile',
       edit: (dir) => rm(join(dir, 'base/Dockerfile')),
-      expect: /Cannot read Dockerfile "base\/Dockerfile".*file not found|Dockerfile.*base\/Dockerfile.*not found/,
+      expect:
+        /Cannot read Dockerfile "base\/Dockerfile".*file not found|Dockerfile.*base\/Dockerfile.*not found/,
     },
     {
       name: 'Dockerfile syntax error',
@@ -108,7 +125,10 @@ test('bad input: each one clear message, exit 1, nothing recorded', async () => 
       name: 'registry down',
       edit: async (dir) => {
         const yaml = await readFile(join(dir, 'devspace.yaml'), 'utf8');
-        await writeFile(join(dir, 'devspace.yaml'), yaml.replace(/REPO: .*/, 'REPO: 127.0.0.1:5999/nothing-here'));
+        await writeFile(
+          join(dir, 'devspace.yaml'),
+          yaml.replace(/REPO: .*/, 'REPO: 127.0.0.1:5999/nothing-here'),
+        );
       },
       expect: /127\.0\.0\.1:5999/,
     },
@@ -121,7 +141,10 @@ test('bad input: each one clear message, exit 1, nothing recorded', async () => 
     assert.match(r.stderr, c.expect, c.name);
     assert.doesNotMatch(r.stderr, /\n\s+at .*:\d+:\d+/, `${c.name}: no stack trace`);
     const done = await records(dir);
-    assert.ok(!done.includes('build:base') || c.name === 'registry down', `${c.name}: build:base recorded as done`);
+    assert.ok(
+      !done.includes('build:base') || c.name === 'registry down',
+      `${c.name}: build:base recorded as done`,
+    );
     assert.ok(!done.includes('tag:base') && !done.includes('tag:app'), `${c.name}: a tag recorded as done`);
   }
 });

@@ -193,7 +193,10 @@ Running deploy: 7 tasks
   assert.equal(run('plain', { color: false, verbose: true }), lines + SUMMARY);
   // Without --verbose, neither log lines nor plain cache hits are printed: a no-op run stays short.
   const quiet = run('plain', { color: false });
-  assert.equal(quiet, lines.replace(/\[build:api\] Step.*\n/g, '').replace('[build:web] cached\n', '') + SUMMARY);
+  assert.equal(
+    quiet,
+    lines.replace(/\[build:api\] Step.*\n/g, '').replace('[build:web] cached\n', '') + SUMMARY,
+  );
 });
 
 test('summary: colors only when asked', () => {
@@ -236,9 +239,30 @@ test('plain: a dry run says "would run"; a cache hit made elsewhere is shown wit
   const out: string[] = [];
   const reporter = createReporter('plain', { write: (s: string) => out.push(s) }, { color: false });
   reporter.onEvent({ type: 'run-start', pipeline: 'build', total: 2, tasks: [], dryRun: true });
-  reporter.onEvent({ type: 'task-end', id: 'build:a', kind: 'build', status: 'skipped', reason: { type: 'first-run' }, durationMs: 0 });
-  reporter.onEvent({ type: 'task-end', id: 'build:b', kind: 'build', status: 'cached', reason: { type: 'cached', from: 'image r/b:1 in the registry' }, durationMs: 3 });
-  reporter.onEvent({ type: 'task-end', id: 'tag:a', kind: 'tag', status: 'skipped', reason: { type: 'upstream-failed', upstream: 'build:a' }, durationMs: 0 });
+  reporter.onEvent({
+    type: 'task-end',
+    id: 'build:a',
+    kind: 'build',
+    status: 'skipped',
+    reason: { type: 'first-run' },
+    durationMs: 0,
+  });
+  reporter.onEvent({
+    type: 'task-end',
+    id: 'build:b',
+    kind: 'build',
+    status: 'cached',
+    reason: { type: 'cached', from: 'image r/b:1 in the registry' },
+    durationMs: 3,
+  });
+  reporter.onEvent({
+    type: 'task-end',
+    id: 'tag:a',
+    kind: 'tag',
+    status: 'skipped',
+    reason: { type: 'upstream-failed', upstream: 'build:a' },
+    durationMs: 0,
+  });
   reporter.close();
   assert.equal(
     out.join(''),

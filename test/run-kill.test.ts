@@ -20,7 +20,11 @@ async function recordedTasks(dir: string): Promise<Map<string, string>> {
 
 function killAfter(dir: string, ms: number): Promise<void> {
   const { command, args } = dsgCommand();
-  const child = spawn(command, [...args, 'run', 'build', '--json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: 'ignore' });
+  const child = spawn(command, [...args, 'run', 'build', '--json'], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: 'ignore',
+  });
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), ms);
     child.on('exit', () => {
@@ -57,15 +61,23 @@ test(`kill -9 ${KILLS} times at random moments: no false skip, unfinished tasks 
         assert.ok(before.has(id), `kill ${i}: ${id} cached without a record from before`);
         if (id.startsWith('build:')) {
           const name = id.slice('build:'.length);
-          assert.ok([...outputs].some((o) => o.startsWith(`${name}.`)), `kill ${i}: ${id} cached but its output is missing`);
+          assert.ok(
+            [...outputs].some((o) => o.startsWith(`${name}.`)),
+            `kill ${i}: ${id} cached but its output is missing`,
+          );
         }
       } else {
         assert.equal(status, 'ran', `kill ${i}: ${id} ended ${status}`);
         // It ran because its current key had no record: whatever was recorded before was for other inputs.
-        assert.notEqual(before.get(id), after.get(id), `kill ${i}: ${id} reran although its key was recorded`);
+        assert.notEqual(
+          before.get(id),
+          after.get(id),
+          `kill ${i}: ${id} reran although its key was recorded`,
+        );
       }
     }
-    if ([...statuses.values()].some((s) => s === 'cached') && [...statuses.values()].some((s) => s === 'ran')) killedMidway++;
+    if ([...statuses.values()].some((s) => s === 'cached') && [...statuses.values()].some((s) => s === 'ran'))
+      killedMidway++;
   }
   // After the clean runs everything is recorded and a further run does nothing.
   const still = await runDsg(['run', 'build', '--json'], { cwd: dir });

@@ -19,7 +19,8 @@ test('first run builds everything; a second run is all cached and runs no comman
   const first = await runDsg(['run', 'build', '--json'], { cwd: dir });
   assert.equal(first.code, 0, first.stderr);
   const statuses = endStatuses(first.stdout);
-  for (const id of ['build:a', 'build:b', 'build:c', 'tag:a', 'tag:b', 'tag:c']) assert.equal(statuses.get(id), 'ran', id);
+  for (const id of ['build:a', 'build:b', 'build:c', 'tag:a', 'tag:b', 'tag:c'])
+    assert.equal(statuses.get(id), 'ran', id);
   assert.match(reasonOf(first.stdout, 'build:a'), /first-run/);
   const log = await events(dir);
   // b receives a's tag, so it starts only after a ended.
@@ -64,7 +65,10 @@ test('-b forces builds, --force forces one task, and the reason says so', async 
   assert.match(reasonOf(one.stdout, 'build:b'), /--force build:b/);
   const typo = await runDsg(['run', 'build', '--force', 'build:bb'], { cwd: dir });
   assert.equal(typo.code, 1);
-  assert.match(typo.stderr, /Task "build:bb" given to --force is not in the graph — did you mean "build:b"\?/);
+  assert.match(
+    typo.stderr,
+    /Task "build:bb" given to --force is not in the graph — did you mean "build:b"\?/,
+  );
 });
 
 test('a failing build: one message, exit 1, nothing recorded; the next run resumes', async () => {
@@ -77,8 +81,12 @@ test('a failing build: one message, exit 1, nothing recorded; the next run resum
   assert.equal(s.get('build:a'), 'failed');
   assert.equal(s.get('build:b'), 'skipped');
   assert.match(reasonOf(r.stdout, 'build:b'), /upstream-failed.*build:a/);
-  const failure = jsonEvents(r.stdout).find((e) => e.id === 'build:a' && e.type === 'task-end') as { error?: string } | undefined;
-  assert.match(failure?.error ?? '', /Custom build of image "a" failed: `.*sh build\.sh a` exited with code 3: build of a failed on purpose/);
+  const failure = jsonEvents(r.stdout).find((e) => e.id === 'build:a' && e.type === 'task-end') as
+    { error?: string } | undefined;
+  assert.match(
+    failure?.error ?? '',
+    /Custom build of image "a" failed: `.*sh build\.sh a` exited with code 3: build of a failed on purpose/,
+  );
   const plain = await runDsg(['run', 'build'], { cwd: dir });
   assert.equal(plain.code, 1);
   assert.match(plain.stderr, /devspace\.yaml:\d+:\d+: error: Custom build of image "a" failed/);
@@ -93,7 +101,12 @@ test('a failing build: one message, exit 1, nothing recorded; the next run resum
 });
 
 test('--keep-going runs everything that does not depend on the failure', async () => {
-  const dir = await customProject([{ name: 'a' }, { name: 'b', after: ['a'] }, { name: 'c', sleepMs: 200 }, { name: 'd', after: ['c'] }]);
+  const dir = await customProject([
+    { name: 'a' },
+    { name: 'b', after: ['a'] },
+    { name: 'c', sleepMs: 200 },
+    { name: 'd', after: ['c'] },
+  ]);
   await writeFile(join(dir, 'fail', 'a'), '');
   const r = await runDsg(['run', 'build', '--keep-going', '--json'], { cwd: dir });
   assert.equal(r.code, 1);
@@ -112,7 +125,9 @@ test('same keys in two clones of one project in different folders', async () => 
   assert.equal((await runDsg(['run', 'build'], { cwd: two })).code, 0);
   const keys = async (dir: string): Promise<string[]> => {
     const ls = await runDsg(['cache', 'ls', '--json'], { cwd: dir });
-    return (JSON.parse(ls.stdout) as { rows: { taskId: string; key: string }[] }).rows.map((r) => `${r.taskId}=${r.key}`).sort();
+    return (JSON.parse(ls.stdout) as { rows: { taskId: string; key: string }[] }).rows
+      .map((r) => `${r.taskId}=${r.key}`)
+      .sort();
   };
   const k1 = await keys(one);
   assert.equal(k1.length, 4);
@@ -126,7 +141,10 @@ test('a second run waits for the lock and then finds everything cached', async (
   const first = startDsg(['run', 'build', '--json'], { cwd: dir, env: { GATED: '1' } });
   await waitFor(async () => (await events(dir)).includes('start a'), 'the first run to start building');
   const second = startDsg(['run', 'build', '--json'], { cwd: dir });
-  await waitFor(() => /Waiting for another dsg run on this project/.test(second.output().stderr), 'the second run to wait');
+  await waitFor(
+    () => /Waiting for another dsg run on this project/.test(second.output().stderr),
+    'the second run to wait',
+  );
   await writeFile(join(dir, 'gates', 'a'), '');
   const [r1, r2] = await Promise.all([first.done, second.done]);
   assert.equal(r1.code, 0, r1.stderr);
@@ -157,7 +175,9 @@ test('SIGINT cancels cleanly and the next run resumes', async () => {
 test('a corrupt or truncated record is a miss with a warning, never a crash', async () => {
   const dir = await customProject([{ name: 'a' }, { name: 'b' }]);
   assert.equal((await runDsg(['run', 'build'], { cwd: dir })).code, 0);
-  const ls = JSON.parse((await runDsg(['cache', 'ls', '--json'], { cwd: dir })).stdout) as { rows: { taskId: string; key: string }[] };
+  const ls = JSON.parse((await runDsg(['cache', 'ls', '--json'], { cwd: dir })).stdout) as {
+    rows: { taskId: string; key: string }[];
+  };
   const row = ls.rows.find((r) => r.taskId === 'build:a');
   assert.ok(row);
   const file = join(dir, '.dsg', 'records', row.key.slice(0, 2), `${row.key}.json`);

@@ -45,11 +45,13 @@ export function parseFlags(args: readonly string[], specs: readonly FlagSpec[]):
     }
     if (value === undefined) {
       value = args[++i];
-      if (value === undefined) return { ok: false, message: `Flag "--${spec.name}" needs a value (${spec.value ?? 'VALUE'})` };
+      if (value === undefined)
+        return { ok: false, message: `Flag "--${spec.name}" needs a value (${spec.value ?? 'VALUE'})` };
     }
     if (spec.type === 'number') {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 1) return { ok: false, message: `Flag "--${spec.name}" needs a positive whole number, got "${value}"` };
+      if (!Number.isInteger(n) || n < 1)
+        return { ok: false, message: `Flag "--${spec.name}" needs a positive whole number, got "${value}"` };
       flags[spec.name] = n;
     } else if (spec.repeat) {
       const list = flags[spec.name];

@@ -6,7 +6,14 @@ const HELP: FlagSpec = { name: 'help', short: 'h', type: 'boolean', help: 'Show 
 /** Flags that choose and shape the config: every command that reads devspace.yaml takes them. */
 export const CONFIG_FLAGS: FlagSpec[] = [
   { name: 'config', type: 'string', value: 'FILE', help: 'Config file to use (default: devspace.yaml)' },
-  { name: 'profile', short: 'p', type: 'string', repeat: true, value: 'NAME', help: 'Apply a profile (repeatable, in order)' },
+  {
+    name: 'profile',
+    short: 'p',
+    type: 'string',
+    repeat: true,
+    value: 'NAME',
+    help: 'Apply a profile (repeatable, in order)',
+  },
   { name: 'var', type: 'string', repeat: true, value: 'K=V', help: 'Set a config variable (repeatable)' },
   { name: 'namespace', short: 'n', type: 'string', value: 'NS', help: 'Namespace to deploy to' },
   { name: 'kube-context', type: 'string', value: 'CTX', help: 'Kube context to use' },
@@ -15,15 +22,47 @@ export const CONFIG_FLAGS: FlagSpec[] = [
 
 /** Flags of `dsg run`. */
 export const RUN_FLAGS: FlagSpec[] = [
-  { name: 'force-build', short: 'b', type: 'boolean', help: 'Rebuild every image even when its inputs are unchanged' },
-  { name: 'force-deploy', short: 'd', type: 'boolean', help: 'Redeploy every deployment even when unchanged' },
-  { name: 'force', type: 'string', repeat: true, value: 'TASK', help: 'Run this task even when cached (repeatable)' },
+  {
+    name: 'force-build',
+    short: 'b',
+    type: 'boolean',
+    help: 'Rebuild every image even when its inputs are unchanged',
+  },
+  {
+    name: 'force-deploy',
+    short: 'd',
+    type: 'boolean',
+    help: 'Redeploy every deployment even when unchanged',
+  },
+  {
+    name: 'force',
+    type: 'string',
+    repeat: true,
+    value: 'TASK',
+    help: 'Run this task even when cached (repeatable)',
+  },
   { name: 'build-sequential', type: 'boolean', help: 'Build one image at a time' },
   { name: 'max-concurrent-builds', type: 'number', value: 'N', help: 'At most N builds at once' },
-  { name: 'parallel', type: 'number', value: 'N', help: 'At most N tasks at once (default: 2 × CPUs, at least 4)' },
-  { name: 'tag', short: 't', type: 'string', repeat: true, value: 'TAG', help: 'Tag images with TAG instead of the content key' },
+  {
+    name: 'parallel',
+    type: 'number',
+    value: 'N',
+    help: 'At most N tasks at once (default: 2 × CPUs, at least 4)',
+  },
+  {
+    name: 'tag',
+    short: 't',
+    type: 'string',
+    repeat: true,
+    value: 'TAG',
+    help: 'Tag images with TAG instead of the content key',
+  },
   { name: 'skip-push', type: 'boolean', help: 'Tag images locally, push nothing' },
-  { name: 'keep-going', type: 'boolean', help: 'After a failure, still run every task that does not depend on it' },
+  {
+    name: 'keep-going',
+    type: 'boolean',
+    help: 'After a failure, still run every task that does not depend on it',
+  },
   { name: 'dry-run', type: 'boolean', help: 'Print what would run and why; run nothing' },
   { name: 'json', type: 'boolean', help: 'Print one JSON event per line' },
   { name: 'verbose', short: 'v', type: 'boolean', help: 'Print every task log line (plain output)' },
@@ -54,7 +93,12 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'Print the compiled task graph',
     flags: [
       { name: 'format', type: 'string', value: 'FORMAT', help: 'text (default), dot, mermaid or json' },
-      { name: 'focus', type: 'string', value: 'TASK', help: 'Only TASK, what it depends on and what depends on it' },
+      {
+        name: 'focus',
+        type: 'string',
+        value: 'TASK',
+        help: 'Only TASK, what it depends on and what depends on it',
+      },
       ...CONFIG_FLAGS,
     ],
   },
@@ -62,7 +106,10 @@ export const COMMANDS: CommandSpec[] = [
     name: 'why',
     usage: 'dsg why TASK [flags]',
     summary: "Show what changed in a task's inputs since its last successful run",
-    flags: [{ name: 'tag', short: 't', type: 'string', repeat: true, value: 'TAG', help: 'As for dsg run' }, ...CONFIG_FLAGS],
+    flags: [
+      { name: 'tag', short: 't', type: 'string', repeat: true, value: 'TAG', help: 'As for dsg run' },
+      ...CONFIG_FLAGS,
+    ],
   },
   {
     name: 'logs',
@@ -75,7 +122,12 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'dsg cache ls|clear|gc [--max-age DAYS] [--max-size MB] [--json]',
     summary: 'Inspect and prune the local cache (.dsg/)',
     flags: [
-      { name: 'max-age', type: 'number', value: 'DAYS', help: 'gc: remove records older than DAYS (default 30)' },
+      {
+        name: 'max-age',
+        type: 'number',
+        value: 'DAYS',
+        help: 'gc: remove records older than DAYS (default 30)',
+      },
       { name: 'max-size', type: 'number', value: 'MB', help: 'gc: then remove the oldest until under MB' },
       { name: 'json', type: 'boolean', help: 'ls: print JSON' },
       CONFIG_FLAGS[0] as FlagSpec,
@@ -107,7 +159,10 @@ export function mainHelp(): string {
 
 /** Text of `dsg COMMAND --help`. */
 export function commandHelp(c: CommandSpec): string {
-  const rows = c.flags.map((f) => [`${f.short ? `-${f.short}, ` : '    '}--${f.name}${f.value ? ` ${f.value}` : ''}`, f.help] as const);
+  const rows = c.flags.map(
+    (f) =>
+      [`${f.short ? `-${f.short}, ` : '    '}--${f.name}${f.value ? ` ${f.value}` : ''}`, f.help] as const,
+  );
   const width = Math.max(...rows.map(([l]) => l.length));
   return [
     `Usage: ${c.usage}`,

@@ -11,7 +11,9 @@ export async function loadGraph(io: Io, flags: FlagValues): Promise<TaskGraph | 
   for (const pair of list(flags, 'var')) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      printDiagnostics(io, [{ severity: 'error', message: `Flag "--var ${pair}" must have the form NAME=VALUE` }]);
+      printDiagnostics(io, [
+        { severity: 'error', message: `Flag "--var ${pair}" must have the form NAME=VALUE` },
+      ]);
       return undefined;
     }
     vars[pair.slice(0, eq)] = pair.slice(eq + 1);

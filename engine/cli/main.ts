@@ -45,7 +45,9 @@ export async function main(args: string[]): Promise<number> {
   process.once('SIGINT', cancel);
   process.once('SIGTERM', cancel);
   try {
-    return await (await load())(makeIo(controller.signal), parsed.flags, parsed.positionals);
+    return await (
+      await load()
+    )(makeIo(controller.signal), parsed.flags, parsed.positionals);
   } finally {
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
@@ -53,12 +55,17 @@ export async function main(args: string[]): Promise<number> {
 }
 
 function hint(word: string): string {
-  const close = suggest(word, COMMANDS.map((c) => c.name));
+  const close = suggest(
+    word,
+    COMMANDS.map((c) => c.name),
+  );
   return close ? ` — did you mean "${close}"?` : ' — run dsg --help for the list';
 }
 
 function usage(message: string, command?: CommandSpec): number {
-  process.stderr.write(`dsg: ${message}\n${command ? `Usage: ${command.usage}  (dsg ${command.name} --help)` : 'Run dsg --help for usage.'}\n`);
+  process.stderr.write(
+    `dsg: ${message}\n${command ? `Usage: ${command.usage}  (dsg ${command.name} --help)` : 'Run dsg --help for usage.'}\n`,
+  );
   return 2;
 }
 

@@ -18,8 +18,8 @@ export function makeDag(ids: Iterable<string>, edges: Iterable<readonly [string,
   const g = new Graph({ directed: true, multigraph: false });
   for (const id of ids) g.setNode(id);
   for (const [from, to] of edges) g.setEdge(from, to);
-  const succ = (id: string): string[] => (g.successors(id) as string[] | undefined) ?? [];
-  const pred = (id: string): string[] => (g.predecessors(id) as string[] | undefined) ?? [];
+  const succ = (id: string): string[] => g.successors(id) ?? [];
+  const pred = (id: string): string[] => g.predecessors(id) ?? [];
   return {
     topoOrder: () => alg.topsort(g),
     findCycle: () => {
@@ -52,7 +52,9 @@ function orderCycle(component: Set<string>, succ: (id: string) => string[]): str
   const path: string[] = [start];
   const onPath = new Set(path);
   const visit = (id: string): boolean => {
-    for (const n of succ(id).filter((s) => component.has(s)).sort()) {
+    for (const n of succ(id)
+      .filter((s) => component.has(s))
+      .sort()) {
       if (n === start) return true;
       if (onPath.has(n)) continue;
       path.push(n);

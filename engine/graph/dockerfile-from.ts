@@ -53,10 +53,13 @@ function* instructions(text: string): Generator<{ words: string[]; line: number 
 }
 
 function substitute(value: string, args: ReadonlyMap<string, string>): string {
-  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, braced?: string, fallback?: string, bare?: string) => {
-    const name = braced ?? bare ?? '';
-    return args.get(name) ?? fallback ?? '';
-  });
+  return value.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_m, braced?: string, fallback?: string, bare?: string) => {
+      const name = braced ?? bare ?? '';
+      return args.get(name) ?? fallback ?? '';
+    },
+  );
 }
 
 function unquote(value: string): string {

@@ -13,7 +13,11 @@ export function formatDot(view: GraphView): string {
     lines.push('  }');
   }
   for (const e of view.edges) {
-    const style = e.implicit ? ' [style=dashed label="implicit"]' : e.reason === 'dependency' ? ' [style=bold]' : '';
+    const style = e.implicit
+      ? ' [style=dashed label="implicit"]'
+      : e.reason === 'dependency'
+        ? ' [style=bold]'
+        : '';
     lines.push(`  ${quote(e.from)} -> ${quote(e.to)}${style};`);
   }
   lines.push('}');

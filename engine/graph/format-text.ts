@@ -18,7 +18,8 @@ export function formatText(graph: TaskGraph, view: GraphView, options: TextOptio
     incoming.set(e.to, [...(incoming.get(e.to) ?? []), e]);
     hasOutgoing.add(e.from);
   }
-  for (const list of incoming.values()) list.sort((a, b) => (order.get(a.from) ?? 0) - (order.get(b.from) ?? 0));
+  for (const list of incoming.values())
+    list.sort((a, b) => (order.get(a.from) ?? 0) - (order.get(b.from) ?? 0));
 
   const edgeNote = (e: TaskEdge): string => {
     if (e.implicit) return dim('  (implicit: references not visible)');
@@ -32,7 +33,9 @@ export function formatText(graph: TaskGraph, view: GraphView, options: TextOptio
     children.forEach((e, i) => {
       const last = i === children.length - 1;
       const repeat = shown.has(e.from) && (incoming.get(e.from)?.length ?? 0) > 0;
-      lines.push(`${prefix}${last ? '└─ ' : '├─ '}${e.from}${repeat ? dim(' (see above)') : ''}${edgeNote(e)}`);
+      lines.push(
+        `${prefix}${last ? '└─ ' : '├─ '}${e.from}${repeat ? dim(' (see above)') : ''}${edgeNote(e)}`,
+      );
       if (repeat) return;
       shown.add(e.from);
       walk(e.from, prefix + (last ? '   ' : '│  '));
@@ -40,7 +43,10 @@ export function formatText(graph: TaskGraph, view: GraphView, options: TextOptio
   };
 
   const ends = view.nodes.filter((n) => !hasOutgoing.has(n.id));
-  lines.push(bold(`${graph.root.name}`) + dim(` · ${graph.root.file} · ${view.nodes.length} tasks, ${view.edges.length} edges`));
+  lines.push(
+    bold(graph.root.name) +
+      dim(` · ${graph.root.file} · ${view.nodes.length} tasks, ${view.edges.length} edges`),
+  );
   for (const n of ends) {
     lines.push(`${bold(n.id)}${dim(`  ${n.at.file}:${n.at.line}`)}`);
     shown.add(n.id);

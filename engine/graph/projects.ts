@@ -13,7 +13,13 @@ export interface GraphProject extends TaskProject {
 export function collectProjects(root: ProjectConfig): { projects: GraphProject[]; errors: Diagnostic[] } {
   const byDir = new Map<string, GraphProject>();
   const make = (config: ProjectConfig, scope: string): GraphProject => {
-    const project: GraphProject = { dir: config.dir, rel: relative(root.dir, config.dir) || '.', scope, config, dependsOn: [] };
+    const project: GraphProject = {
+      dir: config.dir,
+      rel: relative(root.dir, config.dir) || '.',
+      scope,
+      config,
+      dependsOn: [],
+    };
     byDir.set(config.dir, project);
     return project;
   };
@@ -59,11 +65,18 @@ function findDependencyCycle(projects: readonly GraphProject[]): Diagnostic | un
   return undefined;
 }
 
-function cycleDiagnostic(trail: { from: GraphProject; dependency: DependencyConfig }[], back: GraphProject): Diagnostic {
+function cycleDiagnostic(
+  trail: { from: GraphProject; dependency: DependencyConfig }[],
+  back: GraphProject,
+): Diagnostic {
   const start = trail.findIndex((t) => t.from === back);
   const edges = trail.slice(start);
   const names = [...edges.map((e) => e.from.config.name), back.config.name];
-  const d = error(`Dependency cycle: ${names.join(' → ')}`, edges[0]?.dependency.at, 'remove one of these dependencies');
+  const d = error(
+    `Dependency cycle: ${names.join(' → ')}`,
+    edges[0]?.dependency.at,
+    'remove one of these dependencies',
+  );
   d.related = edges.map((e) => ({
     message: `${e.from.config.name} depends on "${e.dependency.name}"`,
     location: e.dependency.at,

@@ -14,7 +14,10 @@ export interface GraphView {
 export function graphView(graph: TaskGraph, focus?: string): GraphView {
   const all = [...graph.nodes.values()];
   if (focus === undefined) return { nodes: all, edges: [...graph.edges] };
-  const dag = makeDag(graph.nodes.keys(), graph.edges.map((e) => [e.from, e.to] as const));
+  const dag = makeDag(
+    graph.nodes.keys(),
+    graph.edges.map((e) => [e.from, e.to] as const),
+  );
   const keep = new Set([...dag.upstreamOf(focus), ...dag.downstreamOf(focus)]);
   return {
     nodes: all.filter((n) => keep.has(n.id)),
@@ -33,10 +36,15 @@ export function inputsSummary(node: TaskNode): { [key: string]: Json } {
         : { builder: 'docker', dockerfile: image.dockerfile, context: image.context };
     }
     case 'tag':
-      return { image: spec.image.image, tags: spec.image.tags.length > 0 ? spec.image.tags : ['<content key>'], push: !spec.image.skipPush };
+      return {
+        image: spec.image.image,
+        tags: spec.image.tags.length > 0 ? spec.image.tags : ['<content key>'],
+        push: !spec.image.skipPush,
+      };
     case 'render': {
       const d = spec.deployment;
-      if (d.type === 'kubectl') return { type: d.kustomize ? 'kustomize' : 'kubectl', manifests: d.manifests };
+      if (d.type === 'kubectl')
+        return { type: d.kustomize ? 'kustomize' : 'kubectl', manifests: d.manifests };
       if (d.type === 'helm') return { type: 'helm', chart: d.chart.name, release: d.releaseName };
       return { type: 'component' };
     }

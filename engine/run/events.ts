@@ -3,7 +3,10 @@
 
 /** Why a task ran, was skipped, or did not finish. */
 export type Reason =
-  | { type: 'cached'; /** Set when the artifact was made elsewhere, e.g. `image in registry`. */ from?: string }
+  | {
+      type: 'cached';
+      /** Set when the artifact was made elsewhere, e.g. `image in registry`. */ from?: string;
+    }
   | { type: 'first-run' }
   | { type: 'input-changed'; changes: string[] }
   | { type: 'forced'; by: string /* '-b', '-d', '--force build:api' */ }

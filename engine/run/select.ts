@@ -21,7 +21,9 @@ export function selectTasks(
   only?: ReadonlySet<string>,
 ): { nodes: TaskNode[]; deps: Map<string, string[]> } {
   const kinds = new Set(KINDS[pipeline]);
-  const nodes = [...graph.nodes.values()].filter((n) => kinds.has(n.kind) && (only === undefined || only.has(n.id)));
+  const nodes = [...graph.nodes.values()].filter(
+    (n) => kinds.has(n.kind) && (only === undefined || only.has(n.id)),
+  );
   const deps = new Map(nodes.map((n) => [n.id, [] as string[]]));
   for (const e of graph.edges) {
     if (!deps.has(e.from)) continue;

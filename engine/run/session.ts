@@ -44,11 +44,14 @@ export async function openSession(options: SessionOptions): Promise<Result<Sessi
     wait: true,
     signal: options.signal,
     command: options.command,
-    onWait: (holder) => options.note(warning(`Waiting for another dsg run on this project: ${describeHolder(holder)}`)),
+    onWait: (holder) =>
+      options.note(warning(`Waiting for another dsg run on this project: ${describeHolder(holder)}`)),
   });
   if (!lock.ok) return fail(error(lock.error.message, undefined, lock.error.hint));
   if (lock.value.tookOverFrom) {
-    options.note(warning(`Took over the lock of a dsg run that is gone: ${describeHolder(lock.value.tookOverFrom)}`));
+    options.note(
+      warning(`Took over the lock of a dsg run that is gone: ${describeHolder(lock.value.tookOverFrom)}`),
+    );
   }
   const raw = openStore(stateDir);
   const store: RunStore = {
@@ -82,7 +85,13 @@ export async function openSession(options: SessionOptions): Promise<Result<Sessi
   });
 }
 
-async function closeSession(stateDir: string, digests: FileDigests, lock: HeldLock, summary: RunSummary | undefined, command: string): Promise<void> {
+async function closeSession(
+  stateDir: string,
+  digests: FileDigests,
+  lock: HeldLock,
+  summary: RunSummary | undefined,
+  command: string,
+): Promise<void> {
   try {
     await digests.save();
     if (summary) {
@@ -91,7 +100,13 @@ async function closeSession(stateDir: string, digests: FileDigests, lock: HeldLo
         startedAt: summary.startedAt,
         finishedAt: new Date().toISOString(),
         outcome: summary.ok ? 'succeeded' : summary.counts.failed > 0 ? 'failed' : 'cancelled',
-        tasks: summary.tasks.map((t) => ({ id: t.id, outcome: t.status, reason: formatReason(t.reason), startMs: t.startMs, durationMs: t.durationMs })),
+        tasks: summary.tasks.map((t) => ({
+          id: t.id,
+          outcome: t.status,
+          reason: formatReason(t.reason),
+          startMs: t.startMs,
+          durationMs: t.durationMs,
+        })),
         criticalPath: summary.criticalPath.map((s) => s.id),
       });
     }
@@ -102,8 +117,12 @@ async function closeSession(stateDir: string, digests: FileDigests, lock: HeldLo
 
 type Lookup = Awaited<ReturnType<ReturnType<typeof openStore>['get']>>;
 
-function found(lookup: Lookup, note: (d: Diagnostic) => void): ReturnType<RunStore['get']> extends Promise<infer T> ? T : never {
+function found(
+  lookup: Lookup,
+  note: (d: Diagnostic) => void,
+): ReturnType<RunStore['get']> extends Promise<infer T> ? T : never {
   if (lookup.hit) return lookup.entry;
-  if (lookup.warning) note(warning(`${lookup.warning.message} — treated as not cached`, undefined, lookup.warning.hint));
+  if (lookup.warning)
+    note(warning(`${lookup.warning.message} — treated as not cached`, undefined, lookup.warning.hint));
   return undefined;
 }

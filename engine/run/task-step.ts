@@ -49,12 +49,20 @@ export async function decide(
     return output ? [[id, output] as const] : [];
   });
   const resolved = resolveRuntimeRefs(node, runtimeImages(upstream.map(([, o]) => o)));
-  const inputs = await kind.inputs(resolved, {
-    task: resolved,
-    env: ctx.env,
-    settings: ctx.settings,
-    listFiles: ctx.listFiles(resolved),
-  });
+  let inputs: Awaited<ReturnType<TaskKindImpl['inputs']>>;
+  try {
+    inputs = await kind.inputs(resolved, {
+      task: resolved,
+      env: ctx.env,
+      settings: ctx.settings,
+      listFiles: ctx.listFiles(resolved),
+    });
+  } catch (thrown) {
+    // The file lister's expected failures (a missing context, a bad ignore pattern) arrive as this class.
+    if (thrown instanceof ListFilesError)
+      return { ok: false, error: error(thrown.message, node.at, thrown.hint) };
+    throw thrown;
+  }
   if (!inputs.ok) return { ok: false, error: inputs.error };
   const project = node.project.rel === '.' ? '' : node.project.rel;
   const rootRelative = (file: string): string => toPosix(project === '' ? file : join(project, file));
@@ -83,12 +91,21 @@ export async function decide(
     };
   const stored = await ctx.store.get(key);
   if (stored) {
-    const status =
-      kind.status
-        ? await kind.status(resolved, stored.output, taskCtx(key))
-        : { present: true as const };
+    const status = kind.status
+      ? await kind.status(resolved, stored.output, taskCtx(key))
+      : { present: true as const };
     if (status.present) {
-      return { ok: true, decision: { run: false, key, output: stored.output, reason: { type: 'cached' }, record, reused: false } };
+      return {
+        ok: true,
+        decision: {
+          run: false,
+          key,
+          output: stored.output,
+          reason: { type: 'cached' },
+          record,
+          reused: false,
+        },
+      };
     }
     return {
       ok: true,

@@ -25,7 +25,13 @@ export function dsgCommand(): { command: string; args: string[] } {
   if (underDeno) {
     return {
       command: process.execPath,
-      args: ['run', '-A', '--no-check', `--config=${join(repoRoot, 'deno.json')}`, join(repoRoot, 'bin/dsg.ts')],
+      args: [
+        'run',
+        '-A',
+        '--no-check',
+        `--config=${join(repoRoot, 'deno.json')}`,
+        join(repoRoot, 'bin/dsg.ts'),
+      ],
     };
   }
   // The bundle `npm run build` writes (scripts/bundle.ts): what `bin` in package.json runs.
@@ -70,7 +76,11 @@ export function runDsg(args: string[], options: DsgOptions): Promise<DsgResult> 
 }
 
 /** Polls `check` every 20 ms until it is true; fails after `limitMs` with `what`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, limitMs = 60_000): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  limitMs = 60_000,
+): Promise<void> {
   const start = Date.now();
   while (!(await check())) {
     if (Date.now() - start > limitMs) throw new Error(`Timed out waiting for ${what}`);
@@ -87,6 +97,9 @@ export function tempDir(prefix = 'dsg-test-'): Promise<string> {
 export async function copyFixture(relative: string): Promise<string> {
   const dir = await tempDir();
   // A demo run leaves .dsg/ in examples/; a fixture copy starts without state.
-  await cp(join(repoRoot, relative), dir, { recursive: true, filter: (src) => !src.split(/[\\/]/).includes('.dsg') });
+  await cp(join(repoRoot, relative), dir, {
+    recursive: true,
+    filter: (src) => !src.split(/[\\/]/).includes('.dsg'),
+  });
   return dir;
 }

@@ -45,7 +45,9 @@ export async function customProject(images: CustomImage[], options: { name?: str
     lines.push(
       `  ${image.name}:`,
       `    image: local/${image.name}`,
-      ...(image.buildArgs ? ['    buildArgs:', ...Object.entries(image.buildArgs).map(([k, v]) => `      ${k}: "${v}"`)] : []),
+      ...(image.buildArgs
+        ? ['    buildArgs:', ...Object.entries(image.buildArgs).map(([k, v]) => `      ${k}: "${v}"`)]
+        : []),
       '    custom:',
       `      command: ${image.sleepMs ? `SLEEP=${(image.sleepMs / 1000).toFixed(3)} ` : ''}sh build.sh ${image.name}`,
       ...(args.length > 0 ? ['      args:', ...args.map((a) => `        - "${a}"`)] : []),
@@ -59,7 +61,14 @@ export async function customProject(images: CustomImage[], options: { name?: str
 }
 
 /** Parses `--json` output into events. */
-export function jsonEvents(stdout: string): { type: string; id?: string; status?: string; reason?: { type: string; changes?: string[]; by?: string; upstream?: string; what?: string } }[] {
+export function jsonEvents(
+  stdout: string,
+): {
+  type: string;
+  id?: string;
+  status?: string;
+  reason?: { type: string; changes?: string[]; by?: string; upstream?: string; what?: string };
+}[] {
   return stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
@@ -68,5 +77,9 @@ export function jsonEvents(stdout: string): { type: string; id?: string; status?
 
 /** task id → status of every task-end event. */
 export function endStatuses(stdout: string): Map<string, string> {
-  return new Map(jsonEvents(stdout).filter((e) => e.type === 'task-end').map((e) => [e.id ?? '', e.status ?? '']));
+  return new Map(
+    jsonEvents(stdout)
+      .filter((e) => e.type === 'task-end')
+      .map((e) => [e.id ?? '', e.status ?? '']),
+  );
 }

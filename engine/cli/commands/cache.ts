@@ -12,7 +12,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function cacheCommand(io: Io, flags: FlagValues, positionals: string[]): Promise<number> {
   const [action, ...extra] = positionals;
   if ((action !== 'ls' && action !== 'clear' && action !== 'gc') || extra.length > 0) {
-    io.stderr.write(`dsg cache: ${action === undefined ? 'missing action' : `unknown action "${[action, ...extra].join(' ')}"`}\nUsage: dsg cache ls|clear|gc\n`);
+    io.stderr.write(
+      `dsg cache: ${action === undefined ? 'missing action' : `unknown action "${[action, ...extra].join(' ')}"`}\nUsage: dsg cache ls|clear|gc\n`,
+    );
     return 2;
   }
   const stateDir = stateDirOf(io.cwd, flags);
@@ -26,27 +28,47 @@ export async function cacheCommand(io: Io, flags: FlagValues, positionals: strin
     io.stdout.write(`${'TASK'.padEnd(width)}  KEY           AGE      SIZE    \n`);
     for (const r of listing.rows) {
       const flag = r.damaged ? 'damaged' : r.latest ? 'latest' : '';
-      io.stdout.write(`${r.taskId.padEnd(width)}  ${r.keyPrefix}  ${formatDuration(r.ageMs).padEnd(7)}  ${bytes(r.bytes).padEnd(7)} ${flag}\n`.replace(/ +\n$/, '\n'));
+      io.stdout.write(
+        `${r.taskId.padEnd(width)}  ${r.keyPrefix}  ${formatDuration(r.ageMs).padEnd(7)}  ${bytes(r.bytes).padEnd(7)} ${flag}\n`.replace(
+          / +\n$/,
+          '\n',
+        ),
+      );
     }
     const o = listing.otherBytes;
-    io.stdout.write(`${listing.rows.length} records, ${bytes(listing.recordBytes)}; digests ${bytes(o.digests)}, logs ${bytes(o.logs)}, runs ${bytes(o.runs)}, rendered ${bytes(o.rendered)}\n`);
+    io.stdout.write(
+      `${listing.rows.length} records, ${bytes(listing.recordBytes)}; digests ${bytes(o.digests)}, logs ${bytes(o.logs)}, runs ${bytes(o.runs)}, rendered ${bytes(o.rendered)}\n`,
+    );
     return 0;
   }
   const lock = await acquireLock(stateDir, { wait: false, command: `dsg cache ${action}` });
   if (!lock.ok) {
-    printDiagnostics(io, [{ severity: 'error', message: lock.error.message, ...(lock.error.hint ? { hint: lock.error.hint } : {}) }]);
+    printDiagnostics(io, [
+      {
+        severity: 'error',
+        message: lock.error.message,
+        ...(lock.error.hint ? { hint: lock.error.hint } : {}),
+      },
+    ]);
     return 1;
   }
   try {
     if (action === 'clear') {
       const cleared = await cacheClear(stateDir);
-      io.stdout.write(`Removed ${cleared.records} records (${bytes(cleared.bytes)}); every task runs again next time.\n`);
+      io.stdout.write(
+        `Removed ${cleared.records} records (${bytes(cleared.bytes)}); every task runs again next time.\n`,
+      );
       return 0;
     }
     const maxAgeDays = num(flags, 'max-age') ?? 30;
     const maxSizeMb = num(flags, 'max-size');
-    const report = await cacheGc(stateDir, { maxAgeMs: maxAgeDays * DAY_MS, ...(maxSizeMb !== undefined ? { maxBytes: maxSizeMb * 1024 * 1024 } : {}) });
-    io.stdout.write(`Removed ${report.removed.length} records (${bytes(report.freedBytes)}); kept ${report.keptRecords} (${bytes(report.keptBytes)}).\n`);
+    const report = await cacheGc(stateDir, {
+      maxAgeMs: maxAgeDays * DAY_MS,
+      ...(maxSizeMb !== undefined ? { maxBytes: maxSizeMb * 1024 * 1024 } : {}),
+    });
+    io.stdout.write(
+      `Removed ${report.removed.length} records (${bytes(report.freedBytes)}); kept ${report.keptRecords} (${bytes(report.keptBytes)}).\n`,
+    );
     return 0;
   } finally {
     await lock.value.release();

@@ -23,7 +23,11 @@ export async function graphCommand(io: Io, flags: FlagValues): Promise<number> {
   if (focus !== undefined && !graph.nodes.has(focus)) {
     const close = suggest(focus, [...graph.nodes.keys()]);
     printDiagnostics(io, [
-      { severity: 'error', message: `Task "${focus}" is not in the graph${close ? ` — did you mean "${close}"?` : ''}`, hint: 'run dsg graph to list the tasks' },
+      {
+        severity: 'error',
+        message: `Task "${focus}" is not in the graph${close ? ` — did you mean "${close}"?` : ''}`,
+        hint: 'run dsg graph to list the tasks',
+      },
     ]);
     return 1;
   }

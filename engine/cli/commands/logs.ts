@@ -13,7 +13,13 @@ export async function logsCommand(io: Io, flags: FlagValues, positionals: string
   }
   const text = await readTaskLog(stateDirOf(io.cwd, flags), task);
   if (text === undefined) {
-    printDiagnostics(io, [{ severity: 'error', message: `No log for task "${task}" in .dsg/logs`, hint: 'the task has not run here yet; dsg graph lists the tasks' }]);
+    printDiagnostics(io, [
+      {
+        severity: 'error',
+        message: `No log for task "${task}" in .dsg/logs`,
+        hint: 'the task has not run here yet; dsg graph lists the tasks',
+      },
+    ]);
     return 1;
   }
   io.stdout.write(text);

@@ -28,7 +28,11 @@ export async function runCommand(io: Io, flags: FlagValues, positionals: string[
   if (unknown.length > 0) {
     const d: Diagnostic[] = unknown.map((id) => {
       const close = suggest(id, [...graph.nodes.keys()]);
-      return { severity: 'error', message: `Task "${id}" given to --force is not in the graph${close ? ` — did you mean "${close}"?` : ''}`, hint: 'run dsg graph to list the tasks' };
+      return {
+        severity: 'error',
+        message: `Task "${id}" given to --force is not in the graph${close ? ` — did you mean "${close}"?` : ''}`,
+        hint: 'run dsg graph to list the tasks',
+      };
     });
     printDiagnostics(io, d);
     return 1;
@@ -42,10 +46,14 @@ export async function runCommand(io: Io, flags: FlagValues, positionals: string[
   }
   const { value: s } = session;
   const settings = runSettings(flags, s.stateDir);
-  const reporter = createReporter(bool(flags, 'json') ? 'json' : io.stdoutIsTTY ? 'tty' : 'plain', io.stdout, {
-    color: io.color,
-    verbose: bool(flags, 'verbose'),
-  });
+  const reporter = createReporter(
+    bool(flags, 'json') ? 'json' : io.stdoutIsTTY ? 'tty' : 'plain',
+    io.stdout,
+    {
+      color: io.color,
+      verbose: bool(flags, 'verbose'),
+    },
+  );
   const kindLimits: Record<string, number> = {};
   const maxBuilds = bool(flags, 'build-sequential') ? 1 : num(flags, 'max-concurrent-builds');
   if (maxBuilds !== undefined) kindLimits.build = maxBuilds;

@@ -25,17 +25,31 @@ export async function whyCommand(io: Io, flags: FlagValues, positionals: string[
   if (!graph) return 1;
   if (!graph.nodes.has(task)) {
     const close = suggest(task, [...graph.nodes.keys()]);
-    printDiagnostics(io, [{ severity: 'error', message: `Task "${task}" is not in the graph${close ? ` — did you mean "${close}"?` : ''}`, hint: 'run dsg graph to list the tasks' }]);
+    printDiagnostics(io, [
+      {
+        severity: 'error',
+        message: `Task "${task}" is not in the graph${close ? ` — did you mean "${close}"?` : ''}`,
+        hint: 'run dsg graph to list the tasks',
+      },
+    ]);
     return 1;
   }
   const note = (d: Diagnostic): void => void printDiagnostics(io, [d]);
-  const session = await openSession({ projectDir: graph.root.dir, command: `dsg why ${task}`, signal: io.signal, note });
+  const session = await openSession({
+    projectDir: graph.root.dir,
+    command: `dsg why ${task}`,
+    signal: io.signal,
+    note,
+  });
   if (!session.ok) {
     printDiagnostics(io, [session.error]);
     return 1;
   }
   const s = session.value;
-  const dag = makeDag(graph.nodes.keys(), graph.edges.map((e) => [e.from, e.to] as const));
+  const dag = makeDag(
+    graph.nodes.keys(),
+    graph.edges.map((e) => [e.from, e.to] as const),
+  );
   let decision: Decision | undefined;
   const namespace = str(flags, 'namespace');
   const kubeContext = str(flags, 'kube-context');
@@ -77,7 +91,12 @@ export async function whyCommand(io: Io, flags: FlagValues, positionals: string[
       },
     );
     if (decision === undefined) {
-      printDiagnostics(io, failures.length > 0 ? failures : [{ severity: 'error', message: `Cannot compute the inputs of "${task}"` }]);
+      printDiagnostics(
+        io,
+        failures.length > 0
+          ? failures
+          : [{ severity: 'error', message: `Cannot compute the inputs of "${task}"` }],
+      );
       return 1;
     }
     if (!decision.run) {

@@ -49,11 +49,21 @@ export function truncate(s: string, width: number): string {
 }
 
 /** Cached tasks are the quiet majority of a run: only worth a line when verbose or when made elsewhere. */
-export function quietCached(event: { status: TaskStatus; reason: Reason }, verbose: boolean | undefined): boolean {
-  return event.status === 'cached' && event.reason.type === 'cached' && event.reason.from === undefined && verbose !== true;
+export function quietCached(
+  event: { status: TaskStatus; reason: Reason },
+  verbose: boolean | undefined,
+): boolean {
+  return (
+    event.status === 'cached' &&
+    event.reason.type === 'cached' &&
+    event.reason.from === undefined &&
+    verbose !== true
+  );
 }
 
 /** In a dry run, a task that is not cached "would run"; one that cannot start says why. */
 export function wouldRun(event: { status: TaskStatus; reason: Reason }): boolean {
-  return event.status === 'skipped' && event.reason.type !== 'upstream-failed' && event.reason.type !== 'cancelled';
+  return (
+    event.status === 'skipped' && event.reason.type !== 'upstream-failed' && event.reason.type !== 'cancelled'
+  );
 }

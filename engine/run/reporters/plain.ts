@@ -46,7 +46,10 @@ export function createPlainReporter(out: ReporterOutput, options: ReporterOption
               );
               return;
             case 'skipped':
-              line(event.id, `${dryRun && wouldRun(event) ? 'would run' : word} (${formatReason(event.reason)})`);
+              line(
+                event.id,
+                `${dryRun && wouldRun(event) ? 'would run' : word} (${formatReason(event.reason)})`,
+              );
               return;
           }
           return;

@@ -4,7 +4,17 @@ import { clearInterval, setInterval } from 'node:timers';
 import { performance } from 'node:perf_hooks';
 import type { RunEvent, RunSummary } from '../events.ts';
 import { formatReason } from '../reasons.ts';
-import { Colors, firstLine, formatDuration, paint, quietCached, sanitize, statusMark, truncate, wouldRun } from './format.ts';
+import {
+  Colors,
+  firstLine,
+  formatDuration,
+  paint,
+  quietCached,
+  sanitize,
+  statusMark,
+  truncate,
+  wouldRun,
+} from './format.ts';
 import { formatSummary } from './summary.ts';
 import type { Reporter, ReporterOptions, ReporterOutput } from './types.ts';
 
@@ -82,7 +92,9 @@ class TtyReporter implements Reporter {
             break;
           case 'cached':
             if (!quietCached(event, this.options.verbose)) {
-              this.pending.push(paint(color, Colors.dim, `${mark} ${event.id} ${formatReason(event.reason)}`));
+              this.pending.push(
+                paint(color, Colors.dim, `${mark} ${event.id} ${formatReason(event.reason)}`),
+              );
             }
             break;
           case 'failed':
@@ -95,7 +107,11 @@ class TtyReporter implements Reporter {
             break;
           case 'skipped':
             this.pending.push(
-              paint(color, Colors.dim, `${mark} ${event.id}  ${this.dryRun && wouldRun(event) ? 'would run' : 'skipped'} (${formatReason(event.reason)})`),
+              paint(
+                color,
+                Colors.dim,
+                `${mark} ${event.id}  ${this.dryRun && wouldRun(event) ? 'would run' : 'skipped'} (${formatReason(event.reason)})`,
+              ),
             );
             break;
         }
