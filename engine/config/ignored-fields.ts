@@ -43,7 +43,26 @@ function empty(e: Entry): boolean {
 
 const ENGINE = 'dsg builds with the Docker Engine';
 
+const IMAGE_FIELDS = [
+  'buildKit',
+  'kaniko',
+  'docker',
+  'createPullSecret',
+  'injectRestartHelper',
+  'restartHelperPath',
+];
+const DEPLOYMENT_FIELDS = new Set([
+  'displayOutput',
+  'disableDependencyUpdate',
+  'chart',
+  'createArgs',
+  'kubectlBinaryPath',
+  'kustomizeBinaryPath',
+]);
+
 function image(name: string, img: MapNode, sink: DiagSink): void {
+  // Most images have none of these: return before building any path.
+  if (!IMAGE_FIELDS.some((k) => img.entries.has(k))) return;
   const path = ['images', name];
   for (const k of ['buildKit', 'kaniko']) {
     const e = img.entries.get(k);
@@ -69,6 +88,8 @@ function image(name: string, img: MapNode, sink: DiagSink): void {
 }
 
 function deployment(name: string, d: MapNode, sink: DiagSink): void {
+  const kind = (d.entries.get('helm') ?? d.entries.get('kubectl'))?.value;
+  if (kind?.kind !== 'map' || ![...kind.entries.keys()].some((k) => DEPLOYMENT_FIELDS.has(k))) return;
   const path = ['deployments', name];
   const helm = d.entries.get('helm')?.value;
   if (helm?.kind === 'map') {

@@ -42,23 +42,19 @@ export type TreePath = readonly (string | number)[];
 
 /** Builds a mapping node. */
 export function mapNode(loc?: SourceLocation, entries?: Map<string, Entry>): MapNode {
-  const node: MapNode = { kind: 'map', entries: entries ?? new Map<string, Entry>() };
-  if (loc) node.loc = loc;
-  return node;
+  // Literals with every property: adding one later would cost an extra allocation per node.
+  const map = entries ?? new Map<string, Entry>();
+  return loc ? { kind: 'map', entries: map, loc } : { kind: 'map', entries: map };
 }
 
 /** Builds a sequence node. */
 export function seqNode(items: TreeNode[], loc?: SourceLocation): SeqNode {
-  const node: SeqNode = { kind: 'seq', items };
-  if (loc) node.loc = loc;
-  return node;
+  return loc ? { kind: 'seq', items, loc } : { kind: 'seq', items };
 }
 
 /** Builds a scalar node. */
 export function scalarNode(value: Scalar, loc?: SourceLocation): ScalarNode {
-  const node: ScalarNode = { kind: 'scalar', value };
-  if (loc) node.loc = loc;
-  return node;
+  return loc ? { kind: 'scalar', value, loc } : { kind: 'scalar', value };
 }
 
 /** Builds a map entry. */

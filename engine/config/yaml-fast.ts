@@ -57,7 +57,7 @@ class FastReader {
   ) {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.includes('\t') || /\r(?!\n)/.test(text)) bail();
-    this.lines = text.split(/\r?\n/);
+    this.lines = text.includes('\r') ? text.split(/\r?\n/) : text.split('\n');
     // A final newline ends the last line; it does not start an empty one.
     if (this.lines.length > 0 && this.lines[this.lines.length - 1] === '') this.lines.pop();
     this.indents = new Int32Array(this.lines.length);
@@ -85,9 +85,10 @@ class FastReader {
   }
 
   private loc(line: number, col: number, length?: number): SourceLocation {
-    const at: SourceLocation = { file: this.file, line: line + 1, col: col + 1 };
-    if (length !== undefined) at.length = length;
-    return at;
+    const file = this.file;
+    return length === undefined
+      ? { file, line: line + 1, col: col + 1 }
+      : { file, line: line + 1, col: col + 1, length };
   }
 
   /** Leading spaces of a non-blank line. */
@@ -136,10 +137,11 @@ class FastReader {
       if (c !== '-' && c !== '?' && c !== ':') return -1;
       if (this.endsToken(s, col + 1)) return -1;
     }
-    for (let p = col; p < s.length; p++) {
-      const ch = s.charCodeAt(p);
-      if (ch === HASH && s.charCodeAt(p - 1) === SPACE) return -1;
-      if (ch === COLON && this.endsToken(s, p + 1)) return p;
+    // Native searches rather than a loop per character: this runs for every line.
+    const comment = s.indexOf(' #', col);
+    for (let p = s.indexOf(':', col); p >= 0; p = s.indexOf(':', p + 1)) {
+      if (comment >= 0 && comment < p) return -1;
+      if (this.endsToken(s, p + 1)) return p;
     }
     return -1;
   }
@@ -150,17 +152,18 @@ class FastReader {
 
   /** A block mapping whose keys are at column `n`; the first may start mid-line (`- key: v`). */
   private map(n: number): MapNode {
-    const node = mapNode();
+    const node = mapNode({ file: this.file, line: this.i + 1, col: n + 1 });
     for (;;) {
       const line = this.i;
       const s = this.lines[line] ?? '';
       const col = n;
       const colon = this.keyEnd(s, col);
       if (colon < 0) bail();
-      const rawKey = s.slice(col, colon).trimEnd();
+      let keyEnd = colon;
+      while (keyEnd > col && s.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
+      const rawKey = s.slice(col, keyEnd);
       const key = this.keyText(rawKey);
-      const keyLoc = this.loc(line, col, rawKey.length);
-      if (!node.loc) node.loc = this.loc(line, col);
+      const keyLoc = this.loc(line, col, keyEnd - col);
       const value = this.value(s, colon + 1, n, true);
       const e = entry(value, keyLoc);
       const prior = node.entries.get(key);
@@ -245,14 +248,10 @@ class FastReader {
     }
     if ('&*!%@`>?,]}'.includes(c ?? '')) bail();
     if (c === '-' && this.endsToken(s, p + 1)) bail();
-    let end = s.length;
-    for (let q = p; q < s.length; q++) {
-      const ch = s.charCodeAt(q);
-      if (ch === HASH && s.charCodeAt(q - 1) === SPACE) {
-        end = q;
-        break;
-      }
-      if (ch === COLON && this.endsToken(s, q + 1)) bail();
+    const comment = s.indexOf(' #', p);
+    const end = comment >= 0 ? comment : s.length;
+    for (let q = s.indexOf(':', p); q >= 0 && q < end; q = s.indexOf(':', q + 1)) {
+      if (this.endsToken(s, q + 1)) bail();
     }
     const raw = s.slice(p, end).trimEnd();
     this.i++;
@@ -451,6 +450,7 @@ class FlowReader {
   }
 }
 
+const NUMBERISH = /^[-+.0-9a-fA-FoxINnif]+$/;
 const INT = /^[-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 
@@ -463,6 +463,7 @@ export function resolvePlain(raw: string): Scalar {
     if (raw === 'false' || raw === 'False' || raw === 'FALSE') return false;
   }
   if ((c >= 48 && c <= 57) || c === DASH || c === 43 || c === 46) {
+    if (!NUMBERISH.test(raw)) return raw;
     if (INT.test(raw)) return Number(raw);
     if (/^0o[0-7]+$/.test(raw)) return parseInt(raw.slice(2), 8);
     if (/^0x[0-9a-fA-F]+$/.test(raw)) return parseInt(raw.slice(2), 16);
