@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (benchmarks run compiled from dist/scripts or from source under Deno). */
 export const repo = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../' : '../', import.meta.url));
 
-/** The command that starts dsg, compiled. */
-export const dsg = [process.execPath, join(repo, 'dist/bin/dsg.js')];
+/** The command that starts dsg: the bundle that `bin` runs (`npm run build`). */
+export const dsg = [process.execPath, join(repo, 'dist/cli/dsg.js')];
 
 /** Runs a command and returns its wall time in ms; throws when it fails unless `allowFail`. */
 export function timeCommand(argv: readonly string[], cwd: string, env: Record<string, string> = {}, allowFail = false): { ms: number; stdout: string } {

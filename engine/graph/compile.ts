@@ -1,16 +1,16 @@
 // Config → TaskGraph: one build and tag task per image, one render and deploy task per deployment, and the
 // edges of DESIGN.md ("The graph"), each with the reason it exists.
-import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { ImageConfig } from '../config/types.ts';
 import type { ProjectConfig } from '../config/types.ts';
 import { error, type Diagnostic } from '../diagnostics.ts';
 import { fail, ok, type Result } from '../result.ts';
-import { makeDag } from './dag.ts';
+import { isAcyclic } from './acyclic.ts';
 import { dockerfileFroms } from './dockerfile-from.ts';
-import { scanDeployment } from './image-refs.ts';
+import { repositoryIndex, scanDeployment } from './image-refs.ts';
 import { repositoryOf, runtimeImageNames } from './image-names.ts';
 import { collectProjects, type GraphProject } from './projects.ts';
+import { readTextIfExists } from './read-text.ts';
 import type { TaskEdge, TaskGraph, TaskKind, TaskNode } from './types.ts';
 
 /** A compiled graph and the warnings found on the way. */
@@ -33,6 +33,9 @@ export async function compileGraph(root: ProjectConfig, cwd: string): Promise<Re
   const warnings: Diagnostic[] = [];
   const problems: Diagnostic[] = [];
   const deploying = deployingProjects(projects);
+  // Per-project lookups, built once: per deployment or per image they would make compiling quadratic.
+  const indexes = new Map(projects.map((p) => [p, projectIndex(p.config)]));
+  const indexOf = (p: GraphProject): ProjectIndex => indexes.get(p) ?? projectIndex(p.config);
 
   for (const project of projects) {
     const { scope } = project;
@@ -57,12 +60,14 @@ export async function compileGraph(root: ProjectConfig, cwd: string): Promise<Re
   }
 
   const scans = await Promise.all(
-    projects.flatMap((project) => project.config.deployments.map(async (d) => ({ project, d, scan: await scanDeployment(project.config, d) }))),
+    projects.flatMap((project) =>
+      project.config.deployments.map(async (d) => ({ project, d, scan: await scanDeployment(project.config, d, indexOf(project).byRepository) })),
+    ),
   );
   for (const { project, d, scan } of scans) {
     warnings.push(...scan.warnings);
     const render = nodes.get(taskId(project.scope, 'render', d.name));
-    const known = new Set(project.config.images.map((i) => i.name));
+    const known = indexOf(project).byName;
     for (const name of scan.runtime) {
       if (!known.has(name)) problems.push(undefinedImage(project.config, name, `deployment "${d.name}"`, d.at));
     }
@@ -71,7 +76,7 @@ export async function compileGraph(root: ProjectConfig, cwd: string): Promise<Re
       if (known.has(name)) tags.set(name, edge(taskId(project.scope, 'tag', name), render?.id ?? '', 'image-ref', detail));
     }
     if (scan.implicit) {
-      for (const name of known) {
+      for (const name of known.keys()) {
         if (!tags.has(name)) {
           tags.set(name, { ...edge(taskId(project.scope, 'tag', name), render?.id ?? '', 'image-ref', 'references not visible: every image of the project'), implicit: true });
         }
@@ -81,7 +86,7 @@ export async function compileGraph(root: ProjectConfig, cwd: string): Promise<Re
     if (render?.spec.kind === 'render') render.spec.images = [...tags.values()].map((e) => e.from);
   }
 
-  const builds = await Promise.all(projects.flatMap((p) => p.config.images.map((image) => buildEdges(p, image, cwd))));
+  const builds = await Promise.all(projects.flatMap((p) => p.config.images.map((image) => buildEdges(p, indexOf(p), image, cwd))));
   for (const result of builds) {
     edges.push(...result.edges);
     problems.push(...result.problems);
@@ -89,9 +94,13 @@ export async function compileGraph(root: ProjectConfig, cwd: string): Promise<Re
   edges.push(...dependencyEdges(projects, nodes));
   if (problems.length > 0) return fail(problems);
 
-  const dag = makeDag(nodes.keys(), edges.map((e) => [e.from, e.to] as const));
-  const cycle = dag.findCycle();
-  if (cycle) return fail([cycleError(cycle, edges)]);
+  const pairs = edges.map((e) => [e.from, e.to] as const);
+  if (!isAcyclic(nodes.keys(), pairs)) {
+    // Only a graph with a cycle needs the graph library, to name one cycle.
+    const { makeDag } = await import('./dag.ts');
+    const cycle = makeDag(nodes.keys(), pairs).findCycle();
+    if (cycle) return fail([cycleError(cycle, edges)]);
+  }
   return ok({ graph: { nodes, edges, root }, warnings });
 }
 
@@ -106,9 +115,23 @@ function deployingProjects(projects: readonly GraphProject[]): Set<GraphProject>
   return out;
 }
 
-async function buildEdges(project: GraphProject, image: ImageConfig, cwd: string): Promise<{ edges: TaskEdge[]; problems: Diagnostic[] }> {
+/** A project's images by name and by repository. */
+interface ProjectIndex {
+  byName: ReadonlyMap<string, ImageConfig>;
+  byRepository: ReadonlyMap<string, string>;
+}
+
+function projectIndex(config: ProjectConfig): ProjectIndex {
+  return { byName: new Map(config.images.map((i) => [i.name, i])), byRepository: repositoryIndex(config) };
+}
+
+async function buildEdges(
+  project: GraphProject,
+  { byName: known, byRepository }: ProjectIndex,
+  image: ImageConfig,
+  cwd: string,
+): Promise<{ edges: TaskEdge[]; problems: Diagnostic[] }> {
   const target = taskId(project.scope, 'build', image.name);
-  const known = new Map(project.config.images.map((i) => [i.name, i]));
   const out: TaskEdge[] = [];
   const problems: Diagnostic[] = [];
   const strings = JSON.stringify([image.buildArgs, image.builder, image.tags, image.appendDockerfileInstructions]);
@@ -118,9 +141,8 @@ async function buildEdges(project: GraphProject, image: ImageConfig, cwd: string
   }
   if (image.builder.kind !== 'docker') return { edges: out, problems };
   const file = join(project.dir, image.dockerfile);
-  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const text = readTextIfExists(file);
   if (text === undefined) return { edges: out, problems };
-  const byRepository = new Map(project.config.images.map((i) => [repositoryOf(i.image), i.name]));
   for (const from of dockerfileFroms(text, image.buildArgs)) {
     const name = byRepository.get(repositoryOf(from.image));
     if (name === undefined || name === image.name) continue;

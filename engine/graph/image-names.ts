@@ -23,5 +23,6 @@ const RUNTIME_IMAGE = /\$\{runtime\.images\.([A-Za-z0-9_-]+)(?:\.(?:image|tag))?
 
 /** Names of images used through `${runtime.images.NAME.image}` / `.tag` in a piece of text. */
 export function runtimeImageNames(text: string): string[] {
+  if (!text.includes('${runtime.images.')) return [];
   return [...text.matchAll(RUNTIME_IMAGE)].map((m) => m[1] ?? '');
 }

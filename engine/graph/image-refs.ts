@@ -1,11 +1,11 @@
 // Which images does a deployment use? Read at compile time from its manifests, values and runtime references.
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { glob, isDynamicPattern } from 'tinyglobby';
 import type { DeploymentConfig, Json, ProjectConfig } from '../config/types.ts';
 import { warning, type Diagnostic } from '../diagnostics.ts';
 import { repositoryOf, runtimeImageNames } from './image-names.ts';
+import { manifestDocuments } from './manifest-docs.ts';
+import { readText, statIfExists } from './read-text.ts';
 
 /** What a deployment was found to reference. */
 export interface ImageRefScan {
@@ -18,9 +18,17 @@ export interface ImageRefScan {
   warnings: Diagnostic[];
 }
 
+/** Image repository (normalised) → image name, for one project; build it once and pass it to every scan. */
+export function repositoryIndex(project: ProjectConfig): ReadonlyMap<string, string> {
+  return new Map(project.images.map((i) => [repositoryOf(i.image), i.name]));
+}
+
 /** Scans one deployment of `project` for references to the project's images. */
-export async function scanDeployment(project: ProjectConfig, deployment: DeploymentConfig): Promise<ImageRefScan> {
-  const byRepository = new Map(project.images.map((i) => [repositoryOf(i.image), i.name]));
+export async function scanDeployment(
+  project: ProjectConfig,
+  deployment: DeploymentConfig,
+  byRepository: ReadonlyMap<string, string> = repositoryIndex(project),
+): Promise<ImageRefScan> {
   const scan: ImageRefScan = { explicit: new Map(), runtime: new Set(), implicit: false, warnings: [] };
   const note = (value: string, where: string, anyString: boolean, key: string | undefined): void => {
     for (const name of runtimeImageNames(value)) {
@@ -39,10 +47,8 @@ export async function scanDeployment(project: ProjectConfig, deployment: Deploym
     }
   };
   const readYaml = async (rel: string, anyString: boolean): Promise<boolean> => {
-    let text: string;
-    try {
-      text = await readFile(join(project.dir, rel), 'utf8');
-    } catch {
+    const text = readText(join(project.dir, rel));
+    if (text === undefined) {
       scan.warnings.push(
         warning(
           `Cannot read "${rel}" of deployment "${deployment.name}": file not found; it depends on every image of its project`,
@@ -51,10 +57,7 @@ export async function scanDeployment(project: ProjectConfig, deployment: Deploym
       );
       return false;
     }
-    for (const doc of parseAllDocuments(text)) {
-      if (!('errors' in doc) || doc.errors.length > 0) continue;
-      walk(doc.toJS(), rel, anyString);
-    }
+    for (const doc of await manifestDocuments(text)) walk(doc, rel, anyString);
     return true;
   };
 
@@ -62,9 +65,7 @@ export async function scanDeployment(project: ProjectConfig, deployment: Deploym
   switch (deployment.type) {
     case 'kubectl': {
       if (deployment.inlineManifest !== undefined) {
-        for (const doc of parseAllDocuments(deployment.inlineManifest)) {
-          if ('errors' in doc && doc.errors.length === 0) walk(doc.toJS(), 'inlineManifest', false);
-        }
+        for (const doc of await manifestDocuments(deployment.inlineManifest)) walk(doc, 'inlineManifest', false);
       }
       const files = await manifestFiles(project.dir, deployment.manifests);
       if (deployment.kustomize) scan.implicit = true;
@@ -101,15 +102,22 @@ function configStrings(deployment: DeploymentConfig): Json {
   }
 }
 
+// Without one of these characters picomatch sees neither a glob nor a negation.
+const GLOB_CHARS = /[*?[\]{}()!@+\\]/;
+
 /** Expands manifest entries (files, folders, globs) to sorted files relative to the project directory. */
 export async function manifestFiles(projectDir: string, entries: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const entry of entries) {
-    if (isDynamicPattern(entry)) {
-      out.push(...(await glob(entry, { cwd: projectDir, onlyFiles: true })).sort());
-      continue;
+    if (GLOB_CHARS.test(entry)) {
+      // tinyglobby (and picomatch) load only for entries that may be patterns.
+      const { glob, isDynamicPattern } = await import('tinyglobby');
+      if (isDynamicPattern(entry)) {
+        out.push(...(await glob(entry, { cwd: projectDir, onlyFiles: true })).sort());
+        continue;
+      }
     }
-    const info = await stat(join(projectDir, entry)).catch(() => undefined);
+    const info = statIfExists(join(projectDir, entry));
     if (info?.isDirectory()) {
       const names = (await readdir(join(projectDir, entry))).filter((n) => /\.ya?ml$/.test(n)).sort();
       out.push(...names.map((n) => relative(projectDir, join(projectDir, entry, n))));
