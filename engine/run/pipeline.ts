@@ -68,7 +68,6 @@ export async function runPipeline(
   const summaries = new Map<string, TaskSummary>();
   const starts = new Map<string, number>();
   const failures: Diagnostic[] = [];
-  const reasons = new Map<string, Reason>();
   const since = (): number => performance.now() - started;
   const forcedBy = forcing(options);
 
@@ -118,14 +117,15 @@ export async function runPipeline(
 
   const execute = async (node: TaskNode, signal: AbortSignal): Promise<'succeeded' | 'failed'> => {
     starts.set(node.id, since());
-    const log = deps.openLog(node.id);
+    // The log is opened (and the last run's truncated) only when the task really runs: a cache hit keeps it.
+    let log: ReturnType<PipelineDeps['openLog']> | undefined;
     const ctxFor = (key: string): TaskContext => ({
       task: node,
       key,
       env: deps.env,
       signal,
       log: (line) => {
-        log.write(line);
+        log?.write(line);
         deps.emit({ type: 'task-log', id: node.id, line });
       },
       upstream: new Map(
@@ -138,7 +138,10 @@ export async function runPipeline(
       listFiles: deps.listFiles(node),
     });
     try {
-      if (options.pipeline === 'purge') return await purge(node, ctxFor(''), signal);
+      if (options.pipeline === 'purge') {
+        log = deps.openLog(node.id);
+        return await purge(node, ctxFor(''), signal);
+      }
       const step = await decide(
         {
           graph,
@@ -166,7 +169,6 @@ export async function runPipeline(
         end(node, 'cached', decision.reason);
         return 'succeeded';
       }
-      reasons.set(node.id, decision.reason);
       if (options.dryRun) {
         outputs.set(node.id, { digest: `would-run:${decision.key}`, data: {} });
         end(node, 'skipped', decision.reason);
@@ -175,6 +177,7 @@ export async function runPipeline(
       deps.emit({ type: 'task-start', id: node.id, kind: node.kind, reason: decision.reason });
       const kind = deps.kinds.get(node.kind);
       if (!kind) throw new Error(`No task kind "${node.kind}"`);
+      log = deps.openLog(node.id);
       const result = await kind.run(decision.node, ctxFor(decision.key));
       if (!result.ok) return failed(node, decision.reason, result.error, signal);
       await putRecord(node, decision.key, decision.record, result.value);
@@ -182,7 +185,7 @@ export async function runPipeline(
       end(node, 'ran', decision.reason);
       return 'succeeded';
     } finally {
-      await log.close();
+      await log?.close();
     }
   };
 
