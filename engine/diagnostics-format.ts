@@ -42,3 +42,8 @@ function excerpt(at: SourceLocation, options: FormatOptions): string[] {
   const marker = ' '.repeat(Math.max(0, at.col - 1)) + '^'.repeat(Math.max(1, at.length ?? 1));
   return [`  ${pad} |`, `  ${at.line} | ${line}`, `  ${pad} | ${paint(options.color, '31', marker)}`];
 }
+
+/** One line for event streams and summaries: `file:line:col: message`, no label, no excerpt. */
+export function formatOneLine(d: Diagnostic): string {
+  return `${d.location ? `${formatLocation(d.location)}: ` : ''}${d.message}`;
+}

@@ -174,6 +174,11 @@ export async function runPipeline(
         end(node, 'skipped', decision.reason);
         return 'succeeded';
       }
+      // A run that was stopped while this task was deciding starts nothing new.
+      if (signal.aborted) {
+        end(node, 'cancelled', { type: 'cancelled' });
+        return 'failed';
+      }
       deps.emit({ type: 'task-start', id: node.id, kind: node.kind, reason: decision.reason });
       const kind = deps.kinds.get(node.kind);
       if (!kind) throw new Error(`No task kind "${node.kind}"`);

@@ -1,5 +1,5 @@
 // `dsg run PIPELINE`: load, compile, open the cache, run the pipeline, report.
-import { formatDiagnostic } from '../../diagnostics-format.ts';
+import { formatOneLine } from '../../diagnostics-format.ts';
 import type { Diagnostic } from '../../diagnostics.ts';
 import { runPipeline } from '../../run/pipeline.ts';
 import { createReporter } from '../../run/reporters/reporter.ts';
@@ -81,7 +81,7 @@ export async function runCommand(io: Io, flags: FlagValues, positionals: string[
         openLog: (id) => s.openLog(id),
         listFiles: (node) => projectLister(node.project.dir, io.cwd),
         estimateMs: (id) => s.durations[id] ?? 1,
-        formatError: (d) => formatDiagnostic(d, { color: false, readSource: () => undefined }),
+        formatError: formatOneLine,
       },
     );
     summary = result.summary;

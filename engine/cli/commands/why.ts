@@ -1,7 +1,7 @@
 // `dsg why TASK`: what changed in a task's inputs since its last successful run.
 import { describeDiff } from '../../../cache/diff.ts';
 import { shortKey } from '../../../cache/key.ts';
-import { formatDiagnostic } from '../../diagnostics-format.ts';
+import { formatOneLine } from '../../diagnostics-format.ts';
 import type { Diagnostic } from '../../diagnostics.ts';
 import { makeDag } from '../../graph/dag.ts';
 import { runPipeline } from '../../run/pipeline.ts';
@@ -84,7 +84,7 @@ export async function whyCommand(io: Io, flags: FlagValues, positionals: string[
         openLog: () => ({ write: () => undefined, close: async () => undefined }),
         listFiles: (node) => projectLister(node.project.dir, io.cwd),
         estimateMs: () => 1,
-        formatError: (d) => formatDiagnostic(d, { color: false, readSource: () => undefined }),
+        formatError: formatOneLine,
         onDecision: (id, d) => {
           if (id === task) decision = d;
         },
