@@ -94,12 +94,15 @@ class FastReader {
   }
 
   private skipBlank(): void {
-    while (this.i < this.lines.length && this.indents[this.i] === -1) this.i++;
-    const s = this.lines[this.i];
-    if (s !== undefined && this.indents[this.i] === 0) {
-      const c = s.charCodeAt(0);
-      if ((c === DASH && s.startsWith('---')) || (c === 46 && s.startsWith('...')) || c === 37) bail();
-    }
+    // Called several times per line: locals, and the marker check only at column 0.
+    const indents = this.indents;
+    let i = this.i;
+    while (i < indents.length && indents[i] === -1) i++;
+    this.i = i;
+    if (indents[i] !== 0) return;
+    const s = this.lines[i] ?? '';
+    const c = s.charCodeAt(0);
+    if ((c === DASH && s.startsWith('---')) || (c === 46 && s.startsWith('...')) || c === 37) bail();
   }
 
   private isSeqItem(s: string, col: number): boolean {
