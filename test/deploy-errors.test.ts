@@ -122,6 +122,22 @@ test('a rollout that does not finish in DSG_ROLLOUT_TIMEOUT says so', async () =
   }
 });
 
+test('cancelling the run stops the rollout wait at once', async () => {
+  const cluster = await testCluster({ env: { DSG_ROLLOUT_TIMEOUT: '5m' } });
+  try {
+    const dir = await makeProject({ 'kube/db.yaml': workload('StatefulSet', 'db', true) });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = Date.now();
+    const step = await renderAndDeploy(cluster, dir, deployment, { signal: controller.signal });
+    assert.equal(step.deploy.ok, false);
+    assert.equal(step.deploy.ok ? '' : step.deploy.error.message, 'Cancelled while talking to the cluster');
+    assert.ok(Date.now() - started < 5000, 'it did not wait for the timeout');
+  } finally {
+    await cluster.close();
+  }
+});
+
 test("an object the server rejects is named with the server's reason", async () => {
   const cluster = await testCluster();
   try {

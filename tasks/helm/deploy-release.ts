@@ -97,7 +97,7 @@ export async function deployRelease(
     .filter(hasRollout)
     .map((ref): ObjectRef => ({ ...ref, namespace: ref.namespace ?? d.namespace }));
   if (workloads.length > 0) {
-    const client = KubeClient.connect(d.target);
+    const client = KubeClient.connect(d.target, 4, d.ctx.signal);
     try {
       const rollout = await waitForRollouts(client, workloads, {
         selector: '',

@@ -19,16 +19,20 @@ export const fieldManager = 'dsg';
 /** A client for one cluster context. */
 export class KubeClient {
   readonly #api: DsgObjectApi;
+  readonly #signal: AbortSignal | undefined;
   // One discovery request per kind, however many objects ask at once.
   readonly #kinds = new Map<string, Promise<Result<KindInfo | undefined, KubeFailure>>>();
+  // Kinds of one group/version share one discovery document: the first lookup fetches it, the rest wait.
+  readonly #versions = new Map<string, Promise<unknown>>();
 
-  private constructor(api: DsgObjectApi) {
+  private constructor(api: DsgObjectApi, signal: AbortSignal | undefined) {
     this.#api = api;
+    this.#signal = signal;
   }
 
-  /** A client for the target's context, with at most `maxSockets` connections in flight. */
-  static connect(target: KubeTarget, maxSockets = 16): KubeClient {
-    return new KubeClient(DsgObjectApi.forConfig(target.config, maxSockets));
+  /** A client for the target's context, with at most `maxSockets` connections in flight; `signal` cancels. */
+  static connect(target: KubeTarget, maxSockets = 16, signal?: AbortSignal): KubeClient {
+    return new KubeClient(DsgObjectApi.forConfig(target.config, maxSockets, signal), signal);
   }
 
   /** Discovery of `kind` in `apiVersion`: undefined when the cluster does not serve it. */
@@ -43,8 +47,17 @@ export class KubeClient {
   }
 
   async #discover(apiVersion: string, kind: string): Promise<Result<KindInfo | undefined, KubeFailure>> {
+    const earlier = this.#versions.get(apiVersion);
+    const lookup = (async () => {
+      if (earlier) await earlier;
+      return this.#api.discover(apiVersion, kind);
+    })();
+    this.#versions.set(
+      apiVersion,
+      lookup.catch(() => undefined),
+    );
     try {
-      const resource = await this.#api.discover(apiVersion, kind);
+      const resource = await lookup;
       return ok(resource ? { namespaced: resource.namespaced, plural: resource.name } : undefined);
     } catch (error) {
       const failure = toFailure(error);
@@ -55,6 +68,7 @@ export class KubeClient {
   /** Forgets discovery of `apiVersion` (after a CRD was created, its kinds appear). */
   forget(apiVersion: string): void {
     this.#api.forget(apiVersion);
+    this.#versions.delete(apiVersion);
     for (const key of [...this.#kinds.keys()]) if (key.startsWith(`${apiVersion}|`)) this.#kinds.delete(key);
   }
 
@@ -121,6 +135,8 @@ export class KubeClient {
     try {
       return ok(await fn());
     } catch (error) {
+      // A cancelled run closes the connections under the requests; say so rather than "socket hang up".
+      if (this.#signal?.aborted) return fail({ reason: 'aborted', detail: 'cancelled' });
       return fail(toFailure(error));
     }
   }

@@ -1,12 +1,11 @@
 // Deploy of kubectl and component deployments: sync the rendered objects, wait for their rollout, record
 // what was deployed; the status check of a cached deploy; and purge.
-import { parseAllDocuments } from 'yaml';
 import { error, type Diagnostic } from '../../engine/diagnostics.ts';
 import type { DeploymentConfig } from '../../engine/config/types.ts';
 import type { TaskNode } from '../../engine/graph/types.ts';
 import { fail, ok, type Result } from '../../engine/result.ts';
 import { describeRef, isObject, refKey, type KubeObject, type ObjectRef } from '../render/object.ts';
-import { readRendered, type RenderedData } from '../render/output.ts';
+import { loadRenderedObjects, readRendered, type RenderedData } from '../render/output.ts';
 import type { ArtifactStatus, TaskContext, TaskOutput } from '../types.ts';
 import { eachBounded } from './bounded.ts';
 import { KubeClient } from './client.ts';
@@ -81,13 +80,13 @@ export async function deployObjects(
   }
   const label = deploymentLabelValue(task);
   const path = statePath(ctx.settings.stateDir, task, d.target.identity, d.namespace);
-  const client = KubeClient.connect(d.target, concurrency);
+  const client = KubeClient.connect(d.target, concurrency, ctx.signal);
   try {
     const previous = await readState(path);
     const synced = await syncObjects({
       client,
       objects: data.objects,
-      load: async () => parseAllDocuments(files.objects).map((doc) => doc.toJS() as KubeObject),
+      load: () => loadRenderedObjects(ctx.settings.stateDir, render, files.objects),
       namespace: d.namespace,
       labelValue: label,
       key: ctx.key,
@@ -129,7 +128,7 @@ function sourceOf(data: RenderedData, ref: ObjectRef): string | undefined {
 export async function objectsStatus(d: ObjectDeploy, output: TaskOutput): Promise<ArtifactStatus> {
   const data = output.data as unknown as DeployedData;
   if (!Array.isArray(data.objects)) return { present: false, missing: 'the recorded deploy has no objects' };
-  const client = KubeClient.connect(d.target, concurrency);
+  const client = KubeClient.connect(d.target, concurrency, d.ctx.signal);
   try {
     const live = new Map<string, KubeObject>();
     const listed = await eachBounded([...groupRefs(data.objects).values()], concurrency, async ({ ref }) => {
@@ -174,7 +173,7 @@ export async function purgeObjects(
 ): Promise<Result<void, Diagnostic>> {
   const label = deploymentLabelValue(d.task);
   const path = statePath(d.ctx.settings.stateDir, d.task, d.target.identity, d.namespace);
-  const client = KubeClient.connect(d.target, concurrency);
+  const client = KubeClient.connect(d.target, concurrency, d.ctx.signal);
   try {
     const recorded: ObjectRef[] = (await readState(path)).objects;
     const rendered = render ? (render.data as unknown as RenderedData).objects : [];

@@ -2,14 +2,7 @@
 // status), a per-object content digest (for change detection) and the task key that last wrote it.
 import { createHash } from 'node:crypto';
 import type { TaskNode } from '../../engine/graph/types.ts';
-import {
-  cloneJson,
-  ensureObject,
-  objectAt,
-  refKey,
-  type KubeObject,
-  type ObjectRef,
-} from '../render/object.ts';
+import { objectAt, refKey, type JsonObject, type KubeObject, type ObjectRef } from '../render/object.ts';
 
 /** The label that lists a deployment's objects. */
 export const deploymentLabel = 'dsg.dev/deployment';
@@ -46,7 +39,10 @@ export function selectorOf(labelValue: string): string {
   return `${deploymentLabel}=${labelValue}`;
 }
 
-/** A copy of `object` with the namespace set (namespaced kinds) and dsg's labels and annotations added. */
+/**
+ * `object` with the namespace set (namespaced kinds) and dsg's labels and annotations added. Only the
+ * metadata is new; the rest is shared with `object`, which is left as it was.
+ */
 export function decorate(
   object: KubeObject,
   namespace: string | undefined,
@@ -54,17 +50,20 @@ export function decorate(
   digest: string,
   key: string,
 ): KubeObject {
-  const copy = cloneJson(object);
-  const metadata = ensureObject(copy, 'metadata');
+  const metadata: JsonObject = { ...objectAt(object, 'metadata') };
   if (namespace !== undefined) metadata['namespace'] = namespace;
   else Reflect.deleteProperty(metadata, 'namespace');
-  const labels = ensureObject(metadata, 'labels');
-  labels[deploymentLabel] = labelValue;
-  labels[managedByLabel] = 'dsg';
-  const annotations = ensureObject(metadata, 'annotations');
-  annotations[digestAnnotation] = digest;
-  annotations[keyAnnotation] = key;
-  return copy;
+  metadata['labels'] = {
+    ...objectAt(metadata, 'labels'),
+    [deploymentLabel]: labelValue,
+    [managedByLabel]: 'dsg',
+  };
+  metadata['annotations'] = {
+    ...objectAt(metadata, 'annotations'),
+    [digestAnnotation]: digest,
+    [keyAnnotation]: key,
+  };
+  return { ...object, metadata };
 }
 
 /** The write marker of a live object (see DeployedObject.marker). */

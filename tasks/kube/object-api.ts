@@ -2,20 +2,28 @@
 // - bodies go out and come back as plain JSON (the generic `patch` passes objects through typed models,
 //   which drop fields the models do not know);
 // - one keep-alive agent per client (the library builds a new agent for every request, so no connection
-//   is ever reused);
+//   is ever reused), and node:http underneath instead of node-fetch (see http-request.ts);
+// - credentials and TLS material read once a minute, not once per request;
 // - server-side apply as its own call, and discovery exposed so that it can be warmed before a burst.
 import { Buffer } from 'node:buffer';
 import http from 'node:http';
 import https from 'node:https';
 import {
   ApiException,
+  createConfiguration,
   HttpMethod,
   KubernetesObjectApi,
+  ServerConfiguration,
   type KubeConfig,
   type KubernetesObject,
   type RequestContext,
   type V1APIResource,
 } from '@kubernetes/client-node';
+
+import { sendHttp } from './http-request.ts';
+
+/** How long credentials read from the kubeconfig are reused (exec and OIDC tokens can expire). */
+const credentialsTtlMs = 60_000;
 
 /** A raw HTTP answer of the API server. */
 export interface RawResponse {
@@ -28,12 +36,23 @@ export class DsgObjectApi extends KubernetesObjectApi {
   #config: KubeConfig | undefined;
   #agent: http.Agent | undefined;
   #maxSockets = 16;
+  #credentials: { options: https.RequestOptions; until: number } | undefined;
 
-  /** A client for the current context of `config`, with at most `maxSockets` connections. */
-  static forConfig(config: KubeConfig, maxSockets: number): DsgObjectApi {
-    const api = config.makeApiClient(DsgObjectApi);
+  /** A client for the current context of `config`, with at most `maxSockets` connections; `signal` cancels. */
+  static forConfig(config: KubeConfig, maxSockets: number, signal?: AbortSignal): DsgObjectApi {
+    const cluster = config.getCurrentCluster();
+    if (!cluster) throw new Error('DsgObjectApi needs a kubeconfig with a current cluster');
+    const api = new DsgObjectApi(
+      createConfiguration({
+        baseServer: new ServerConfiguration(cluster.server, {}),
+        authMethods: { default: config },
+      }),
+    );
     api.#config = config;
     api.#maxSockets = maxSockets;
+    // One listener for the whole client rather than one per request: cancelling drops every connection,
+    // which ends the requests in flight.
+    signal?.addEventListener('abort', () => api.close(), { once: true });
     api.setDefaultNamespace(config);
     return api;
   }
@@ -77,28 +96,39 @@ export class DsgObjectApi extends KubernetesObjectApi {
   }
 
   private async send(request: RequestContext): Promise<RawResponse> {
-    const config = this.#config;
-    if (!config) throw new Error('DsgObjectApi used without forConfig');
-    const options: https.RequestOptions = {};
-    await config.applyToHTTPSOptions(options);
+    const options = await this.credentials();
+    const headers: Record<string, string> = { ...request.getHeaders(), Accept: 'application/json' };
     for (const [key, value] of Object.entries(options.headers ?? {})) {
-      if (value !== undefined)
-        request.setHeaderParam(key, Array.isArray(value) ? value.join(', ') : String(value));
+      if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : String(value);
     }
     if (typeof options.auth === 'string') {
-      request.setHeaderParam('Authorization', `Basic ${Buffer.from(options.auth).toString('base64')}`);
+      headers['Authorization'] = `Basic ${Buffer.from(options.auth).toString('base64')}`;
     }
-    request.setHeaderParam('Accept', 'application/json');
-    request.setAgent(this.agent(request.getUrl(), options));
-    const response = await this.configuration.httpApi.send(request).toPromise();
-    const text = await response.body.text();
-    let body: unknown = text;
+    const url = request.getUrl();
+    const answer = await sendHttp(url, {
+      method: request.getHttpMethod().toString(),
+      headers,
+      body: request.getBody() as string | undefined,
+      agent: this.agent(url, options),
+    });
+    let body: unknown = answer.text;
     try {
-      body = text === '' ? undefined : (JSON.parse(text) as unknown);
+      body = answer.text === '' ? undefined : (JSON.parse(answer.text) as unknown);
     } catch {
       // not JSON: keep the text for the message
     }
-    return { status: response.httpStatusCode, body };
+    return { status: answer.status, body };
+  }
+
+  private async credentials(): Promise<https.RequestOptions> {
+    const config = this.#config;
+    if (!config) throw new Error('DsgObjectApi used without forConfig');
+    const now = Date.now();
+    if (this.#credentials && this.#credentials.until > now) return this.#credentials.options;
+    const options: https.RequestOptions = {};
+    await config.applyToHTTPSOptions(options);
+    this.#credentials = { options, until: now + credentialsTtlMs };
+    return options;
   }
 
   private agent(url: string, options: https.RequestOptions): http.Agent {

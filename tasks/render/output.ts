@@ -2,13 +2,13 @@
 // and an output that names the file, its digest and every object with its own digest.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { writeFileAtomic } from '../../cache/atomic.ts';
 import { canonicalJson, sha256Hex } from '../../cache/canonical.ts';
 import type { Json } from '../../engine/config/types.ts';
 import type { TaskNode } from '../../engine/graph/types.ts';
 import type { TaskOutput } from '../types.ts';
-import { refOf, type ObjectRef, type SourcedObject } from './object.ts';
+import { refOf, type KubeObject, type ObjectRef, type SourcedObject } from './object.ts';
 
 // YAML 1.1 quoting (`"on"`, `"yes"`, `"12:30"`) so that kubectl, which reads YAML 1.1, sees the same strings.
 const yamlOptions = { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false } as const;
@@ -27,6 +27,8 @@ export interface RenderedData {
   objects: RenderedObject[];
   /** Helm deployments: the values file with tag replacement applied, relative to the state directory. */
   valuesFile?: string;
+  /** The same objects as one JSON array, which deploy reads a hundred times faster than the YAML. */
+  json?: string;
 }
 
 /** The file name a task's rendered objects get: scope and name, safe for any filesystem. */
@@ -57,8 +59,11 @@ export async function writeRendered(
   const file = `rendered/${base}.yaml`;
   const text = toYamlDocuments(objects);
   await writeFileAtomic(join(stateDir, file), text);
+  const json = `rendered/${base}.json`;
+  await writeFileAtomic(join(stateDir, json), JSON.stringify(objects.map((o) => o.object)));
   const data: RenderedData = {
     file,
+    json,
     objects: objects.map((o) => {
       const entry: RenderedObject = { ...refOf(o.object), digest: objectDigest(o.object) };
       if (o.source) entry.source = `${o.source.file}:${o.source.line}`;
@@ -94,4 +99,31 @@ export async function readRendered(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The objects of verified rendered text, in order: from the JSON copy when it is there and every object
+ * still has its recorded digest, else parsed from the YAML.
+ */
+export async function loadRenderedObjects(
+  stateDir: string,
+  output: TaskOutput,
+  yamlText: string,
+): Promise<KubeObject[]> {
+  const data = output.data as unknown as RenderedData;
+  if (typeof data.json === 'string') {
+    try {
+      const parsed = JSON.parse(await readFile(join(stateDir, data.json), 'utf8')) as unknown;
+      if (
+        Array.isArray(parsed) &&
+        parsed.length === data.objects.length &&
+        parsed.every((o, i) => objectDigest(o as Json) === data.objects[i]?.digest)
+      ) {
+        return parsed as KubeObject[];
+      }
+    } catch {
+      // fall back to the YAML below
+    }
+  }
+  return parseAllDocuments(yamlText).map((doc) => doc.toJS() as KubeObject);
 }
