@@ -241,3 +241,16 @@ test('a malformed variable definition is located', async () => {
     'devspace.yaml:9:5: error: Unknown key "defualt" in variable "C"',
   ]);
 });
+
+test('a .env file next to the config fills the environment, without overriding it', async () => {
+  const yaml = withImage('  TAG:\n    source: env\n', 'r/${REGISTRY_USER}:${TAG}');
+  const dir = await project({
+    'devspace.yaml': yaml,
+    '.env': '# local settings\nexport TAG=from-dotenv\nREGISTRY_USER="ann"\n',
+  });
+  assert.equal(loaded(await load(dir)).root.images[0]?.image, 'r/ann:from-dotenv');
+  assert.equal(
+    loaded(await load(dir, { env: testEnv({ TAG: 'from-env' }) })).root.images[0]?.image,
+    'r/ann:from-env',
+  );
+});

@@ -7,6 +7,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { fail, ok, type Result } from '../result.ts';
 import type { DependencyRequest } from './dependencies.ts';
 import { DiagSink } from './diag-sink.ts';
+import { readDotEnv } from './dotenv.ts';
 import { displayPath, loadProject, type LoadEnv, type ProjectRequest } from './load-project.ts';
 import { GitProbe } from './predefined-vars.ts';
 import type { ProjectConfig } from './types.ts';
@@ -40,7 +41,8 @@ export interface LoadedConfig {
 export async function loadConfig(options: LoadOptions): Promise<Result<LoadedConfig, Diagnostic[]>> {
   const file = await rootConfigFile(options);
   if (typeof file !== 'string') return fail([file]);
-  const loader = new Loader(options);
+  const dotEnv = await readDotEnv(dirname(file));
+  const loader = new Loader({ ...options, env: { ...dotEnv, ...options.env } });
   const root = loader.load({
     configFile: file,
     profiles: options.profiles,
