@@ -3,9 +3,8 @@ import { error, type Diagnostic } from '../engine/diagnostics.ts';
 import type { ImageConfig } from '../engine/config/types.ts';
 import type { TaskNode } from '../engine/graph/types.ts';
 import { fail, ok, type Result } from '../engine/result.ts';
-import { quote } from 'zx';
 import { resolveTags } from './image-tags.ts';
-import { runShell } from './shell.ts';
+import { runShell, shellQuote } from './shell.ts';
 import type { BuiltImage, InputsContext, TaskContext, TaskInputs, TaskOutput } from './types.ts';
 
 type CustomBuilder = Extract<ImageConfig['builder'], { kind: 'custom' }>;
@@ -47,9 +46,7 @@ export function customCommandLine(custom: CustomBuilder, reference: string, tag:
   const imageArg = custom.skipImageArg
     ? []
     : [...(custom.imageFlag ? [custom.imageFlag] : []), custom.imageTagOnly ? tag : reference];
-  return [custom.command, ...[...custom.args, ...imageArg, ...custom.appendArgs].map((a) => quote(a))].join(
-    ' ',
-  );
+  return [custom.command, ...[...custom.args, ...imageArg, ...custom.appendArgs].map(shellQuote)].join(' ');
 }
 
 /** Runs the custom command in the project directory with the task's signal. */

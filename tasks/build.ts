@@ -2,10 +2,13 @@
 import type { ImageConfig } from '../engine/config/types.ts';
 import type { TaskNode } from '../engine/graph/types.ts';
 import { customBuildInputs, customBuildRun } from './build-custom.ts';
-import { dockerBuildInputs, dockerBuildRun, dockerBuildStatus } from './build-docker.ts';
 import { defaultTag } from './image-tags.ts';
-import { imageInRegistry } from './registry/image-in-registry.ts';
 import type { BuiltImage, RunSettings, TaskKindImpl } from './types.ts';
+
+// The Docker Engine and registry clients load only when a project builds with docker.
+const docker = (): Promise<typeof import('./build-docker.ts')> => import('./build-docker.ts');
+const registry = (): Promise<typeof import('./registry/image-in-registry.ts')> =>
+  import('./registry/image-in-registry.ts');
 
 function imageOf(task: TaskNode): ImageConfig {
   if (task.spec.kind !== 'build') throw new Error(`${task.id} is not a build task`);
@@ -29,24 +32,25 @@ function reusable(image: ImageConfig, settings: RunSettings): boolean {
 export const buildKind: TaskKindImpl = {
   kind: 'build',
   implVersion: 1,
-  inputs: (task, ctx) => (isCustom(task) ? customBuildInputs(task, ctx) : dockerBuildInputs(task, ctx)),
+  inputs: async (task, ctx) =>
+    isCustom(task) ? customBuildInputs(task, ctx) : (await docker()).dockerBuildInputs(task, ctx),
   status: async (task, output, ctx) => {
     // A custom command's product is invisible to dsg; trust the record.
     if (isCustom(task)) return { present: true };
     if (output.data.fromRegistry === true) {
       const image = imageOf(task);
       const tag = typeof output.data.tag === 'string' ? output.data.tag : '';
-      return (await imageInRegistry(image, tag, ctx))
+      return (await (await registry()).imageInRegistry(image, tag, ctx))
         ? { present: true }
         : { present: false, missing: `image ${image.image}:${tag} in the registry` };
     }
-    return dockerBuildStatus(task, output, ctx);
+    return (await docker()).dockerBuildStatus(task, output, ctx);
   },
   reuse: async (task, ctx) => {
     const image = imageOf(task);
     if (!reusable(image, ctx.settings)) return undefined;
     const tag = defaultTag(ctx.key);
-    if (!(await imageInRegistry(image, tag, ctx))) return undefined;
+    if (!(await (await registry()).imageInRegistry(image, tag, ctx))) return undefined;
     const data: BuiltImage & { fromRegistry: boolean } = {
       name: image.name,
       image: image.image,
@@ -62,7 +66,7 @@ export const buildKind: TaskKindImpl = {
   },
   run: async (task, ctx) => {
     if (isCustom(task)) return customBuildRun(task, ctx);
-    const built = await dockerBuildRun(task, ctx);
+    const built = await (await docker()).dockerBuildRun(task, ctx);
     const image = imageOf(task);
     if (!built.ok || !reusable(image, ctx.settings)) return built;
     // Builds are not byte-reproducible, but a content-addressed tag names the inputs: downstream keys then

@@ -1,11 +1,18 @@
-// Every task kind dsg knows. Adding a kind is one file under tasks/ and one line here.
-import { buildKind } from './build.ts';
-import { deployKind } from './deploy.ts';
-import { renderKind } from './render.ts';
-import { tagKind } from './tag.ts';
+// Every task kind dsg knows, loaded on demand: `dsg run build` never loads the Kubernetes client.
+// Adding a kind is one file under tasks/ and one line here.
+import type { TaskKind } from '../engine/graph/types.ts';
 import type { TaskKindImpl } from './types.ts';
 
-/** The task kinds by name. */
-export const taskKinds: ReadonlyMap<string, TaskKindImpl> = new Map(
-  [buildKind, tagKind, renderKind, deployKind].map((k) => [k.kind, k]),
-);
+const LOADERS: Record<TaskKind, () => Promise<TaskKindImpl>> = {
+  build: async () => (await import('./build.ts')).buildKind,
+  tag: async () => (await import('./tag.ts')).tagKind,
+  render: async () => (await import('./render.ts')).renderKind,
+  deploy: async () => (await import('./deploy.ts')).deployKind,
+};
+
+/** Loads the implementations of `kinds`. */
+export async function loadTaskKinds(kinds: Iterable<TaskKind>): Promise<Map<string, TaskKindImpl>> {
+  const wanted = [...new Set(kinds)];
+  const loaded = await Promise.all(wanted.map((k) => LOADERS[k]()));
+  return new Map(loaded.map((impl) => [impl.kind, impl]));
+}

@@ -1,5 +1,4 @@
 // Runs a command line for a task with zx: per-call cwd, env and AbortSignal, output streamed to the task's log.
-import { $ } from 'zx';
 
 /** How a command ended. */
 export interface CommandResult {
@@ -31,6 +30,8 @@ export async function runShell(commandLine: string, options: CommandOptions): Pr
     tail.push(line);
     if (tail.length > 20) tail.shift();
   };
+  // zx loads only when a command actually runs: a cached run never pays for it.
+  const { $ } = await import('zx');
   const shell = $({
     cwd: options.cwd,
     env: { ...options.env },
@@ -47,4 +48,9 @@ export async function runShell(commandLine: string, options: CommandOptions): Pr
   const result = await child;
   for (const rest of [out.text, err.text]) if (rest !== '') emit(rest);
   return { exitCode: result.exitCode, tail, aborted: options.signal.aborted };
+}
+
+/** Quotes one argument for `sh`: plain words stay as they are, anything else goes in single quotes. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

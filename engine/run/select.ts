@@ -33,3 +33,12 @@ export function selectTasks(
   }
   return { nodes, deps };
 }
+
+/** The task kinds a pipeline will run on this graph (limited to `only` when given). */
+export function pipelineKinds(
+  graph: TaskGraph,
+  pipeline: PipelineName,
+  only?: ReadonlySet<string>,
+): Set<TaskKind> {
+  return new Set(selectTasks(graph, pipeline, only).nodes.map((n) => n.kind));
+}

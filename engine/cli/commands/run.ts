@@ -4,9 +4,9 @@ import type { Diagnostic } from '../../diagnostics.ts';
 import { runPipeline } from '../../run/pipeline.ts';
 import { createReporter } from '../../run/reporters/reporter.ts';
 import { projectLister } from '../../run/list-files.ts';
-import { PIPELINES, type PipelineName } from '../../run/select.ts';
+import { PIPELINES, pipelineKinds, type PipelineName } from '../../run/select.ts';
 import { defaultParallel, openSession } from '../../run/session.ts';
-import { taskKinds } from '../../../tasks/index.ts';
+import { loadTaskKinds } from '../../../tasks/index.ts';
 import type { RunSettings } from '../../../tasks/types.ts';
 import { bool, list, num, str, suggest, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
@@ -72,7 +72,7 @@ export async function runCommand(io: Io, flags: FlagValues, positionals: string[
         dryRun: bool(flags, 'dry-run'),
       },
       {
-        kinds: taskKinds,
+        kinds: await loadTaskKinds(pipelineKinds(graph, pipeline as PipelineName)),
         store: s.store,
         digests: s.digests,
         env: io.env,

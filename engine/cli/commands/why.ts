@@ -8,8 +8,9 @@ import { runPipeline } from '../../run/pipeline.ts';
 import { formatReason } from '../../run/reasons.ts';
 import { projectLister } from '../../run/list-files.ts';
 import { openSession } from '../../run/session.ts';
+import { pipelineKinds } from '../../run/select.ts';
 import type { Decision } from '../../run/task-step.ts';
-import { taskKinds } from '../../../tasks/index.ts';
+import { loadTaskKinds } from '../../../tasks/index.ts';
 import { list, str, suggest, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
 import { loadGraph } from '../load-project.ts';
@@ -50,6 +51,7 @@ export async function whyCommand(io: Io, flags: FlagValues, positionals: string[
     graph.nodes.keys(),
     graph.edges.map((e) => [e.from, e.to] as const),
   );
+  const upstream = dag.upstreamOf(task);
   let decision: Decision | undefined;
   const namespace = str(flags, 'namespace');
   const kubeContext = str(flags, 'kube-context');
@@ -72,10 +74,10 @@ export async function whyCommand(io: Io, flags: FlagValues, positionals: string[
         kindLimits: {},
         keepGoing: true,
         dryRun: true,
-        only: dag.upstreamOf(task),
+        only: upstream,
       },
       {
-        kinds: taskKinds,
+        kinds: await loadTaskKinds(pipelineKinds(graph, 'deploy', upstream)),
         store: s.store,
         digests: s.digests,
         env: io.env,
