@@ -50,12 +50,12 @@ test('a variable that needs a terminal answer gets its default or a located erro
   const noDefault = withImage('  NAME:\n    question: Which image?\n', 'repo/${NAME}');
   const result = await load(await project({ 'devspace.yaml': noDefault }));
   assert.deepEqual(lines(result), [
-    'devspace.yaml:8:12: error: Variable "NAME" has no value: DevSpace would ask for it in a terminal, and dsg does not ask',
+    'devspace.yaml:8:12: error: Variable "NAME" has no value: DevSpace would ask for it in a terminal; pass --var NAME=VALUE',
   ]);
   assert.ok(!result.ok);
   assert.equal(
     result.error[0]?.hint,
-    'pass --var NAME=VALUE or set the environment variable NAME, or give it a `default`',
+    'or set the environment variable NAME, or give the variable a `default`',
   );
   assert.equal(result.error[0]?.related?.[0]?.location?.line, 4);
   assert.equal(await imageOf(noDefault, { vars: { NAME: 'given' } }), 'repo/given');
@@ -203,7 +203,7 @@ dev:
 test('v2beta1 resolves every declared variable (alwaysResolve), v1 only the used ones', async () => {
   const v2 = 'version: v2beta1\nname: x\nvars:\n  UNUSED:\n    question: never used\n';
   assert.deepEqual(lines(await load(await project({ 'devspace.yaml': v2 }))), [
-    'devspace.yaml:4:3: error: Variable "UNUSED" has no value: DevSpace would ask for it in a terminal, and dsg does not ask',
+    'devspace.yaml:4:3: error: Variable "UNUSED" has no value: DevSpace would ask for it in a terminal; pass --var UNUSED=VALUE',
   ]);
   const optOut =
     'version: v2beta1\nname: x\nvars:\n  UNUSED:\n    question: never used\n    alwaysResolve: false\n';
@@ -216,7 +216,7 @@ test('in v1 configs an undeclared variable would have been a terminal question',
   const yaml = 'version: v1beta9\nimages:\n  app:\n    image: dscr.io/${DEVSPACE_USERNAME}/app\n';
   const result = await load(await project({ 'devspace.yaml': yaml }));
   assert.deepEqual(lines(result), [
-    'devspace.yaml:4:12: error: Variable "DEVSPACE_USERNAME" has no value: DevSpace would ask for it in a terminal, and dsg does not ask',
+    'devspace.yaml:4:12: error: Variable "DEVSPACE_USERNAME" has no value: DevSpace would ask for it in a terminal; pass --var DEVSPACE_USERNAME=VALUE',
   ]);
   const { root } = loaded(
     await load(await project({ 'devspace.yaml': yaml }), { vars: { DEVSPACE_USERNAME: 'me' } }),

@@ -16,7 +16,7 @@ const corpus = join(repoRoot, '..', 'shared', 'corpus');
 const REASONS = {
   git: /^Git dependency ".+" \(.+\) is not supported by dsg yet: clone it and use `path:`$/,
   missingDependency: /^Cannot load dependency ".+": ".+" (does not exist|has no devspace\.yaml)$/,
-  needsVar: /^Variable ".+" has no value: DevSpace would ask for it in a terminal, and dsg does not ask$/,
+  needsVar: /^Variable ".+" has no value: DevSpace would ask for it in a terminal; pass --var [^= ]+=VALUE$/,
   unknownKey: /^Unknown key ".+": DevSpace v1beta\d+ configs have no such key$/,
 } as const;
 

@@ -109,9 +109,9 @@ export class VarResolver {
     if (this.opts.gen === 'v1') {
       this.fail(
         name,
-        `Variable "${name}" has no value: DevSpace would ask for it in a terminal, and dsg does not ask`,
+        `Variable "${name}" has no value: DevSpace would ask for it in a terminal; pass --var ${name}=VALUE`,
         usedAt,
-        `pass --var ${name}=VALUE or set the environment variable ${name}`,
+        `or set the environment variable ${name}`,
       );
     } else {
       this.fail(
@@ -136,7 +136,7 @@ export class VarResolver {
       if (fromEnv) return convertString(fromEnv);
     }
     if (def.default !== undefined) return this.expand(def.default, def);
-    const hint = `pass --var ${def.name}=VALUE${def.source === 'input' ? '' : ` or set the environment variable ${def.name}`}, or give it a \`default\``;
+    const hint = `pass --var ${def.name}=VALUE${def.source === 'input' ? '' : `, set the environment variable ${def.name}`} or give the variable a \`default\``;
     if (def.source === 'env') {
       this.fail(
         def.name,
@@ -156,9 +156,11 @@ export class VarResolver {
     } else {
       this.fail(
         def.name,
-        `Variable "${def.name}" has no value: DevSpace would ask for it in a terminal, and dsg does not ask`,
+        `Variable "${def.name}" has no value: DevSpace would ask for it in a terminal; pass --var ${def.name}=VALUE`,
         at,
-        hint,
+        def.source === 'input'
+          ? 'or give the variable a `default`'
+          : `or set the environment variable ${def.name}, or give the variable a \`default\``,
         def,
       );
     }
