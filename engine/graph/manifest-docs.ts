@@ -8,7 +8,7 @@ import type { TreeNode } from '../config/tree.ts';
 
 /** The value of every error-free YAML document in `text`, in order (null for an empty document). */
 export async function manifestDocuments(text: string): Promise<unknown[]> {
-  return fastDocuments(text) ?? (await fullDocuments(text));
+  return fastManifestDocuments(text) ?? (await fullDocuments(text));
 }
 
 // `---` at the start of a line always starts a document (YAML forbids it inside any scalar). The `yaml`
@@ -16,7 +16,8 @@ export async function manifestDocuments(text: string): Promise<unknown[]> {
 const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
 const DIRECTIVE_OR_END = /^(?:%|\.\.\.)/m;
 
-function fastDocuments(text: string): unknown[] | undefined {
+/** The same through the config's fast reader alone; undefined when the text needs the `yaml` package. */
+export function fastManifestDocuments(text: string): unknown[] | undefined {
   if (hasLongLine(text) || ((text.includes('%') || text.includes('...')) && DIRECTIVE_OR_END.test(text)))
     return undefined;
   const starts = [0];
@@ -31,7 +32,9 @@ function fastDocuments(text: string): unknown[] | undefined {
     const parsed = parseYamlFast(piece, '', onDuplicate);
     // The `yaml` package reports duplicate keys as errors and leaves that document out.
     if (!parsed || duplicate) return undefined;
-    out.push(parsed.root ? toJs(parsed.root) : null);
+    // Comments and blank lines before the first `---` are no document; after a `---` even nothing is one.
+    const marked = i > 0 || piece.replace(/^\uFEFF/, '').startsWith('---');
+    if (parsed.root || marked) out.push(parsed.root ? toJs(parsed.root) : null);
   }
   return out;
 }

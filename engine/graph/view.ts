@@ -1,7 +1,7 @@
 // What every graph format shows: a (possibly focused) set of nodes and edges, with a one-line summary per node.
 import type { Json } from '../config/types.ts';
 import { formatLocation } from '../diagnostics-format.ts';
-import { makeDag } from './dag.ts';
+import { reachable } from './reach.ts';
 import type { TaskEdge, TaskGraph, TaskNode } from './types.ts';
 
 /** The part of a graph a format prints. */
@@ -14,11 +14,8 @@ export interface GraphView {
 export function graphView(graph: TaskGraph, focus?: string): GraphView {
   const all = [...graph.nodes.values()];
   if (focus === undefined) return { nodes: all, edges: [...graph.edges] };
-  const dag = makeDag(
-    graph.nodes.keys(),
-    graph.edges.map((e) => [e.from, e.to] as const),
-  );
-  const keep = new Set([...dag.upstreamOf(focus), ...dag.downstreamOf(focus)]);
+  const pairs = graph.edges.map((e) => [e.from, e.to] as const);
+  const keep = new Set([...reachable(focus, pairs, 'up'), ...reachable(focus, pairs, 'down')]);
   return {
     nodes: all.filter((n) => keep.has(n.id)),
     edges: graph.edges.filter((e) => keep.has(e.from) && keep.has(e.to)),

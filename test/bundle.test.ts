@@ -1,0 +1,85 @@
+// The CLI bundle keeps start-up cheap only while its chunks stay split the right way: `dsg --version` loads
+// the entry alone, `dsg graph` loads neither the yaml package nor graphlib nor glob matching (each is loaded
+// on demand), and the heavy run-time packages stay outside the bundle.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Metafile } from 'esbuild';
+import { EXTERNAL, bundleCli } from '../scripts/bundle.ts';
+import { tempDir } from './helpers/cli.ts';
+
+type Output = Metafile['outputs'][string];
+
+/** Outputs a start loads before running any code: the file and its static imports, transitively. */
+function staticClosure(meta: Metafile, start: string): Output[] {
+  const seen = new Set<string>();
+  const out: Output[] = [];
+  const visit = (path: string): void => {
+    const output = meta.outputs[path];
+    if (!output || seen.has(path)) return;
+    seen.add(path);
+    out.push(output);
+    for (const i of output.imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
+  };
+  visit(start);
+  return out;
+}
+
+const inputsOf = (outputs: Output[]): string[] => outputs.flatMap((o) => Object.keys(o.inputs));
+
+let built: Promise<Metafile> | undefined;
+/** One bundle for every test of this file. */
+function bundle(): Promise<Metafile> {
+  built ??= tempDir().then((dir) => bundleCli(join(dir, 'cli')));
+  return built;
+}
+
+test('dsg --version loads the entry and the flag parser, nothing of config, graph, tasks or packages', async () => {
+  const meta = await bundle();
+  const entry = Object.keys(meta.outputs).find((p) => meta.outputs[p]?.entryPoint === 'bin/dsg.ts');
+  assert.ok(entry, 'no output for bin/dsg.ts');
+  const closure = staticClosure(meta, entry);
+  const inputs = inputsOf(closure);
+  assert.ok(inputs.includes('engine/cli/main.ts'));
+  const heavy = inputs.filter((i) =>
+    /^(node_modules|schemas|tasks|cache|engine\/(config|graph|run))\//.test(i),
+  );
+  assert.deepEqual(heavy, []);
+  const bytes = closure.reduce((n, o) => n + o.bytes, 0);
+  assert.ok(bytes < 40_000, `dsg --version loads ${bytes} bytes`);
+});
+
+test('dsg graph loads config, schema and graph code, but no YAML package, graphlib, glob matcher or run-time code', async () => {
+  const meta = await bundle();
+  const graph = Object.keys(meta.outputs).find(
+    (p) => 'engine/cli/commands/graph.ts' in (meta.outputs[p]?.inputs ?? {}),
+  );
+  assert.ok(graph, 'no chunk holds the graph command');
+  const closure = staticClosure(meta, graph);
+  const inputs = inputsOf(closure);
+  for (const needed of [
+    'engine/config/load.ts',
+    'engine/graph/compile.ts',
+    'schemas/devspace-v2beta1.validate.ts',
+  ]) {
+    assert.ok(inputs.includes(needed), `${needed} is not loaded by dsg graph`);
+  }
+  const avoidable = inputs.filter((i) =>
+    /^(node_modules\/(yaml|@dagrejs|tinyglobby|picomatch|fdir|lru-cache)|tasks|cache|engine\/run)\//.test(i),
+  );
+  assert.deepEqual(avoidable, []);
+  const externals = closure.flatMap((o) =>
+    o.imports.filter((i) => i.external && !i.path.startsWith('node:')),
+  );
+  assert.deepEqual(externals, []);
+});
+
+test('the heavy run-time packages stay outside the bundle and are imported from node_modules', async () => {
+  const meta = await bundle();
+  const all = Object.values(meta.outputs);
+  const inlined = inputsOf(all).filter((i) => EXTERNAL.some((pkg) => i.startsWith(`node_modules/${pkg}/`)));
+  assert.deepEqual(inlined, []);
+  const imported = new Set(all.flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));
+  for (const pkg of ['undici', '@kubernetes/client-node', 'zx'])
+    assert.ok(imported.has(pkg), `${pkg} is not imported`);
+});
