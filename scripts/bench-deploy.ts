@@ -13,7 +13,7 @@ import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { deployKind } from '../tasks/deploy.ts';
 import { KubeClient } from '../tasks/kube/client.ts';
-import { loadKubeTarget } from '../tasks/kube/kubeconfig.ts';
+import { loadKubeTarget } from '../tasks/kube/kube-target.ts';
 import { syncObjects } from '../tasks/kube/sync.ts';
 import { loadRenderedObjects, type RenderedData } from '../tasks/render/output.ts';
 import { renderKind } from '../tasks/render.ts';

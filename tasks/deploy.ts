@@ -1,14 +1,14 @@
 // The deploy task kind: the rendered objects of a deployment into the cluster of the kubeconfig. kubectl and
 // component deployments are server-side applied object by object (only what changed); helm deployments
 // become a release. The key covers the render output and the cluster identity, nothing else.
+// The Kubernetes client is loaded only when a cluster is talked to: computing keys must stay cheap.
 import { canonicalJson, sha256Hex } from '../cache/canonical.ts';
 import type { DeploymentConfig, Json } from '../engine/config/types.ts';
 import { error, type Diagnostic } from '../engine/diagnostics.ts';
 import type { TaskNode } from '../engine/graph/types.ts';
 import { fail, ok, type Result } from '../engine/result.ts';
-import { deployRelease, purgeRelease, releaseArtifactStatus } from './helm/deploy-release.ts';
-import { deployObjects, objectsStatus, purgeObjects, type ObjectDeploy } from './kube/deploy-objects.ts';
-import { loadKubeTarget, targetNamespace, type ClusterIdentity } from './kube/kubeconfig.ts';
+import type { ObjectDeploy } from './kube/deploy-objects.ts';
+import { readKubeconfig, targetNamespace, type ClusterIdentity } from './kube/kubeconfig.ts';
 import { sourceLocation } from './kube/messages.ts';
 import { locators } from './render/render-context.ts';
 import { toolVersion } from './render/tool-versions.ts';
@@ -34,7 +34,7 @@ export const deployKind: TaskKindImpl = {
   },
 
   async status(task, output, ctx) {
-    const d = deployContext(task, ctx);
+    const d = await deployContext(task, ctx);
     if (!d.ok) return { present: false, missing: d.error.message };
     const recorded = output.data as { server?: unknown; namespace?: unknown };
     if (recorded.server !== d.value.target.identity.server || recorded.namespace !== d.value.namespace) {
@@ -44,7 +44,7 @@ export const deployKind: TaskKindImpl = {
   },
 
   async run(task, ctx) {
-    const d = deployContext(task, ctx);
+    const d = await deployContext(task, ctx);
     if (!d.ok) return d;
     const render = renderOutput(task, ctx);
     if (!render)
@@ -57,23 +57,32 @@ export const deployKind: TaskKindImpl = {
     const identity: ClusterIdentity = { ...d.value.target.identity, namespace: d.value.namespace };
     const digest = sha256Hex(canonicalJson({ render: render.digest, cluster: { ...identity } }));
     const deployment = d.value.deployment;
-    if (deployment.type === 'helm') return deployRelease({ ...d.value, deployment }, render, digest);
-    return deployObjects(d.value, render, digest);
+    if (deployment.type === 'helm') {
+      return (await import('./helm/deploy-release.ts')).deployRelease(
+        { ...d.value, deployment },
+        render,
+        digest,
+      );
+    }
+    return (await import('./kube/deploy-objects.ts')).deployObjects(d.value, render, digest);
   },
 
   async purge(task, ctx) {
-    const d = deployContext(task, ctx);
+    const d = await deployContext(task, ctx);
     if (!d.ok) return d;
     const deployment = d.value.deployment;
-    if (deployment.type === 'helm') return purgeRelease({ ...d.value, deployment });
-    return purgeObjects(d.value, renderOutput(task, ctx));
+    if (deployment.type === 'helm')
+      return (await import('./helm/deploy-release.ts')).purgeRelease({ ...d.value, deployment });
+    return (await import('./kube/deploy-objects.ts')).purgeObjects(d.value, renderOutput(task, ctx));
   },
 };
 
-function statusOf(d: ObjectDeploy, output: TaskOutput): Promise<ArtifactStatus> {
+async function statusOf(d: ObjectDeploy, output: TaskOutput): Promise<ArtifactStatus> {
   const deployment = d.deployment;
-  if (deployment.type === 'helm') return releaseArtifactStatus({ ...d, deployment }, output);
-  return objectsStatus(d, output);
+  if (deployment.type === 'helm') {
+    return (await import('./helm/deploy-release.ts')).releaseArtifactStatus({ ...d, deployment }, output);
+  }
+  return (await import('./kube/deploy-objects.ts')).objectsStatus(d, output);
 }
 
 function deploymentOf(task: TaskNode): DeploymentConfig {
@@ -88,14 +97,19 @@ function clusterOf(
   deployment: DeploymentConfig,
   ctx: { env: Readonly<Record<string, string>>; settings: RunSettings },
 ): Result<ClusterIdentity, Diagnostic> {
-  const target = loadKubeTarget(ctx.env, ctx.settings.kubeContext);
-  if (!target.ok) return target;
-  const { server, context } = target.value.identity;
-  return ok({ server, context, namespace: targetNamespace(ctx.settings, deployment, target.value.identity) });
+  const kubeconfig = readKubeconfig(ctx.env, ctx.settings.kubeContext);
+  if (!kubeconfig.ok) return kubeconfig;
+  const { server, context } = kubeconfig.value.identity;
+  return ok({
+    server,
+    context,
+    namespace: targetNamespace(ctx.settings, deployment, kubeconfig.value.identity),
+  });
 }
 
-function deployContext(task: TaskNode, ctx: TaskContext): Result<ObjectDeploy, Diagnostic> {
+async function deployContext(task: TaskNode, ctx: TaskContext): Promise<Result<ObjectDeploy, Diagnostic>> {
   const deployment = deploymentOf(task);
+  const { loadKubeTarget } = await import('./kube/kube-target.ts');
   const target = loadKubeTarget(ctx.env, ctx.settings.kubeContext);
   if (!target.ok) return fail({ ...target.error, location: deployment.at });
   const { locate } = locators(task, deployment);

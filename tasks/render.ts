@@ -8,7 +8,7 @@ import { error, type Diagnostic } from '../engine/diagnostics.ts';
 import type { TaskNode } from '../engine/graph/types.ts';
 import { fail, ok, type Result } from '../engine/result.ts';
 import { chartSource } from './helm/chart.ts';
-import { loadKubeTarget, targetNamespace } from './kube/kubeconfig.ts';
+import { readKubeconfig, targetNamespace } from './kube/kubeconfig.ts';
 import { kustomizationFiles } from './render/kustomize.ts';
 import { manifestFiles } from './render/manifests.ts';
 import { readRendered, writeRendered } from './render/output.ts';
@@ -111,8 +111,8 @@ function helmNamespace(
   deployment: DeploymentConfig,
   ctx: { env: Readonly<Record<string, string>>; settings: RunSettings },
 ): string {
-  const target = loadKubeTarget(ctx.env, ctx.settings.kubeContext);
-  return targetNamespace(ctx.settings, deployment, target.ok ? target.value.identity : undefined);
+  const kubeconfig = readKubeconfig(ctx.env, ctx.settings.kubeContext);
+  return targetNamespace(ctx.settings, deployment, kubeconfig.ok ? kubeconfig.value.identity : undefined);
 }
 
 function upstreamImages(ids: readonly string[], ctx: TaskContext): Result<BuiltImage[], string> {

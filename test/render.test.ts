@@ -8,7 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import type { Diagnostic } from '../engine/diagnostics.ts';
 import type { Result } from '../engine/result.ts';
 import { renderKind } from '../tasks/render.ts';
-import type { RenderedData } from '../tasks/render/output.ts';
+import { loadRenderedObjects, type RenderedData } from '../tasks/render/output.ts';
 import type { TaskOutput } from '../tasks/types.ts';
 import { brokenManifest, kindlessManifest } from './fixtures/render/chart.ts';
 import {
@@ -90,6 +90,21 @@ test('rendering twice gives the same digest; the status holds until the file is 
   const status = await renderKind.status?.(task, first.result.value, ctx);
   assert.ok(status && !status.present);
   assert.match(status.missing, /rendered\/web\.yaml/);
+});
+
+test('deploy reads the JSON copy of the render, and the YAML when the copy no longer matches', async () => {
+  const { result, stateDir } = await render(kubectlDeployment({ name: 'web', manifests: ['kube/'] }));
+  assert.ok(result.ok);
+  const data = result.value.data as unknown as RenderedData;
+  const yamlText = await readFile(join(stateDir, data.file), 'utf8');
+  const fromJson = await loadRenderedObjects(stateDir, result.value, 'not: used');
+  assert.equal(fromJson.length, 3);
+  assert.deepEqual(fromJson, await renderedObjects(stateDir, result.value));
+  const tampered = JSON.parse(await readFile(join(stateDir, data.json ?? ''), 'utf8')) as { kind: string }[];
+  tampered[0] = { kind: 'Tampered' };
+  await writeFile(join(stateDir, data.json ?? ''), JSON.stringify(tampered));
+  const fromYaml = await loadRenderedObjects(stateDir, result.value, yamlText);
+  assert.deepEqual(fromYaml, fromJson);
 });
 
 test('an inline manifest renders, with runtime image references resolved', async () => {

@@ -8,7 +8,7 @@ import type { TaskNode } from '../../engine/graph/types.ts';
 import { fail, ok, type Result } from '../../engine/result.ts';
 import { KubeClient } from '../kube/client.ts';
 import { rolloutTimeout } from '../kube/deploy-objects.ts';
-import type { KubeTarget } from '../kube/kubeconfig.ts';
+import type { KubeTarget } from '../kube/kube-target.ts';
 import { clusterProblem, rolloutProblem, type MessageContext } from '../kube/messages.ts';
 import { hasRollout, waitForRollouts } from '../kube/rollout.ts';
 import { refOf, type KubeObject, type ObjectRef } from '../render/object.ts';

@@ -3,7 +3,7 @@
 import { fail, ok, type Result } from '../../engine/result.ts';
 import type { KubeObject, ObjectRef } from '../render/object.ts';
 import { toFailure, type KubeFailure } from './errors.ts';
-import type { KubeTarget } from './kubeconfig.ts';
+import type { KubeTarget } from './kube-target.ts';
 import { DsgObjectApi } from './object-api.ts';
 
 /** What discovery says about a kind. */

@@ -18,7 +18,7 @@ import {
   selectorOf,
   type DeployedObject,
 } from './inventory.ts';
-import type { KubeTarget } from './kubeconfig.ts';
+import type { KubeTarget } from './kube-target.ts';
 import { clusterProblem, rolloutProblem, syncProblem, type MessageContext } from './messages.ts';
 import { waitForRollouts } from './rollout.ts';
 import { readState, removeState, statePath, writeState } from './state.ts';

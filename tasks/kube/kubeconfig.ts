@@ -1,8 +1,9 @@
 // Which cluster a deploy talks to: the kubeconfig named by the task's KUBECONFIG (never the process's),
-// the `--kube-context` override, and the namespace a deployment lands in.
-import { existsSync } from 'node:fs';
+// the `--kube-context` override, and the namespace a deployment lands in. Read with the YAML parser alone:
+// keys and render need the identity, and loading @kubernetes/client-node for it would cost a second.
+import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { parse } from 'yaml';
 import type { DeploymentConfig } from '../../engine/config/types.ts';
 import { error, type Diagnostic } from '../../engine/diagnostics.ts';
 import { fail, ok, type Result } from '../../engine/result.ts';
@@ -15,11 +16,12 @@ export interface ClusterIdentity {
   namespace: string;
 }
 
-/** A loaded kubeconfig with the chosen context, and where it came from. */
-export interface KubeTarget {
-  config: KubeConfig;
+/** The kubeconfig of an environment, as far as dsg needs to know it without a client. */
+export interface KubeconfigInfo {
   identity: ClusterIdentity;
-  /** The kubeconfig file(s), as named in messages. */
+  /** The existing kubeconfig files, in KUBECONFIG order. */
+  files: string[];
+  /** The kubeconfig as named in messages. */
   source: string;
 }
 
@@ -31,11 +33,16 @@ export function kubeconfigFiles(env: Readonly<Record<string, string>>): string[]
   return home ? [join(home, '.kube', 'config')] : [];
 }
 
-/** Loads the kubeconfig of `env` and selects `kubeContext` (or the current context). */
-export function loadKubeTarget(
+type Entry = { name?: unknown; [key: string]: unknown };
+
+/**
+ * Reads the kubeconfig of `env` and the identity of `kubeContext` (or the current context). Several files
+ * merge as kubectl merges them: the first file that names a cluster, user or context wins.
+ */
+export function readKubeconfig(
   env: Readonly<Record<string, string>>,
   kubeContext?: string,
-): Result<KubeTarget, Diagnostic> {
+): Result<KubeconfigInfo, Diagnostic> {
   const files = kubeconfigFiles(env).filter((f) => existsSync(f));
   const source = env['KUBECONFIG'] ?? '~/.kube/config';
   if (files.length === 0) {
@@ -47,66 +54,58 @@ export function loadKubeTarget(
       ),
     );
   }
-  const config = new KubeConfig();
-  try {
-    files.forEach((file, i) => {
-      if (i === 0) {
-        config.loadFromFile(file);
-      } else {
-        const more = new KubeConfig();
-        more.loadFromFile(file);
-        config.mergeConfig(more, true);
-      }
-    });
-  } catch (e) {
-    return fail(error(`Cannot read kubeconfig "${source}": ${(e as Error).message}`));
-  }
-  allowPlainHttp(config);
-  if (kubeContext) {
-    if (!config.getContextObject(kubeContext)) {
-      return fail(
-        error(
-          `Cannot use kube context "${kubeContext}": "${source}" has no such context`,
-          undefined,
-          'check --kube-context',
-        ),
-      );
+  const merged: Record<'clusters' | 'contexts', Map<string, Entry>> = {
+    clusters: new Map(),
+    contexts: new Map(),
+  };
+  let current: string | undefined;
+  for (const file of files) {
+    let doc: unknown;
+    try {
+      doc = parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      return fail(error(`Cannot read kubeconfig "${file}": ${(e as Error).message.split('\n')[0] ?? ''}`));
     }
-    config.setCurrentContext(kubeContext);
+    const config = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, unknown>;
+    for (const key of ['clusters', 'contexts'] as const) {
+      const list = Array.isArray(config[key]) ? (config[key] as Entry[]) : [];
+      for (const entry of list) {
+        if (typeof entry.name === 'string' && !merged[key].has(entry.name))
+          merged[key].set(entry.name, entry);
+      }
+    }
+    const named = config['current-context'];
+    if (current === undefined && typeof named === 'string' && named !== '') current = named;
   }
-  const contextName = config.getCurrentContext();
-  const context = config.getContextObject(contextName);
-  const cluster = config.getCurrentCluster();
-  if (!context || !cluster) {
+  const contextName = kubeContext ?? current;
+  if (!contextName) {
     return fail(
-      error(
-        `Cannot use kubeconfig "${source}": it has no current context with a cluster`,
-        undefined,
-        'pass --kube-context',
-      ),
+      error(`Cannot use kubeconfig "${source}": it has no current context`, undefined, 'pass --kube-context'),
     );
   }
-  return ok({
-    config,
-    identity: { server: cluster.server, context: contextName, namespace: context.namespace ?? 'default' },
-    source,
-  });
+  const context = field(merged.contexts.get(contextName), 'context');
+  if (!context) {
+    const hint = kubeContext ? 'check --kube-context' : 'check current-context in the kubeconfig';
+    return fail(
+      error(`Cannot use kube context "${contextName}": "${source}" has no such context`, undefined, hint),
+    );
+  }
+  const clusterName = typeof context['cluster'] === 'string' ? context['cluster'] : '';
+  const cluster = field(merged.clusters.get(clusterName), 'cluster');
+  const server = cluster?.['server'];
+  if (typeof server !== 'string' || server === '') {
+    return fail(error(`Cannot use kube context "${contextName}": its cluster has no server in "${source}"`));
+  }
+  const namespace =
+    typeof context['namespace'] === 'string' && context['namespace'] !== ''
+      ? context['namespace']
+      : 'default';
+  return ok({ identity: { server, context: contextName, namespace }, files, source });
 }
 
-/**
- * client-node refuses `http://` servers unless TLS verification is switched off, though plain HTTP has no TLS
- * to verify; marking those clusters lets local and test clusters be used. HTTPS clusters are untouched.
- */
-function allowPlainHttp(config: KubeConfig): void {
-  if (!config.getClusters().some((c) => c.server.startsWith('http:') && !c.skipTLSVerify)) return;
-  config.loadFromOptions({
-    clusters: config
-      .getClusters()
-      .map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c)),
-    users: config.getUsers(),
-    contexts: config.getContexts(),
-    currentContext: config.getCurrentContext(),
-  });
+function field(entry: Entry | undefined, key: string): Record<string, unknown> | undefined {
+  const value = entry?.[key];
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
 }
 
 /** The namespace a deployment's namespaced objects go to: `-n`, else the deployment's, else the context's. */
