@@ -26,6 +26,7 @@ export async function loadGraph(io: Io, flags: FlagValues): Promise<TaskGraph | 
     profiles: list(flags, 'profile'),
     vars,
     env: io.env,
+    signal: io.signal,
     ...(configFile !== undefined ? { configFile } : {}),
     ...(namespace !== undefined ? { namespace } : {}),
     ...(kubeContext !== undefined ? { kubeContext } : {}),
