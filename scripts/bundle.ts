@@ -12,9 +12,10 @@ import { build, type Metafile } from 'esbuild';
 // Runs compiled from dist/scripts/ (or from source under Deno).
 const repo = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../' : '../', import.meta.url));
 
-/** Heavy packages only `dsg run` needs: loaded from node_modules at run time, so their own lazy loading and
- * file lookups keep working. Everything `graph` and the config stage need is inlined. */
-export const EXTERNAL = ['@kubernetes/client-node', 'undici', 'zx', 'tar-fs', 'tar-stream'];
+/** Packages loaded from node_modules at run time instead of inlined: the heavy ones only `dsg run` needs (their
+ * own lazy loading and file lookups keep working), and `yaml`, which the config and graph stages import on
+ * demand: esbuild turns `await import()` of a CommonJS package into a chunk with only a default export. */
+export const EXTERNAL = ['@kubernetes/client-node', 'undici', 'zx', 'tar-fs', 'tar-stream', 'yaml'];
 
 /** Writes the bundle of `bin/dsg.ts` to `outdir` (emptied first) and returns esbuild's metafile. */
 export async function bundleCli(outdir: string): Promise<Metafile> {
@@ -31,7 +32,7 @@ export async function bundleCli(outdir: string): Promise<Metafile> {
     target: 'node20',
     external: EXTERNAL,
     chunkNames: 'chunks/[name]-[hash]',
-    // Inlined CommonJS packages (yaml, picomatch) call `require` for Node built-ins.
+    // Inlined CommonJS packages (picomatch) call `require` for Node built-ins.
     banner: {
       js: "import { createRequire as __dsgRequire } from 'node:module'; const require = __dsgRequire(import.meta.url);",
     },

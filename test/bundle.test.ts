@@ -2,11 +2,12 @@
 // the entry alone, `dsg graph` loads neither the yaml package nor graphlib nor glob matching (each is loaded
 // on demand), and the heavy run-time packages stay outside the bundle.
 import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Metafile } from 'esbuild';
 import { EXTERNAL, bundleCli } from '../scripts/bundle.ts';
-import { tempDir } from './helpers/cli.ts';
+import { runDsg, tempDir } from './helpers/cli.ts';
 
 type Output = Metafile['outputs'][string];
 
@@ -69,7 +70,7 @@ test('dsg graph loads config, schema and graph code, but no YAML package, graphl
   );
   assert.deepEqual(avoidable, []);
   const externals = closure.flatMap((o) =>
-    o.imports.filter((i) => i.external && !i.path.startsWith('node:')),
+    o.imports.filter((i) => i.external && i.kind === 'import-statement' && !i.path.startsWith('node:')),
   );
   assert.deepEqual(externals, []);
 });
@@ -82,4 +83,40 @@ test('the heavy run-time packages stay outside the bundle and are imported from 
   const imported = new Set(all.flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));
   for (const pkg of ['undici', '@kubernetes/client-node', 'zx'])
     assert.ok(imported.has(pkg), `${pkg} is not imported`);
+});
+
+test('every chunk loaded on demand has named exports (a CommonJS package must stay external to be imported so)', async () => {
+  const meta = await bundle();
+  const targets = Object.values(meta.outputs).flatMap((o) =>
+    o.imports.filter((i) => i.kind === 'dynamic-import' && !i.external).map((i) => i.path),
+  );
+  assert.ok(targets.length > 5, `only ${targets.length} chunks are loaded on demand`);
+  const defaultOnly = targets.filter((t) => (meta.outputs[t]?.exports ?? []).join() === 'default');
+  assert.deepEqual(defaultOnly, []);
+});
+
+test('the built CLI reads a config and manifests that need the yaml package (anchors), and reports YAML errors', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'kube'));
+  const config =
+    'version: v2beta1\nname: anchors\nimages:\n  api: &api\n    image: reg.local/api\n  web:\n    image: reg.local/web\n';
+  await writeFile(
+    join(dir, 'devspace.yaml'),
+    `${config}deployments:\n  app:\n    kubectl:\n      manifests: [kube/*.yaml]\n`,
+  );
+  await writeFile(
+    join(dir, 'kube/app.yaml'),
+    'kind: A\nimage: reg.local/api\n---\nx: &x 1\ny: *x\nimage: reg.local/web:2\n',
+  );
+  const r = await runDsg(['graph', '--format', 'json'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const edges = (JSON.parse(r.stdout) as { edges: { from: string; reason: string; detail: string }[] }).edges;
+  assert.deepEqual(
+    edges.filter((e) => e.reason === 'image-ref').map((e) => `${e.from}: ${e.detail}`),
+    ['tag:api: image: reg.local/api in kube/app.yaml', 'tag:web: image: reg.local/web:2 in kube/app.yaml'],
+  );
+  await writeFile(join(dir, 'devspace.yaml'), 'version: v2beta1\nimages: [\n');
+  const bad = await runDsg(['graph'], { cwd: dir });
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /Cannot parse YAML in "devspace.yaml"/);
 });
