@@ -27,10 +27,12 @@ try {
     }
     const graph = median(graphTimes);
     const version = median(versionTimes);
-    rows.push([n, nodes, graph.toFixed(1), version.toFixed(1), (graph / version).toFixed(2)]);
+    // The machine is shared: the best runs show the cost without other processes' noise.
+    const best = Math.min(...graphTimes) / Math.min(...versionTimes);
+    rows.push([n, nodes, graph.toFixed(1), version.toFixed(1), (graph / version).toFixed(2), best.toFixed(2)]);
   }
 } finally {
   await rm(root, { recursive: true, force: true });
 }
-printTable(['images', 'tasks', 'graph ms', '--version ms', 'ratio'], rows);
-process.stdout.write('target: ratio < 1.50 at 1,000 images\n');
+printTable(['images', 'tasks', 'graph ms', '--version ms', 'ratio', 'best/best'], rows);
+process.stdout.write('medians; target: ratio < 1.50 at 1,000 images\n');
