@@ -29,7 +29,14 @@ try {
     const version = median(versionTimes);
     // The machine is shared: the best runs show the cost without other processes' noise.
     const best = Math.min(...graphTimes) / Math.min(...versionTimes);
-    rows.push([n, nodes, graph.toFixed(1), version.toFixed(1), (graph / version).toFixed(2), best.toFixed(2)]);
+    rows.push([
+      n,
+      nodes,
+      graph.toFixed(1),
+      version.toFixed(1),
+      (graph / version).toFixed(2),
+      best.toFixed(2),
+    ]);
   }
 } finally {
   await rm(root, { recursive: true, force: true });

@@ -5,18 +5,31 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (benchmarks run compiled from dist/scripts or from source under Deno). */
-export const repo = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../' : '../', import.meta.url));
+export const repo = fileURLToPath(
+  new URL(import.meta.url.includes('/dist/') ? '../../' : '../', import.meta.url),
+);
 
 /** The command that starts dsg: the bundle that `bin` runs (`npm run build`). */
 export const dsg = [process.execPath, join(repo, 'dist/cli/dsg.js')];
 
 /** Runs a command and returns its wall time in ms; throws when it fails unless `allowFail`. */
-export function timeCommand(argv: readonly string[], cwd: string, env: Record<string, string> = {}, allowFail = false): { ms: number; stdout: string } {
+export function timeCommand(
+  argv: readonly string[],
+  cwd: string,
+  env: Record<string, string> = {},
+  allowFail = false,
+): { ms: number; stdout: string } {
   const [cmd, ...args] = argv;
   const start = performance.now();
-  const r = spawnSync(cmd ?? '', args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(cmd ?? '', args, {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   const ms = performance.now() - start;
-  if (r.status !== 0 && !allowFail) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  if (r.status !== 0 && !allowFail)
+    throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   return { ms, stdout: r.stdout };
 }
 
