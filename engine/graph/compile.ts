@@ -25,7 +25,10 @@ export function taskId(scope: string, kind: TaskKind, name: string): string {
 }
 
 /** Compiles the root project (and its dependencies) into a task graph. */
-export async function compileGraph(root: ProjectConfig, cwd: string): Promise<Result<CompiledGraph, Diagnostic[]>> {
+export async function compileGraph(
+  root: ProjectConfig,
+  cwd: string,
+): Promise<Result<CompiledGraph, Diagnostic[]>> {
   const { projects, errors } = collectProjects(root);
   if (errors.length > 0) return fail(errors);
   const nodes = new Map<string, TaskNode>();
@@ -44,24 +47,41 @@ export async function compileGraph(root: ProjectConfig, cwd: string): Promise<Re
         const id = taskId(scope, kind, image.name);
         nodes.set(id, { id, kind, name: image.name, project, at: image.at, spec: { kind, image } });
       }
-      edges.push(edge(taskId(scope, 'build', image.name), taskId(scope, 'tag', image.name), 'build-tag', 'image'));
+      edges.push(
+        edge(taskId(scope, 'build', image.name), taskId(scope, 'tag', image.name), 'build-tag', 'image'),
+      );
     }
     for (const deployment of project.config.deployments) {
       const render = taskId(scope, 'render', deployment.name);
       nodes.set(render, {
-        id: render, kind: 'render', name: deployment.name, project, at: deployment.at,
+        id: render,
+        kind: 'render',
+        name: deployment.name,
+        project,
+        at: deployment.at,
         spec: { kind: 'render', deployment, images: [] },
       });
       if (!deploying.has(project)) continue;
       const deploy = taskId(scope, 'deploy', deployment.name);
-      nodes.set(deploy, { id: deploy, kind: 'deploy', name: deployment.name, project, at: deployment.at, spec: { kind: 'deploy', deployment } });
+      nodes.set(deploy, {
+        id: deploy,
+        kind: 'deploy',
+        name: deployment.name,
+        project,
+        at: deployment.at,
+        spec: { kind: 'deploy', deployment },
+      });
       edges.push(edge(render, deploy, 'render-deploy', 'rendered objects'));
     }
   }
 
   const scans = await Promise.all(
     projects.flatMap((project) =>
-      project.config.deployments.map(async (d) => ({ project, d, scan: await scanDeployment(project.config, d, indexOf(project).byRepository) })),
+      project.config.deployments.map(async (d) => ({
+        project,
+        d,
+        scan: await scanDeployment(project.config, d, indexOf(project).byRepository),
+      })),
     ),
   );
   for (const { project, d, scan } of scans) {
@@ -69,16 +89,26 @@ export async function compileGraph(root: ProjectConfig, cwd: string): Promise<Re
     const render = nodes.get(taskId(project.scope, 'render', d.name));
     const known = indexOf(project).byName;
     for (const name of scan.runtime) {
-      if (!known.has(name)) problems.push(undefinedImage(project.config, name, `deployment "${d.name}"`, d.at));
+      if (!known.has(name))
+        problems.push(undefinedImage(project.config, name, `deployment "${d.name}"`, d.at));
     }
     const tags = new Map<string, TaskEdge>();
     for (const [name, detail] of scan.explicit) {
-      if (known.has(name)) tags.set(name, edge(taskId(project.scope, 'tag', name), render?.id ?? '', 'image-ref', detail));
+      if (known.has(name))
+        tags.set(name, edge(taskId(project.scope, 'tag', name), render?.id ?? '', 'image-ref', detail));
     }
     if (scan.implicit) {
       for (const name of known.keys()) {
         if (!tags.has(name)) {
-          tags.set(name, { ...edge(taskId(project.scope, 'tag', name), render?.id ?? '', 'image-ref', 'references not visible: every image of the project'), implicit: true });
+          tags.set(name, {
+            ...edge(
+              taskId(project.scope, 'tag', name),
+              render?.id ?? '',
+              'image-ref',
+              'references not visible: every image of the project',
+            ),
+            implicit: true,
+          });
         }
       }
     }
@@ -86,7 +116,9 @@ export async function compileGraph(root: ProjectConfig, cwd: string): Promise<Re
     if (render?.spec.kind === 'render') render.spec.images = [...tags.values()].map((e) => e.from);
   }
 
-  const builds = await Promise.all(projects.flatMap((p) => p.config.images.map((image) => buildEdges(p, indexOf(p), image, cwd))));
+  const builds = await Promise.all(
+    projects.flatMap((p) => p.config.images.map((image) => buildEdges(p, indexOf(p), image, cwd))),
+  );
   for (const result of builds) {
     edges.push(...result.edges);
     problems.push(...result.problems);
@@ -134,10 +166,25 @@ async function buildEdges(
   const target = taskId(project.scope, 'build', image.name);
   const out: TaskEdge[] = [];
   const problems: Diagnostic[] = [];
-  const strings = JSON.stringify([image.buildArgs, image.builder, image.tags, image.appendDockerfileInstructions]);
+  const strings = JSON.stringify([
+    image.buildArgs,
+    image.builder,
+    image.tags,
+    image.appendDockerfileInstructions,
+  ]);
   for (const name of new Set(runtimeImageNames(strings))) {
-    if (!known.has(name)) problems.push(undefinedImage(project.config, name, `image "${image.name}"`, image.at));
-    else if (name !== image.name) out.push({ ...edge(taskId(project.scope, 'build', name), target, 'from', `\${runtime.images.${name}} in image "${image.name}"`), at: image.at });
+    if (!known.has(name))
+      problems.push(undefinedImage(project.config, name, `image "${image.name}"`, image.at));
+    else if (name !== image.name)
+      out.push({
+        ...edge(
+          taskId(project.scope, 'build', name),
+          target,
+          'from',
+          `\${runtime.images.${name}} in image "${image.name}"`,
+        ),
+        at: image.at,
+      });
   }
   if (image.builder.kind !== 'docker') return { edges: out, problems };
   const file = join(project.dir, image.dockerfile);
@@ -147,12 +194,23 @@ async function buildEdges(
     const name = byRepository.get(repositoryOf(from.image));
     if (name === undefined || name === image.name) continue;
     const at = { file: relative(cwd, file), line: from.line, col: 1 };
-    out.push({ ...edge(taskId(project.scope, 'build', name), target, 'from', `FROM ${from.image} in ${image.dockerfile}`), at });
+    out.push({
+      ...edge(
+        taskId(project.scope, 'build', name),
+        target,
+        'from',
+        `FROM ${from.image} in ${image.dockerfile}`,
+      ),
+      at,
+    });
   }
   return { edges: out, problems };
 }
 
-function dependencyEdges(projects: readonly GraphProject[], nodes: ReadonlyMap<string, TaskNode>): TaskEdge[] {
+function dependencyEdges(
+  projects: readonly GraphProject[],
+  nodes: ReadonlyMap<string, TaskNode>,
+): TaskEdge[] {
   const deploysOf = (p: GraphProject): string[] =>
     [...nodes.values()].filter((n) => n.kind === 'deploy' && n.project === p).map((n) => n.id);
   // A project without deployments passes its dependencies' barrier on to its dependents.
@@ -172,7 +230,8 @@ function dependencyEdges(projects: readonly GraphProject[], nodes: ReadonlyMap<s
     const targets = deploysOf(p);
     for (const { dependency, project } of p.dependsOn) {
       for (const from of barrierOf(project, new Set())) {
-        for (const to of targets) out.push({ ...edge(from, to, 'dependency', `dependency "${dependency.name}"`), at: dependency.at });
+        for (const to of targets)
+          out.push({ ...edge(from, to, 'dependency', `dependency "${dependency.name}"`), at: dependency.at });
       }
     }
   }
@@ -187,7 +246,19 @@ function undefinedImage(project: ProjectConfig, name: string, where: string, at:
 function cycleError(cycle: readonly string[], edges: readonly TaskEdge[]): Diagnostic {
   const ring = [...cycle, cycle[0] ?? ''];
   const steps = ring.slice(1).map((to, i) => edges.find((e) => e.from === ring[i] && e.to === to));
-  const d = error(`Task cycle: ${ring.join(' → ')}`, steps.find((s) => s?.at)?.at, 'break the cycle by removing one of these references');
-  d.related = steps.flatMap((s) => (s ? [s.at ? { message: `${s.from} → ${s.to}: ${s.detail}`, location: s.at } : { message: `${s.from} → ${s.to}: ${s.detail}` }] : []));
+  const d = error(
+    `Task cycle: ${ring.join(' → ')}`,
+    steps.find((s) => s?.at)?.at,
+    'break the cycle by removing one of these references',
+  );
+  d.related = steps.flatMap((s) =>
+    s
+      ? [
+          s.at
+            ? { message: `${s.from} → ${s.to}: ${s.detail}`, location: s.at }
+            : { message: `${s.from} → ${s.to}: ${s.detail}` },
+        ]
+      : [],
+  );
   return d;
 }

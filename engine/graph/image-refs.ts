@@ -37,7 +37,8 @@ export async function scanDeployment(
     }
     if (!anyString && key !== 'image') return;
     const name = byRepository.get(repositoryOf(value));
-    if (name !== undefined && !scan.explicit.has(name)) scan.explicit.set(name, `${key ?? 'value'}: ${value} in ${where}`);
+    if (name !== undefined && !scan.explicit.has(name))
+      scan.explicit.set(name, `${key ?? 'value'}: ${value} in ${where}`);
   };
   const walk = (value: unknown, where: string, anyString: boolean, key?: string): void => {
     if (typeof value === 'string') note(value, where, anyString, key);
@@ -65,7 +66,8 @@ export async function scanDeployment(
   switch (deployment.type) {
     case 'kubectl': {
       if (deployment.inlineManifest !== undefined) {
-        for (const doc of await manifestDocuments(deployment.inlineManifest)) walk(doc, 'inlineManifest', false);
+        for (const doc of await manifestDocuments(deployment.inlineManifest))
+          walk(doc, 'inlineManifest', false);
       }
       const files = await manifestFiles(project.dir, deployment.manifests);
       if (deployment.kustomize) scan.implicit = true;
