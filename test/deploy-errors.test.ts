@@ -107,6 +107,42 @@ test('a Deployment that never becomes ready fails with its last condition', asyn
   }
 });
 
+test('a Job is waited for until Complete; a failed Job fails the deploy with its condition', async () => {
+  const job = (name: string, neverReady: boolean): string =>
+    [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      `metadata: { name: ${name} }`,
+      'spec:',
+      '  template:',
+      ...(neverReady ? [`    metadata: { annotations: { ${neverReadyAnnotation}: "true" } }`] : []),
+      '    spec: { restartPolicy: Never, containers: [{ name: job, image: busybox }] }',
+      '',
+    ].join('\n');
+  const daemonSet = workload('DaemonSet', 'agent', false).replace('  replicas: 1\n', '');
+  const cluster = await testCluster();
+  try {
+    const good = await makeProject({ 'kube/job.yaml': job('migrate', false), 'kube/agent.yaml': daemonSet });
+    const done = await renderAndDeploy(cluster, good, deployment);
+    assert.ok(done.deploy.ok, JSON.stringify(done.deploy));
+    const live = cluster.server.getObject('batch/v1', 'Job', 'default', 'migrate');
+    assert.match(JSON.stringify(live?.['status']), /"type":"Complete","status":"True"/);
+    const bad = await makeProject({ 'kube/job.yaml': job('broken', true) });
+    const failed = await renderAndDeploy(
+      cluster,
+      bad,
+      kubectlDeployment({ name: 'jobs', manifests: ['kube/'] }),
+    );
+    assert.equal(failed.deploy.ok, false);
+    assert.match(
+      failed.deploy.ok ? '' : failed.deploy.error.message,
+      /^Rollout of job\/broken in namespace default failed after [\d.]+m?s: Failed=True BackoffLimitExceeded$/,
+    );
+  } finally {
+    await cluster.close();
+  }
+});
+
 test('a rollout that does not finish in DSG_ROLLOUT_TIMEOUT says so', async () => {
   const cluster = await testCluster({ namespace: 'shop', env: { DSG_ROLLOUT_TIMEOUT: '1s' } });
   try {

@@ -95,7 +95,7 @@ export async function deployObjects(
       log: ctx.log,
     });
     if (!synced.ok) return fail(syncProblem(synced.error, d.messages));
-    const { objects, applied, pruned } = synced.value;
+    const { objects, applied, pruned, unchanged } = synced.value;
     ctx.log(
       `${applied.length} applied, ${pruned.length} pruned, ${objects.length - applied.length} unchanged`,
     );
@@ -103,12 +103,14 @@ export async function deployObjects(
       selector: selectorOf(label),
       timeoutMs: timeout.value,
       signal: ctx.signal,
+      known: unchanged,
     });
     if (!rollout.ok) {
       const source = rollout.error.kind === 'rollout' ? sourceOf(data, rollout.error.ref) : undefined;
       return fail(rolloutProblem(rollout.error, d.messages, d.messages.locate(source)));
     }
-    await writeState(path, { objects });
+    // An unchanged deploy leaves the state as it was: no write, no fsync.
+    if (JSON.stringify(previous.objects) !== JSON.stringify(objects)) await writeState(path, { objects });
     const out: DeployedData = { ...identityOf(d), label, objects };
     return ok({ digest, data: out as unknown as TaskOutput['data'] });
   } finally {

@@ -35,14 +35,26 @@ export function hasRollout(ref: ObjectRef): boolean {
   return rolledKinds[ref.kind] === groupOf(ref.apiVersion);
 }
 
-/** Waits until every workload is rolled out, or one fails, or `timeoutMs` passes. */
+/**
+ * Waits until every workload is rolled out, or one fails, or `timeoutMs` passes. Workloads in `known` (as
+ * just listed) that are already rolled out are not asked about again.
+ */
 export async function waitForRollouts(
   client: KubeClient,
   workloads: readonly ObjectRef[],
-  options: { selector: string; timeoutMs: number; signal: AbortSignal },
+  options: {
+    selector: string;
+    timeoutMs: number;
+    signal: AbortSignal;
+    known?: ReadonlyMap<string, KubeObject>;
+  },
 ): Promise<Result<void, RolloutFailure>> {
   const started = Date.now();
-  let pending = workloads.filter(hasRollout);
+  let pending = workloads.filter((w) => {
+    if (!hasRollout(w)) return false;
+    const seen = options.known?.get(refKey(w));
+    return seen === undefined || rolloutProgress(seen).state !== 'ready';
+  });
   const last = new Map<string, string>();
   let delay = 100;
   while (pending.length > 0) {

@@ -40,6 +40,8 @@ export interface SyncOutcome {
   objects: DeployedObject[];
   applied: DeployedObject[];
   pruned: ObjectRef[];
+  /** The objects that were not sent, as listed (by refKey): their rollout state is already known. */
+  unchanged: Map<string, KubeObject>;
 }
 
 /** Why a sync stopped. */
@@ -97,7 +99,17 @@ export async function syncObjects(input: SyncInput): Promise<Result<SyncOutcome,
     return { ...d.ref, digest: d.digest, marker: markerOf(object) };
   });
   const changedKeys = new Set(changed.map((d) => refKey(d.ref)));
-  return ok({ objects, applied: objects.filter((o) => changedKeys.has(refKey(o))), pruned: prune });
+  const unchanged = new Map<string, KubeObject>();
+  for (const d of desired.value) {
+    const object = live.value.get(refKey(d.ref));
+    if (object && !changedKeys.has(refKey(d.ref))) unchanged.set(refKey(d.ref), object);
+  }
+  return ok({
+    objects,
+    applied: objects.filter((o) => changedKeys.has(refKey(o))),
+    pruned: prune,
+    unchanged,
+  });
 }
 
 async function discoverKinds(
