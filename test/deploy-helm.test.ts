@@ -69,7 +69,8 @@ test('status notices a release uninstalled by hand; purge uninstalls', async () 
     });
     const again = await renderAndDeploy(cluster, dir, deployment);
     assert.ok(again.deploy.ok);
-    assert.ok(await purgeDeploy(cluster, dir, deployment));
+    const purged = await purgeDeploy(cluster, dir, deployment);
+    assert.ok(purged.ok, JSON.stringify(purged));
     assert.equal(cluster.server.getObject('apps/v1', 'Deployment', 'default', 'web'), undefined);
     const list = await runTool('helm', ['list', '-n', 'default', '-q'], { cwd: dir, env: cluster.env });
     assert.equal(list.ok ? list.value.stdout.trim() : 'error', '');
