@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$PWD
 
 bash scripts/setup.sh --quiet
-npx tsc -p tsconfig.json
+npm run --silent build
 export PATH="$repo/.tools/bin:$PATH"
 
 if [ -z "${KUBECONFIG:-}" ] && [ ! -f "$HOME/.kube/config" ]; then
@@ -24,4 +24,4 @@ if [ -z "${KUBECONFIG:-}" ] && [ ! -f "$HOME/.kube/config" ]; then
 fi
 
 cd examples
-node "$repo/dist/bin/dsg.js" run deploy "$@"
+node "$repo/dist/cli/dsg.js" run deploy "$@"

@@ -7,9 +7,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh --quiet
 export PATH="$PWD/.tools/bin:$PATH"
 
-echo "== build (tsc)"
+echo "== build (tsc, bundle)"
 rm -rf dist
-npx tsc -p tsconfig.json
+npm run --silent build
 echo "== lint (eslint)"
 npx eslint --max-warnings 0 .
 echo "== format (prettier)"
