@@ -93,7 +93,7 @@ try {
   process.stdout.write('target: cached/floor <= 1.5 at N=1000 (the stat floor includes Node start-up)\n\n');
 
   // Makespan: every build sleeps a known time; compare with max(critical path, work / slots).
-  const sleepMs = 100;
+  const sleepMs = 300;
   const makespanRows: (string | number)[][] = [];
   for (const [n, parallel] of [
     [50, 4],
