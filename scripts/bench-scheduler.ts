@@ -8,20 +8,10 @@ import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { schedule, type SchedulerTask } from '../engine/run/scheduler.ts';
+import { seeded as random } from './gen-project.ts';
 
 interface BenchTask extends SchedulerTask {
   durationMs: number;
-}
-
-/** mulberry32: a small seeded generator, so every run benchmarks the same graphs. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A random DAG: each task depends on up to 3 earlier tasks, mostly recent ones so that chains get deep. */

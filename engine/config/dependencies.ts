@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SourceLocation } from '../diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
+import type { ProjectRequest } from './load-project.ts';
 import { bool, keyLocation, list, NAME_PATTERN, obj, s, scalarText } from './normalize-images.ts';
 import { locate, type TreeNode } from './tree.ts';
 import type { Json } from './types.ts';
@@ -12,20 +13,10 @@ import type { Json } from './types.ts';
 type Obj = { [key: string]: Json };
 
 /** One dependency to load. */
-export interface DependencyRequest {
+export interface DependencyRequest extends ProjectRequest {
   name: string;
   /** The dependency's key in the config. */
   at: SourceLocation;
-  /** Absolute path of the dependency's config file. */
-  configFile: string;
-  profiles: string[];
-  /** Where the profiles were asked for (for "unknown profile" errors). */
-  profilesAt?: SourceLocation;
-  /** `--var`-like values the dependency is loaded with. */
-  flags: Record<string, string>;
-  namespace?: string;
-  disableActivation: boolean;
-  ignoreDependencies: boolean;
   /** False when the dependency's pipeline does not deploy (e.g. `pipeline: build`). */
   deploy: boolean;
 }

@@ -10,6 +10,7 @@ import { loadTaskKinds } from '../../../tasks/index.ts';
 import type { RunSettings } from '../../../tasks/types.ts';
 import { bool, list, num, str, suggest, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
+import { unknownTask } from '../unknown-task.ts';
 import { loadGraph } from '../load-project.ts';
 
 /** Runs `dsg run`; returns the exit code. */
@@ -26,15 +27,10 @@ export async function runCommand(io: Io, flags: FlagValues, positionals: string[
   if (!graph) return 1;
   const unknown = list(flags, 'force').filter((id) => !graph.nodes.has(id));
   if (unknown.length > 0) {
-    const d: Diagnostic[] = unknown.map((id) => {
-      const close = suggest(id, [...graph.nodes.keys()]);
-      return {
-        severity: 'error',
-        message: `Task "${id}" given to --force is not in the graph${close ? ` — did you mean "${close}"?` : ''}`,
-        hint: 'run dsg graph to list the tasks',
-      };
-    });
-    printDiagnostics(io, d);
+    printDiagnostics(
+      io,
+      unknown.map((id) => unknownTask(graph, id, ' given to --force')),
+    );
     return 1;
   }
   const command = ['dsg', 'run', pipeline, ...Object.keys(flags).map((f) => `--${f}`)].join(' ');

@@ -11,7 +11,8 @@ import { openSession } from '../../run/session.ts';
 import { pipelineKinds } from '../../run/select.ts';
 import type { Decision } from '../../run/task-step.ts';
 import { loadTaskKinds } from '../../../tasks/index.ts';
-import { list, str, suggest, type FlagValues } from '../args.ts';
+import { list, str, type FlagValues } from '../args.ts';
+import { unknownTask } from '../unknown-task.ts';
 import { printDiagnostics, type Io } from '../io.ts';
 import { loadGraph } from '../load-project.ts';
 
@@ -25,14 +26,7 @@ export async function whyCommand(io: Io, flags: FlagValues, positionals: string[
   const graph = await loadGraph(io, flags);
   if (!graph) return 1;
   if (!graph.nodes.has(task)) {
-    const close = suggest(task, [...graph.nodes.keys()]);
-    printDiagnostics(io, [
-      {
-        severity: 'error',
-        message: `Task "${task}" is not in the graph${close ? ` — did you mean "${close}"?` : ''}`,
-        hint: 'run dsg graph to list the tasks',
-      },
-    ]);
+    printDiagnostics(io, [unknownTask(graph, task)]);
     return 1;
   }
   const note = (d: Diagnostic): void => void printDiagnostics(io, [d]);
