@@ -61,9 +61,7 @@ export async function customProject(images: CustomImage[], options: { name?: str
 }
 
 /** Parses `--json` output into events. */
-export function jsonEvents(
-  stdout: string,
-): {
+export function jsonEvents(stdout: string): {
   type: string;
   id?: string;
   status?: string;
