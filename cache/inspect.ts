@@ -66,6 +66,8 @@ export async function cacheClear(stateDir: string): Promise<ClearReport> {
   const memo = join(stateDir, digestsFileName);
   const memoBytes = await bytesOf(memo);
   await rm(memo, { force: true });
+  // `dsg graph` keeps its replayable outputs here; they are cache too.
+  await rm(join(stateDir, 'graph-cache'), { recursive: true, force: true });
   return { records: cleared.records, bytes: cleared.bytes + memoBytes };
 }
 

@@ -239,3 +239,18 @@ test('dsg cache ls, gc and clear', async () => {
   const after = await runDsg(['run', 'build', '--json'], { cwd: dir });
   assert.equal(endStatuses(after.stdout).get('build:a'), 'ran');
 });
+
+test("dsg's own .dsg/ is never an input, even for a build whose inputs are the whole project", async () => {
+  const dir = await customProject([{ name: 'a' }]);
+  const yaml = await readFile(join(dir, 'devspace.yaml'), 'utf8');
+  // Everything but what build.sh itself writes.
+  await writeFile(
+    join(dir, 'devspace.yaml'),
+    yaml.replace('        - a/**', "        - '**'\n        - '!events.log'\n        - '!out/**'"),
+  );
+  const first = await runDsg(['run', 'build', '--json'], { cwd: dir });
+  assert.equal(first.code, 0, first.stderr);
+  // The first run wrote logs, records and a run summary into .dsg/: the second must still be a hit.
+  const second = await runDsg(['run', 'build', '--json'], { cwd: dir });
+  assert.equal(endStatuses(second.stdout).get('build:a'), 'cached', reasonOf(second.stdout, 'build:a'));
+});

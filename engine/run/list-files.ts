@@ -18,7 +18,8 @@ export class ListFilesError extends Error {
 export function projectLister(projectDir: string, displayBase: string): ListFiles {
   return async (dir, options = {}) => {
     const under = (file: string): string => (dir === '.' || dir === '' ? file : posix.join(dir, file));
-    if (options.globs) return (await globFiles(join(projectDir, dir), options.globs)).map(under);
+    if (options.globs)
+      return withoutState((await globFiles(join(projectDir, dir), options.globs)).map(under));
     const dockerfile = options.dockerfile ?? dockerfileOfIgnoreFile(options.ignoreFiles?.[0]);
     const listed = await listContext(join(projectDir, dir), {
       displayBase,
@@ -26,9 +27,16 @@ export function projectLister(projectDir: string, displayBase: string): ListFile
     });
     // Expected failures leave through an error class the run turns back into a diagnostic.
     if (!listed.ok) throw new ListFilesError(listed.error.message, listed.error.hint);
-    return listed.value.files.map(under);
+    return withoutState(listed.value.files.map(under));
   };
 }
+
+// dsg's own state changes on every run: inside a context or a glob it would make every build look changed.
+function withoutState(files: string[]): string[] {
+  return files.filter((f) => f !== STATE_DIR && !f.startsWith(`${STATE_DIR}/`));
+}
+
+const STATE_DIR = '.dsg';
 
 // `api/Dockerfile.dockerignore` belongs to `api/Dockerfile`; a plain `.dockerignore` says nothing about it.
 function dockerfileOfIgnoreFile(ignoreFile: string | undefined): string | undefined {
