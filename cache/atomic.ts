@@ -1,7 +1,8 @@
 // Crash-safe file writes and forgiving reads: a reader sees the old file or the new one, never half of one.
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import process from 'node:process';
 import { errorCode, errorDetail } from './types.ts';
@@ -43,7 +44,9 @@ export type JsonRead =
 export async function readJsonFile(path: string): Promise<JsonRead> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Records are small: a synchronous read costs a fraction of the thread-pool round trip, and a no-op run
+    // reads one per task.
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return { status: 'missing' };
     return { status: 'corrupt', detail: errorDetail(error) };

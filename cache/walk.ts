@@ -1,7 +1,7 @@
 // Listing files under a folder: a parallel walk that never follows symlinks (a link is listed as itself),
 // with a visitor deciding which folders to enter; and glob lists for custom builders and manifests.
 import type { Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { errorDetail } from './types.ts';
@@ -21,9 +21,15 @@ const readdirConcurrency = 16;
  * visitor keeps. Sockets, FIFOs and devices are left out, as Docker leaves them out of a context.
  * Rejects when a folder cannot be read.
  */
-export async function walkFiles<S>(root: string, rootState: S, visitor: WalkVisitor<S>): Promise<string[]> {
+export async function walkFiles<S>(
+  root: string,
+  rootState: S,
+  visitor: WalkVisitor<S>,
+  /** A folder under `root` to start in (paths stay relative to `root`); default: `root` itself. */
+  start = '',
+): Promise<string[]> {
   const files: string[] = [];
-  const queue: { rel: string; state: S }[] = [{ rel: '', state: rootState }];
+  const queue: { rel: string; state: S }[] = [{ rel: start, state: rootState }];
   let active = 0;
   let failure: unknown;
   await new Promise<void>((resolve) => {
@@ -93,8 +99,40 @@ export async function globFiles(
     bases.some(
       (base) => base === '' || base === dir || base.startsWith(`${dir}/`) || dir.startsWith(`${base}/`),
     );
-  return walkFiles(baseDir, true, {
-    enterDir: (dir) => (reachable(dir) && !excluded(dir) ? true : undefined),
-    includeFile: (file) => included(file) && !excluded(file),
-  });
+  // Start where every glob starts: a thousand `svc/**` globs must not each list the project root.
+  // Only a real folder (no symlink on the way, which the walk would not follow) can be a starting point.
+  let start = commonFolder(bases);
+  if (start !== '' && !(await isRealFolder(baseDir, start))) start = '';
+  return walkFiles(
+    baseDir,
+    true,
+    {
+      enterDir: (dir) => (reachable(dir) && !excluded(dir) ? true : undefined),
+      includeFile: (file) => included(file) && !excluded(file),
+    },
+    start,
+  );
+}
+
+/** The deepest folder that contains every one of `folders` ('' when they share none). */
+function commonFolder(folders: readonly string[]): string {
+  const split = folders.map((f) => (f === '' ? [] : f.split('/')));
+  const first = split[0] ?? [];
+  let depth = 0;
+  while (depth < first.length && split.every((parts) => parts[depth] === first[depth])) depth++;
+  return first.slice(0, depth).join('/');
+}
+
+// Each step down must be a folder itself (lstat), not a symlink the walk would otherwise follow.
+async function isRealFolder(baseDir: string, rel: string): Promise<boolean> {
+  let path = baseDir;
+  for (const part of rel.split('/')) {
+    path = join(path, part);
+    try {
+      if (!(await lstat(path)).isDirectory()) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
