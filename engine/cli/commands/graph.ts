@@ -4,7 +4,8 @@
 import type { ProjectConfig } from '../../config/types.ts';
 import type { TaskGraph } from '../../graph/types.ts';
 import type { GraphView } from '../../graph/view.ts';
-import { str, suggest, type FlagValues } from '../args.ts';
+import { str, type FlagValues } from '../args.ts';
+import { unknownTask } from '../unknown-task.ts';
 import type { Io } from '../io.ts';
 import {
   graphCacheSlot,
@@ -80,14 +81,7 @@ async function printGraph(
   if (!graph) return { code: 1 };
   const focus = str(flags, 'focus');
   if (focus !== undefined && !graph.nodes.has(focus)) {
-    const close = suggest(focus, [...graph.nodes.keys()]);
-    printDiagnostics(io, [
-      {
-        severity: 'error',
-        message: `Task "${focus}" is not in the graph${close ? ` — did you mean "${close}"?` : ''}`,
-        hint: 'run dsg graph to list the tasks',
-      },
-    ]);
+    printDiagnostics(io, [unknownTask(graph, focus)]);
     return { code: 1 };
   }
   io.stdout.write(formats(graph, graphView(graph, focus), io.color));
