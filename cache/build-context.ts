@@ -25,6 +25,8 @@ export interface ListContextOptions {
   dockerfile?: string;
   /** Folder that paths in failure messages are shown relative to. Default: the working directory. */
   displayBase?: string;
+  /** Told the absolute path of every file and folder the listing depends on, present or not. */
+  onRead?: (path: string) => void;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function listContext(
 ): Promise<Result<ContextListing, CacheFailure>> {
   const show = (path: string): string => relative(options.displayBase ?? process.cwd(), path) || '.';
   const root = resolve(contextDir);
+  options.onRead?.(root);
   try {
     if (!(await stat(root)).isDirectory()) {
       return fail(
@@ -50,7 +53,7 @@ export async function listContext(
     );
   }
   const dockerfilePath = resolve(root, options.dockerfile ?? 'Dockerfile');
-  const ignore = await readIgnoreFile(root, dockerfilePath);
+  const ignore = await readIgnoreFile(root, dockerfilePath, options.onRead);
   if (!ignore.ok) {
     const { path, error } = ignore.error;
     return fail(
@@ -68,13 +71,19 @@ export async function listContext(
   }
   let files: string[];
   try {
-    files = await walkFiles<MatchState>(root, matcher.rootState(), {
-      enterDir: (path, parent) => {
-        const { excluded, state } = matcher.match(path, parent);
-        return excluded && !matcher.mayReincludeBelow(path, state) ? undefined : state;
+    files = await walkFiles<MatchState>(
+      root,
+      matcher.rootState(),
+      {
+        enterDir: (path, parent) => {
+          const { excluded, state } = matcher.match(path, parent);
+          return excluded && !matcher.mayReincludeBelow(path, state) ? undefined : state;
+        },
+        includeFile: (path, parent) => !matcher.match(path, parent).excluded,
       },
-      includeFile: (path, parent) => !matcher.match(path, parent).excluded,
-    });
+      '',
+      options.onRead,
+    );
   } catch (error) {
     return fail(cacheFailure('io-error', `Cannot list build context "${show(root)}": ${errorDetail(error)}`));
   }
@@ -85,6 +94,7 @@ export async function listContext(
   // Docker sends these to the daemon even when the patterns exclude them: it needs to read them.
   for (const path of [dockerfile, ignore.value ? inside(root, ignore.value.path) : undefined]) {
     if (path === undefined || files.includes(path)) continue;
+    options.onRead?.(join(root, path));
     if (!(await isFileOrLink(join(root, path)))) continue;
     listing.forced.push(path);
     files.push(path);
@@ -96,12 +106,17 @@ export async function listContext(
 
 type IgnoreRead = Result<{ path: string; text: string } | undefined, { path: string; error: unknown }>;
 
-async function readIgnoreFile(root: string, dockerfilePath: string): Promise<IgnoreRead> {
+async function readIgnoreFile(
+  root: string,
+  dockerfilePath: string,
+  onRead?: (path: string) => void,
+): Promise<IgnoreRead> {
   const candidates = [
     join(dirname(dockerfilePath), `${basename(dockerfilePath)}.dockerignore`),
     join(root, '.dockerignore'),
   ];
   for (const path of candidates) {
+    onRead?.(path);
     try {
       return ok({ path, text: await readFile(path, 'utf8') });
     } catch (error) {

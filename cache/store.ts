@@ -5,6 +5,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJsonFile, tempMarker, writeFileAtomic } from './atomic.ts';
 import type { KeyRecord } from './key.ts';
+import { recordFile } from './record-file.ts';
 import { safeTaskName } from './safe-name.ts';
 import { cacheFailure, errorDetail, fail, ok, type CacheFailure, type Json, type Result } from './types.ts';
 
@@ -49,7 +50,7 @@ export class Store {
 
   /** Path of the record for `key`, relative to the state directory. */
   recordFile(key: string): string {
-    return `records/${key.slice(0, 2)}/${key}.json`;
+    return recordFile(key);
   }
 
   /** Path of the pointer to a task's last success, relative to the state directory. */

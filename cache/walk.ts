@@ -27,6 +27,8 @@ export async function walkFiles<S>(
   visitor: WalkVisitor<S>,
   /** A folder under `root` to start in (paths stay relative to `root`); default: `root` itself. */
   start = '',
+  /** Told the absolute path of every folder the walk lists. */
+  onRead?: (path: string) => void,
 ): Promise<string[]> {
   const files: string[] = [];
   const queue: { rel: string; state: S }[] = [{ rel: start, state: rootState }];
@@ -37,7 +39,9 @@ export async function walkFiles<S>(
       while (failure === undefined && active < readdirConcurrency && queue.length > 0) {
         const dir = queue.pop() as { rel: string; state: S };
         active++;
-        readdir(join(root, dir.rel), { withFileTypes: true })
+        const path = join(root, dir.rel);
+        onRead?.(path);
+        readdir(path, { withFileTypes: true })
           .then((entries) => visit(dir.rel, dir.state, entries))
           .catch((error: unknown) => {
             failure ??= error;
@@ -71,6 +75,8 @@ export async function walkFiles<S>(
 export interface GlobOptions {
   /** Match names starting with a dot by `*` and `**` (default true: a `.env` is an input like any file). */
   dot?: boolean;
+  /** Told the absolute path of every folder the listing depends on: those walked and those on the way. */
+  onRead?: (path: string) => void;
 }
 
 /**
@@ -102,7 +108,7 @@ export async function globFiles(
   // Start where every glob starts: a thousand `svc/**` globs must not each list the project root.
   // Only a real folder (no symlink on the way, which the walk would not follow) can be a starting point.
   let start = commonFolder(bases);
-  if (start !== '' && !(await isRealFolder(baseDir, start))) start = '';
+  if (start !== '' && !(await isRealFolder(baseDir, start, options.onRead))) start = '';
   return walkFiles(
     baseDir,
     true,
@@ -111,6 +117,7 @@ export async function globFiles(
       includeFile: (file) => included(file) && !excluded(file),
     },
     start,
+    options.onRead,
   );
 }
 
@@ -124,10 +131,12 @@ function commonFolder(folders: readonly string[]): string {
 }
 
 // Each step down must be a folder itself (lstat), not a symlink the walk would otherwise follow.
-async function isRealFolder(baseDir: string, rel: string): Promise<boolean> {
+async function isRealFolder(baseDir: string, rel: string, onRead?: (path: string) => void): Promise<boolean> {
   let path = baseDir;
+  onRead?.(path);
   for (const part of rel.split('/')) {
     path = join(path, part);
+    onRead?.(path);
     try {
       if (!(await lstat(path)).isDirectory()) return false;
     } catch {

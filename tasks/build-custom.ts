@@ -38,6 +38,8 @@ export async function customBuildInputs(
     files,
     env: {},
     tools: {},
+    // The globs are listed through `listFiles`, which reports the folders it walked.
+    reads: [],
   });
 }
 

@@ -59,7 +59,12 @@ export async function dockerBuildInputs(
     tags: image.tags,
     cliTags: ctx.settings.tags,
   };
-  return ok({ spec, files: [...files].sort(), env: {}, tools: {} });
+  // Which ignore file applies depends on which of the two exists: both are looked for.
+  const reads = [
+    `${plan.value.dockerfile}.dockerignore`,
+    posix.join(normalizeRel(image.context), '.dockerignore'),
+  ];
+  return ok({ spec, files: [...files].sort(), env: {}, tools: {}, reads });
 }
 
 /**

@@ -68,6 +68,7 @@ async function tagInputs(task: TaskNode, ctx: InputsContext): Promise<Result<Tas
     files: [],
     env: {},
     tools: {},
+    reads: [],
   });
 }
 
@@ -282,5 +283,6 @@ export const tagKind: TaskKindImpl = {
   implVersion: 1,
   inputs: tagInputs,
   status: tagStatus,
+  proof: (task) => (imageOf(task).builder.kind === 'custom' ? [] : undefined),
   run: tagRun,
 };

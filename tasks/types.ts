@@ -13,6 +13,13 @@ export interface TaskInputs {
   env: Record<string, string>;
   /** Tool versions, e.g. `{ helm: '3.17.0' }`. */
   tools: Record<string, string>;
+  /**
+   * Every other path (absolute, or relative to the project) these inputs were computed from: files read or
+   * looked for, folders listed, tool binaries; `listFiles` reports its own. While none of them, nor `files`,
+   * changes, the inputs are the same, and a later run may skip computing them (engine/run/run-memo.ts).
+   * Undefined: the kind cannot tell, and the inputs are computed on every run.
+   */
+  reads?: string[];
 }
 
 /** What a successful task produced: a digest for downstream keys and data for downstream tasks. */
@@ -79,6 +86,12 @@ export interface TaskKindImpl {
   implVersion: number;
   inputs(task: TaskNode, ctx: InputsContext): Promise<Result<TaskInputs, Diagnostic>>;
   status?(task: TaskNode, output: TaskOutput, ctx: TaskContext): Promise<ArtifactStatus>;
+  /**
+   * Local paths whose unchanged stamps prove that `status` would still find the artifact (`[]`: nothing can
+   * take it away). Undefined when the artifact lives elsewhere (an engine, a registry, a cluster) and only
+   * `status` can tell. A kind without `status` needs no proof.
+   */
+  proof?(task: TaskNode, output: TaskOutput, settings: RunSettings): string[] | undefined;
   /**
    * Asked when this machine has no record of the key: an artifact made elsewhere for the same inputs (an image
    * whose content-addressed tag is already in the registry) is reused instead of being made again.

@@ -12,7 +12,6 @@ export type GraphInputs = { ok: true; stamps: InputStamps } | { ok: false; reaso
 /** Config text that makes the output differ between runs: commands, prompts, random, time, git state. */
 const VOLATILE: readonly [RegExp, string][] = [
   [/\$\(/, 'a $(...) expression'],
-  [/\bcommands?["']?\s*:/, 'a command'],
   [/source["']?\s*:\s*["']?(input|command)\b/, 'a variable from input or a command'],
   [/DEVSPACE_(RANDOM|TIMESTAMP|GIT)|devspace\.(random|timestamp|git)/, 'a random, time or git variable'],
 ];
@@ -32,9 +31,15 @@ const GLOB_CHARS = /[*?[\]{}()!@+\\]/;
  */
 export function graphInputs(root: ProjectConfig, cwd: string, ignoredEnv: readonly string[]): GraphInputs {
   const stamps: InputStamps = { files: [], dirs: [] };
+  // Many images share one path (a default Dockerfile that is not there): each is stamped once.
+  const stamped = new Map<string, FileStamp>();
   const file = (path: string): FileStamp => {
-    const stamp = stampFile(path);
-    stamps.files.push(stamp);
+    let stamp = stamped.get(path);
+    if (!stamp) {
+      stamp = stampFile(path);
+      stamped.set(path, stamp);
+      stamps.files.push(stamp);
+    }
     return stamp;
   };
   // The loader reads `.env` beside the root config only.
@@ -78,12 +83,48 @@ export function graphInputs(root: ProjectConfig, cwd: string, ignoredEnv: readon
 /** The reason `text` makes output volatile, or undefined. */
 export function volatileText(text: string, ignoredEnv: readonly string[]): string | undefined {
   for (const [re, what] of VOLATILE) if (re.test(text)) return what;
+  if (loadTimeCommand(text)) return 'a command';
   for (const name of ignoredEnv) {
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     if (new RegExp(`(^|[^A-Za-z0-9_.-])${escaped}([^A-Za-z0-9_.-]|$)`, 'm').test(text))
       return `the environment variable "${name}"`;
   }
   return undefined;
+}
+
+const KEY_LINE = /^(\s*)(-\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*:(?=\s|$)/;
+const COMMAND_KEY = /\bcommands?["']?\s*:/;
+
+/**
+ * True when a `command:` key may run at load time (a variable's command, anything unclear). The one kind
+ * known not to is a custom builder's, `images.NAME.custom.command`, written in block style; it runs during a
+ * build, and its text is part of the build's key anyway.
+ */
+function loadTimeCommand(text: string): boolean {
+  if (!COMMAND_KEY.test(text)) return false;
+  const parents: { indent: number; key: string }[] = [];
+  for (const line of text.split('\n')) {
+    const m = KEY_LINE.exec(line);
+    if (!m) {
+      if (COMMAND_KEY.test(line)) return true;
+      continue;
+    }
+    const indent = (m[1] ?? '').length + (m[2] ?? '').length;
+    while ((parents[parents.length - 1]?.indent ?? -1) >= indent) parents.pop();
+    const key = m[3] ?? '';
+    if (key === 'command' || key === 'commands') {
+      const builder =
+        key === 'command' &&
+        parents.length === 3 &&
+        parents[0]?.key === 'images' &&
+        parents[0].indent === 0 &&
+        parents[2]?.key === 'custom';
+      if (!builder) return true;
+    }
+    if (COMMAND_KEY.test(line.slice(m[0].length))) return true;
+    parents.push({ indent, key });
+  }
+  return false;
 }
 
 function allProjects(root: ProjectConfig): ProjectConfig[] {

@@ -160,7 +160,7 @@ export async function storeGraphOutput(
   } catch {
     return `cannot write "${slot.file}"`;
   }
-  prune(dir, slot.file);
+  pruneEntries(dir, slot.file, MAX_ENTRIES);
   return undefined;
 }
 
@@ -199,16 +199,16 @@ function merged(writes: readonly OutputWrite[]): OutputWrite[] {
   return out;
 }
 
-/** Keeps the newest MAX_ENTRIES files of the cache folder (and always `keep`). */
-function prune(dir: string, keep: string): void {
+/** Keeps the newest `max` files of a memo folder (and always `keep`). */
+export function pruneEntries(dir: string, keep: string, max: number): void {
   try {
     const names = readdirSync(dir);
-    if (names.length <= MAX_ENTRIES) return;
+    if (names.length <= max) return;
     const aged = names
       .map((n) => ({ path: join(dir, n), mtime: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs }))
       .filter((e) => e.path !== keep)
       .sort((a, b) => (b.mtime ?? 0) - (a.mtime ?? 0));
-    for (const e of aged.slice(MAX_ENTRIES - 1)) rmSync(e.path, { force: true });
+    for (const e of aged.slice(max - 1)) rmSync(e.path, { force: true });
   } catch {
     // Pruning is housekeeping: a folder another process changed meanwhile is pruned next time.
   }
@@ -232,7 +232,7 @@ function isHeader(value: unknown): value is Header {
 }
 
 /** A 53-bit string hash (cyrb53) in hex: names a slot; the key inside the entry is compared in full. */
-function hash53(s: string): string {
+export function hash53(s: string): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < s.length; i++) {

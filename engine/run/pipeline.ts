@@ -5,6 +5,8 @@ import type { Diagnostic } from '../diagnostics.ts';
 import type { TaskGraph, TaskNode } from '../graph/types.ts';
 import type { InputsContext, RunSettings, TaskContext, TaskKindImpl, TaskOutput } from '../../tasks/types.ts';
 import { criticalPath } from './critical-path.ts';
+import { knownPresent, knownTask, memoEntry } from './memo-step.ts';
+import type { MemoTask } from './run-memo.ts';
 import {
   countStatuses,
   type Reason,
@@ -42,17 +44,23 @@ export interface PipelineDeps {
   emit: (event: RunEvent) => void;
   /** Opens the log of a task for this run; returns the line writer and a close function. */
   openLog: (taskId: string) => { write(line: string): void; close(): Promise<void> };
-  listFiles: (node: TaskNode) => InputsContext['listFiles'];
+  listFiles: (node: TaskNode, onRead?: (path: string) => void) => InputsContext['listFiles'];
   estimateMs: (taskId: string) => number;
   formatError: (d: Diagnostic) => string;
   /** Hears every decision, with the key record of tasks that would run (`dsg why`). */
   onDecision?: (taskId: string, decision: Decision) => void;
+  /** The tasks of a run memo whose stamps still hold: decided without computing their keys. */
+  known?: ReadonlyMap<string, MemoTask>;
 }
 
-/** A finished pipeline: the summary and the diagnostics of the tasks that failed. */
+/**
+ * A finished pipeline: the summary and the diagnostics of the tasks that failed; and, when every task
+ * succeeded with a key whose inputs its kind can name, the memo of the run and the paths it depends on.
+ */
 export interface PipelineResult {
   summary: RunSummary;
   failures: Diagnostic[];
+  memo?: { tasks: MemoTask[]; paths: Set<string> };
 }
 
 /** Runs the pipeline and resolves when every task has an outcome. */
@@ -62,6 +70,7 @@ export async function runPipeline(
   deps: PipelineDeps,
 ): Promise<PipelineResult> {
   const { nodes, deps: upstream } = selectTasks(graph, options.pipeline, options.only);
+  const memoEntries = new Map<string, { task: MemoTask; reads: readonly string[] } | undefined>();
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const outputs = new Map<string, TaskOutput>();
@@ -105,6 +114,36 @@ export async function runPipeline(
     return 'failed';
   };
 
+  const taskContext = (
+    node: TaskNode,
+    key: string,
+    signal: AbortSignal,
+    toLog?: (line: string) => void,
+  ): TaskContext => ({
+    task: node,
+    key,
+    env: deps.env,
+    signal,
+    log: (line) => {
+      toLog?.(line);
+      deps.emit({ type: 'task-log', id: node.id, line });
+    },
+    upstream: new Map(
+      (upstream.get(node.id) ?? []).flatMap((id) => {
+        const o = outputs.get(id);
+        return o ? [[id, o] as const] : [];
+      }),
+    ),
+    settings: options.settings,
+    listFiles: deps.listFiles(node),
+  });
+  const remember = (node: TaskNode, key: string, output: TaskOutput, reads: string[] | undefined): void => {
+    const kind = deps.kinds.get(node.kind);
+    const entry =
+      kind && memoEntry(node, kind, key, upstream.get(node.id) ?? [], output, reads, options.settings);
+    memoEntries.set(node.id, entry);
+  };
+
   const putRecord = (node: TaskNode, key: string, record: KeyRecord, output: TaskOutput): Promise<void> =>
     deps.store.put({
       key,
@@ -117,26 +156,23 @@ export async function runPipeline(
 
   const execute = async (node: TaskNode, signal: AbortSignal): Promise<'succeeded' | 'failed'> => {
     starts.set(node.id, since());
+    const upstreamOutputs = (): TaskOutput[] =>
+      (upstream.get(node.id) ?? []).flatMap((id) => outputs.get(id) ?? []);
+    const known = deps.known && knownTask(deps.known, node.id, outputs);
+    if (
+      known &&
+      options.pipeline !== 'purge' &&
+      (await knownPresent(known, node, deps.kinds.get(node.kind), upstreamOutputs(), (n) =>
+        taskContext(n, known.key, signal),
+      ))
+    ) {
+      outputs.set(node.id, known.output);
+      end(node, 'cached', { type: 'cached' });
+      return 'succeeded';
+    }
     // The log is opened (and the last run's truncated) only when the task really runs: a cache hit keeps it.
     let log: ReturnType<PipelineDeps['openLog']> | undefined;
-    const ctxFor = (key: string): TaskContext => ({
-      task: node,
-      key,
-      env: deps.env,
-      signal,
-      log: (line) => {
-        log?.write(line);
-        deps.emit({ type: 'task-log', id: node.id, line });
-      },
-      upstream: new Map(
-        (upstream.get(node.id) ?? []).flatMap((id) => {
-          const o = outputs.get(id);
-          return o ? [[id, o] as const] : [];
-        }),
-      ),
-      settings: options.settings,
-      listFiles: deps.listFiles(node),
-    });
+    const ctxFor = (key: string): TaskContext => taskContext(node, key, signal, (line) => log?.write(line));
     try {
       if (options.pipeline === 'purge') {
         log = deps.openLog(node.id);
@@ -144,7 +180,6 @@ export async function runPipeline(
       }
       const step = await decide(
         {
-          graph,
           kinds: deps.kinds,
           settings: options.settings,
           env: deps.env,
@@ -166,6 +201,7 @@ export async function runPipeline(
         // An artifact found elsewhere is recorded here, so the next run is a plain hit.
         if (decision.reused) await putRecord(node, decision.key, decision.record, decision.output);
         outputs.set(node.id, decision.output);
+        remember(node, decision.key, decision.output, decision.reads);
         end(node, 'cached', decision.reason);
         return 'succeeded';
       }
@@ -187,6 +223,7 @@ export async function runPipeline(
       if (!result.ok) return failed(node, decision.reason, result.error, signal);
       await putRecord(node, decision.key, decision.record, result.value);
       outputs.set(node.id, result.value);
+      remember(decision.node, decision.key, result.value, decision.reads);
       end(node, 'ran', decision.reason);
       return 'succeeded';
     } finally {
@@ -265,7 +302,25 @@ export async function runPipeline(
     ok,
   };
   deps.emit({ type: 'run-end', summary });
-  return { summary, failures };
+  return { summary, failures, ...memoOf(nodes, memoEntries, ok && !options.dryRun) };
+}
+
+/** The memo of a run where every task ended with a traceable key, in pipeline order. */
+function memoOf(
+  nodes: readonly TaskNode[],
+  entries: ReadonlyMap<string, { task: MemoTask; reads: readonly string[] } | undefined>,
+  complete: boolean,
+): Pick<PipelineResult, 'memo'> {
+  if (!complete) return {};
+  const tasks: MemoTask[] = [];
+  const paths = new Set<string>();
+  for (const { id } of nodes) {
+    const entry = entries.get(id);
+    if (!entry) return {};
+    tasks.push(entry.task);
+    for (const path of entry.reads) paths.add(path);
+  }
+  return { memo: { tasks, paths } };
 }
 
 function forcing(options: PipelineOptions): (node: TaskNode) => string | undefined {

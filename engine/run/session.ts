@@ -1,7 +1,7 @@
 // Opens what a run needs in `.dsg/`: the lock, the record store, the file-digest memo, logs and past durations.
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { FileDigests } from '../../cache/file-digests.ts';
+import type { FileDigests } from '../../cache/file-digests.ts';
 import { acquireLock, describeHolder, type HeldLock } from '../../cache/lock.ts';
 import { openTaskLog, type TaskLog } from '../../cache/logs.ts';
 import { lastDurations, writeRunSummary } from '../../cache/runs.ts';
@@ -16,8 +16,10 @@ import type { RunStore } from './run-store.ts';
 export interface Session {
   stateDir: string;
   store: RunStore;
-  digests: FileDigests;
-  durations: Record<string, number>;
+  /** The file-digest memo, read on first use: a run that replays a run memo digests nothing. */
+  digests(): Promise<FileDigests>;
+  /** Each task's last known duration, read on first use. */
+  durations(): Promise<Record<string, number>>;
   openLog(taskId: string): { write(line: string): void; close(): Promise<void> };
   /** Saves the digest memo and the run summary, releases the lock. */
   close(summary: RunSummary | undefined, command: string): Promise<void>;
@@ -62,14 +64,18 @@ export async function openSession(options: SessionOptions): Promise<Result<Sessi
       if (!written.ok) options.note(warning(written.error.message, undefined, written.error.hint));
     },
   };
-  const digests = await FileDigests.open(options.projectDir, stateDir);
-  const durations = await lastDurations(stateDir);
+  let digests: Promise<FileDigests> | undefined;
+  let durations: Promise<Record<string, number>> | undefined;
   const logs = new Set<Promise<TaskLog>>();
   return ok({
     stateDir,
     store,
-    digests,
-    durations,
+    // Loaded on first use: lru-cache and the memo file cost a replayed run time it does not need to spend.
+    digests: () =>
+      (digests ??= import('../../cache/file-digests.ts').then(({ FileDigests }) =>
+        FileDigests.open(options.projectDir, stateDir),
+      )),
+    durations: () => (durations ??= lastDurations(stateDir)),
     openLog: (taskId) => {
       const opened = openTaskLog(stateDir, taskId);
       logs.add(opened);
@@ -87,13 +93,13 @@ export async function openSession(options: SessionOptions): Promise<Result<Sessi
 
 async function closeSession(
   stateDir: string,
-  digests: FileDigests,
+  digests: Promise<FileDigests> | undefined,
   lock: HeldLock,
   summary: RunSummary | undefined,
   command: string,
 ): Promise<void> {
   try {
-    await digests.save();
+    await (await digests)?.save();
     if (summary) {
       await writeRunSummary(stateDir, {
         command,

@@ -1,11 +1,11 @@
 // One task of a run: resolve runtime references, read inputs, compute the key, decide cached / run, record success.
-import { join, posix, sep } from 'node:path';
+import { join, posix, resolve, sep } from 'node:path';
 import type { FileDigests } from '../../cache/file-digests.ts';
 import { diffRecords } from '../../cache/diff.ts';
 import { taskKey, type KeyRecord } from '../../cache/key.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { error } from '../diagnostics.ts';
-import type { TaskGraph, TaskNode } from '../graph/types.ts';
+import type { TaskNode } from '../graph/types.ts';
 import type { InputsContext, RunSettings, TaskContext, TaskKindImpl, TaskOutput } from '../../tasks/types.ts';
 import type { Reason } from './events.ts';
 import { ListFilesError } from './list-files.ts';
@@ -14,7 +14,6 @@ import type { RunStore } from './run-store.ts';
 
 /** What a step needs from the run around it. */
 export interface StepContext {
-  graph: TaskGraph;
   kinds: ReadonlyMap<string, TaskKindImpl>;
   settings: RunSettings;
   env: Readonly<Record<string, string>>;
@@ -26,14 +25,26 @@ export interface StepContext {
   deps: ReadonlyMap<string, readonly string[]>;
   /** Why a task is forced, if it is (`-b`, `-d`, `--force ID`, `rebuildStrategy: always`). */
   forcedBy: (node: TaskNode) => string | undefined;
-  listFiles: (node: TaskNode) => InputsContext['listFiles'];
+  /** The lister of a task's project; `onRead` hears every file and folder a listing depends on. */
+  listFiles: (node: TaskNode, onRead?: (path: string) => void) => InputsContext['listFiles'];
   dryRun: boolean;
 }
 
-/** The decision for one task before it runs. */
+/**
+ * The decision for one task before it runs. `reads` are the absolute paths its key was computed from (input
+ * files, folders listed, files looked for), undefined when its kind cannot name them all.
+ */
 export type Decision =
-  | { run: false; key: string; output: TaskOutput; reason: Reason; record: KeyRecord; reused: boolean }
-  | { run: true; key: string; record: KeyRecord; reason: Reason; node: TaskNode };
+  | {
+      run: false;
+      key: string;
+      output: TaskOutput;
+      reason: Reason;
+      record: KeyRecord;
+      reused: boolean;
+      reads?: string[];
+    }
+  | { run: true; key: string; record: KeyRecord; reason: Reason; node: TaskNode; reads?: string[] };
 
 /** Computes the key of `node` and decides whether its stored result can be reused. */
 export async function decide(
@@ -49,13 +60,14 @@ export async function decide(
     return output ? [[id, output] as const] : [];
   });
   const resolved = resolveRuntimeRefs(node, runtimeImages(upstream.map(([, o]) => o)));
+  const listed: string[] = [];
   let inputs: Awaited<ReturnType<TaskKindImpl['inputs']>>;
   try {
     inputs = await kind.inputs(resolved, {
       task: resolved,
       env: ctx.env,
       settings: ctx.settings,
-      listFiles: ctx.listFiles(resolved),
+      listFiles: ctx.listFiles(resolved, (path) => listed.push(path)),
     });
   } catch (thrown) {
     // The file lister's expected failures (a missing context, a bad ignore pattern) arrive as this class.
@@ -83,6 +95,14 @@ export async function decide(
     upstream: Object.fromEntries(upstream.map(([id, o]) => [id, o.digest])),
   };
   const key = taskKey(record);
+  const declared = inputs.value.reads;
+  const traced = declared && {
+    reads: [
+      ...inputs.value.files.map((f) => join(node.project.dir, f)),
+      ...declared.map((f) => resolve(node.project.dir, f)),
+      ...listed,
+    ],
+  };
   const forced = ctx.forcedBy(node);
   if (forced !== undefined)
     return {
@@ -104,6 +124,7 @@ export async function decide(
           reason: { type: 'cached' },
           record,
           reused: false,
+          ...traced,
         },
       };
     }
@@ -115,19 +136,23 @@ export async function decide(
         record,
         node: resolved,
         reason: { type: 'artifact-missing', what: status.missing },
+        ...traced,
       },
     };
   }
   const reused = kind.reuse && !ctx.dryRun ? await kind.reuse(resolved, taskCtx(key)) : undefined;
   if (reused) {
     const reason: Reason = { type: 'cached', from: reused.what };
-    return { ok: true, decision: { run: false, key, output: reused.output, reason, record, reused: true } };
+    return {
+      ok: true,
+      decision: { run: false, key, output: reused.output, reason, record, reused: true, ...traced },
+    };
   }
   const last = await ctx.store.lastSuccess(node.id);
   const reason: Reason = last
     ? { type: 'input-changed', changes: diffRecords(last.record, record) }
     : { type: 'first-run' };
-  return { ok: true, decision: { run: true, key, record, node: resolved, reason } };
+  return { ok: true, decision: { run: true, key, record, node: resolved, reason, ...traced } };
 }
 
 function toPosix(path: string): string {

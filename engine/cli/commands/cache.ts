@@ -17,7 +17,7 @@ export async function cacheCommand(io: Io, flags: FlagValues, positionals: strin
     );
     return 2;
   }
-  const stateDir = stateDirOf(io.cwd, flags);
+  const stateDir = stateDirOf(io.cwd, flags, io.env);
   if (action === 'ls') {
     const listing = await cacheList(stateDir);
     if (bool(flags, 'json')) {

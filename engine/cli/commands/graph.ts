@@ -27,7 +27,7 @@ export async function graphCommand(io: Io, flags: FlagValues): Promise<number> {
   }
   const debug = (io.env['DSG_DEBUG_GRAPH_CACHE'] ?? '') !== '' ? io.stderr : undefined;
   const slot = graphCacheSlot({
-    stateDir: stateDirOf(io.cwd, flags),
+    stateDir: stateDirOf(io.cwd, flags, io.env),
     cwd: io.cwd,
     flags,
     env: io.env,

@@ -11,7 +11,7 @@ export async function logsCommand(io: Io, flags: FlagValues, positionals: string
     io.stderr.write('dsg logs: give one task id, e.g. dsg logs build:api\n');
     return 2;
   }
-  const text = await readTaskLog(stateDirOf(io.cwd, flags), task);
+  const text = await readTaskLog(stateDirOf(io.cwd, flags, io.env), task);
   if (text === undefined) {
     printDiagnostics(io, [
       {

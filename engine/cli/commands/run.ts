@@ -1,17 +1,19 @@
-// `dsg run PIPELINE`: load, compile, open the cache, run the pipeline, report.
-import { formatOneLine } from '../../diagnostics-format.ts';
+// `dsg run PIPELINE`: take the project lock; when the run memo's stamps all hold and no artifact needs asking
+// again, replay it without loading the config; otherwise load, compile and decide (run-graph.ts).
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Diagnostic } from '../../diagnostics.ts';
-import { runPipeline } from '../../run/pipeline.ts';
+import type { TaskGraph } from '../../graph/types.ts';
+import type { RunSummary } from '../../run/events.ts';
+import { replayRun } from '../../run/replay.ts';
 import { createReporter } from '../../run/reporters/reporter.ts';
-import { projectLister } from '../../run/list-files.ts';
-import { PIPELINES, pipelineKinds, type PipelineName } from '../../run/select.ts';
-import { defaultParallel, openSession } from '../../run/session.ts';
-import { loadTaskKinds } from '../../../tasks/index.ts';
-import type { RunSettings } from '../../../tasks/types.ts';
-import { bool, list, num, str, suggest, type FlagValues } from '../args.ts';
+import { FORCING_FLAGS, lookupRunMemo, runMemoSlot } from '../../run/run-memo.ts';
+import { PIPELINES, type PipelineName } from '../../run/select.ts';
+import { openSession, type Session } from '../../run/session.ts';
+import { bool, suggest, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
-import { unknownTask } from '../unknown-task.ts';
-import { loadGraph } from '../load-project.ts';
+import { stateDirOf } from '../state-dir.ts';
+import type { PipelineResult } from '../../run/pipeline.ts';
 
 /** Runs `dsg run`; returns the exit code. */
 export async function runCommand(io: Io, flags: FlagValues, positionals: string[]): Promise<number> {
@@ -23,70 +25,27 @@ export async function runCommand(io: Io, flags: FlagValues, positionals: string[
     );
     return 2;
   }
-  const graph = await loadGraph(io, flags);
-  if (!graph) return 1;
-  const unknown = list(flags, 'force').filter((id) => !graph.nodes.has(id));
-  if (unknown.length > 0) {
-    printDiagnostics(
-      io,
-      unknown.map((id) => unknownTask(graph, id, ' given to --force')),
-    );
-    return 1;
-  }
   const command = ['dsg', 'run', pipeline, ...Object.keys(flags).map((f) => `--${f}`)].join(' ');
   const note = (d: Diagnostic): void => void printDiagnostics(io, [d]);
-  const session = await openSession({ projectDir: graph.root.dir, command, signal: io.signal, note });
+  const stateDir = stateDirOf(io.cwd, flags, io.env);
+  // Without a state folder there is no memo: the config is loaded first, so that a bad one leaves nothing.
+  const fresh = !existsSync(stateDir);
+  const loaded = fresh ? await loadFirst(io, flags) : undefined;
+  if (fresh && !loaded) return 1;
+  const session = await openSession({ projectDir: dirname(stateDir), command, signal: io.signal, note });
   if (!session.ok) {
     printDiagnostics(io, [session.error]);
     return 1;
   }
-  const { value: s } = session;
-  const settings = runSettings(flags, s.stateDir);
-  const reporter = createReporter(
-    bool(flags, 'json') ? 'json' : io.stdoutIsTTY ? 'tty' : 'plain',
-    io.stdout,
-    {
-      color: io.color,
-      verbose: bool(flags, 'verbose'),
-    },
-  );
-  const kindLimits: Record<string, number> = {};
-  const maxBuilds = bool(flags, 'build-sequential') ? 1 : num(flags, 'max-concurrent-builds');
-  if (maxBuilds !== undefined) kindLimits.build = maxBuilds;
   let summary;
-  let failures: Diagnostic[] = [];
   try {
-    const result = await runPipeline(
-      graph,
-      {
-        pipeline: pipeline as PipelineName,
-        settings,
-        force: list(flags, 'force'),
-        parallel: num(flags, 'parallel') ?? defaultParallel(),
-        kindLimits,
-        keepGoing: bool(flags, 'keep-going'),
-        dryRun: bool(flags, 'dry-run'),
-      },
-      {
-        kinds: await loadTaskKinds(pipelineKinds(graph, pipeline as PipelineName)),
-        store: s.store,
-        digests: s.digests,
-        env: io.env,
-        signal: io.signal,
-        emit: (e) => reporter.onEvent(e),
-        openLog: (id) => s.openLog(id),
-        listFiles: (node) => projectLister(node.project.dir, io.cwd),
-        estimateMs: (id) => s.durations[id] ?? 1,
-        formatError: formatOneLine,
-      },
-    );
+    const result = await runLocked(io, flags, pipeline as PipelineName, session.value, loaded);
+    if (typeof result === 'number') return result;
     summary = result.summary;
-    failures = result.failures;
+    if (result.failures.length > 0 && !bool(flags, 'json')) printDiagnostics(io, result.failures);
   } finally {
-    reporter.close();
-    await s.close(summary, command);
+    await session.value.close(summary, command);
   }
-  if (failures.length > 0 && !bool(flags, 'json')) printDiagnostics(io, failures);
   if (io.signal.aborted) {
     io.stderr.write('dsg: interrupted — finished tasks are recorded; run again to resume\n');
     return 130;
@@ -94,16 +53,54 @@ export async function runCommand(io: Io, flags: FlagValues, positionals: string[
   return summary.ok ? 0 : 1;
 }
 
-function runSettings(flags: FlagValues, stateDir: string): RunSettings {
-  const namespace = str(flags, 'namespace');
-  const kubeContext = str(flags, 'kube-context');
-  return {
-    skipPush: bool(flags, 'skip-push'),
-    tags: list(flags, 'tag'),
-    forceBuild: bool(flags, 'force-build'),
-    forceDeploy: bool(flags, 'force-deploy'),
-    stateDir,
-    ...(namespace !== undefined ? { namespace } : {}),
-    ...(kubeContext !== undefined ? { kubeContext } : {}),
-  };
+/** The run with the lock held: replayed from the memo when it answers for every task. */
+async function runLocked(
+  io: Io,
+  flags: FlagValues,
+  pipeline: PipelineName,
+  s: Session,
+  loaded?: { graph: TaskGraph; notes: string[] },
+): Promise<number | Pick<PipelineResult, 'summary' | 'failures'>> {
+  const debug = (io.env['DSG_DEBUG_RUN_MEMO'] ?? '') !== '' ? io.stderr : undefined;
+  const memoable = pipeline !== 'purge' && FORCING_FLAGS.every((f) => !(f in flags));
+  if (loaded) {
+    const { runWithGraph } = await import('./run-graph.ts');
+    const slot = memoable
+      ? runMemoSlot({ stateDir: s.stateDir, cwd: io.cwd, pipeline, flags, env: io.env })
+      : undefined;
+    return runWithGraph(io, flags, pipeline, s, { slot, memo: undefined, debug }, loaded);
+  }
+  const slot = memoable
+    ? runMemoSlot({ stateDir: s.stateDir, cwd: io.cwd, pipeline, flags, env: io.env })
+    : undefined;
+  const hit = slot && lookupRunMemo(slot);
+  if (hit) debug?.write(hit.ok ? 'run memo: hit\n' : `run memo: miss (${hit.reason})\n`);
+  const memo = hit?.ok ? hit.memo : undefined;
+  if (memo) for (const text of memo.notes) io.stderr.write(text);
+  if (memo && memo.tasks.every((t) => !t.check)) {
+    const reporter = createReporter(
+      bool(flags, 'json') ? 'json' : io.stdoutIsTTY ? 'tty' : 'plain',
+      io.stdout,
+      { color: io.color, verbose: bool(flags, 'verbose') },
+    );
+    let summary: RunSummary;
+    try {
+      summary = replayRun(memo, pipeline, bool(flags, 'dry-run'), (e) => reporter.onEvent(e));
+    } finally {
+      reporter.close();
+    }
+    return { summary, failures: [] };
+  }
+  const { runWithGraph } = await import('./run-graph.ts');
+  return runWithGraph(io, flags, pipeline, s, { slot, memo, debug });
+}
+
+async function loadFirst(
+  io: Io,
+  flags: FlagValues,
+): Promise<{ graph: TaskGraph; notes: string[] } | undefined> {
+  const { loadRunGraph } = await import('./run-graph.ts');
+  const notes: string[] = [];
+  const graph = await loadRunGraph(io, flags, notes);
+  return graph && { graph, notes };
 }

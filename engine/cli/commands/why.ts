@@ -73,7 +73,7 @@ export async function whyCommand(io: Io, flags: FlagValues, positionals: string[
       {
         kinds: await loadTaskKinds(pipelineKinds(graph, 'deploy', upstream)),
         store: s.store,
-        digests: s.digests,
+        digests: await s.digests(),
         env: io.env,
         signal: io.signal,
         emit: () => undefined,

@@ -1,0 +1,171 @@
+// `dsg run` past the memo: load and compile the graph, decide every task (or only re-ask the artifacts a
+// memo could not prove), run, and memoise a run that decided every task.
+import { dirname } from 'node:path';
+import { formatOneLine } from '../../diagnostics-format.ts';
+import type { TaskGraph } from '../../graph/types.ts';
+import { runPipeline, type PipelineResult } from '../../run/pipeline.ts';
+import { createReporter } from '../../run/reporters/reporter.ts';
+import { projectLister } from '../../run/list-files.ts';
+import {
+  dropRunMemo,
+  storeRunMemo,
+  type MemoTask,
+  type RunMemo,
+  type RunMemoSlot,
+} from '../../run/run-memo.ts';
+import { pipelineKinds, type PipelineName } from '../../run/select.ts';
+import { defaultParallel, type Session } from '../../run/session.ts';
+import { loadTaskKinds } from '../../../tasks/index.ts';
+import type { RunSettings, TaskOutput } from '../../../tasks/types.ts';
+import { bool, list, num, str, type FlagValues } from '../args.ts';
+import { printDiagnostics, type Io } from '../io.ts';
+import { unknownTask } from '../unknown-task.ts';
+import { loadGraph } from '../load-project.ts';
+
+/** Where a run's memo stands: its slot (none for runs never memoised), the memo if it holds, debug output. */
+export interface MemoState {
+  slot: RunMemoSlot | undefined;
+  memo: RunMemo | undefined;
+  debug: Io['stderr'] | undefined;
+}
+
+/**
+ * Loads and compiles the project; undefined after printing why not. With `quiet`, warnings are only
+ * collected in `notes` (a memo replays them already) unless loading fails.
+ */
+export async function loadRunGraph(
+  io: Io,
+  flags: FlagValues,
+  notes: string[],
+  quiet = false,
+): Promise<TaskGraph | undefined> {
+  const recording: Io = {
+    ...io,
+    stderr: { write: (text: string) => (notes.push(text), quiet ? true : io.stderr.write(text)) },
+  };
+  const graph = await loadGraph(recording, flags);
+  if (!graph && quiet) for (const text of notes) io.stderr.write(text);
+  const unknown = graph ? list(flags, 'force').filter((id) => !graph.nodes.has(id)) : [];
+  if (!graph || unknown.length === 0) return graph;
+  printDiagnostics(
+    io,
+    unknown.map((id) => unknownTask(graph, id, ' given to --force')),
+  );
+  return undefined;
+}
+
+/**
+ * The run with the lock held, for a run the memo cannot answer alone (the graph is loaded here unless given):
+ * an exit code when it ended before running, else its result.
+ */
+export async function runWithGraph(
+  io: Io,
+  flags: FlagValues,
+  pipeline: PipelineName,
+  s: Session,
+  { slot, memo, debug }: MemoState,
+  loaded?: { graph: TaskGraph; notes: string[] },
+): Promise<number | PipelineResult> {
+  const notes = loaded?.notes ?? [];
+  const graph = loaded?.graph ?? (await loadRunGraph(io, flags, notes, memo !== undefined));
+  if (!graph) return 1;
+  if (graph.root.dir !== dirname(s.stateDir))
+    throw new Error(`The config's folder "${graph.root.dir}" is not beside "${s.stateDir}"`);
+  const settings = runSettings(flags, s.stateDir);
+  const reporter = createReporter(
+    bool(flags, 'json') ? 'json' : io.stdoutIsTTY ? 'tty' : 'plain',
+    io.stdout,
+    { color: io.color, verbose: bool(flags, 'verbose') },
+  );
+  const kindLimits: Record<string, number> = {};
+  const maxBuilds = bool(flags, 'build-sequential') ? 1 : num(flags, 'max-concurrent-builds');
+  if (maxBuilds !== undefined) kindLimits.build = maxBuilds;
+  const durations = await s.durations();
+  let result: PipelineResult;
+  try {
+    result = await runPipeline(
+      graph,
+      {
+        pipeline,
+        settings,
+        force: list(flags, 'force'),
+        parallel: num(flags, 'parallel') ?? defaultParallel(),
+        kindLimits,
+        keepGoing: bool(flags, 'keep-going'),
+        dryRun: bool(flags, 'dry-run'),
+      },
+      {
+        kinds: await loadTaskKinds(pipelineKinds(graph, pipeline)),
+        store: s.store,
+        digests: await s.digests(),
+        env: io.env,
+        signal: io.signal,
+        emit: (e) => reporter.onEvent(e),
+        openLog: (id) => s.openLog(id),
+        listFiles: (node, onRead) => projectLister(node.project.dir, io.cwd, onRead),
+        estimateMs: (id) => durations[id] ?? 1,
+        formatError: formatOneLine,
+        ...(memo ? { known: knownTasks(memo) } : {}),
+      },
+    );
+  } finally {
+    reporter.close();
+  }
+  if (slot && !bool(flags, 'dry-run')) await keepMemo(io, slot, graph, memo, notes, result, debug);
+  return result;
+}
+
+/** Stores the memo of a run that decided every task, or drops one that no longer describes the project. */
+async function keepMemo(
+  io: Io,
+  slot: RunMemoSlot,
+  graph: TaskGraph,
+  used: RunMemo | undefined,
+  notes: string[],
+  result: PipelineResult,
+  debug: Io['stderr'] | undefined,
+): Promise<void> {
+  if (used && result.summary.ok && result.summary.counts.ran === 0) return;
+  if (!result.memo) {
+    if (used) dropRunMemo(slot);
+    debug?.write(
+      `run memo: not stored (${result.summary.ok ? 'a task cannot name its inputs' : 'the run failed'})\n`,
+    );
+    return;
+  }
+  const [{ graphInputs }, { IGNORED_ENV }] = await Promise.all([
+    import('../../graph/graph-inputs.ts'),
+    import('../../graph/output-cache.ts'),
+  ]);
+  const inputs = graphInputs(graph.root, io.cwd, IGNORED_ENV);
+  const notStored = inputs.ok
+    ? await storeRunMemo(
+        slot,
+        { tasks: result.memo.tasks, notes },
+        result.memo.paths,
+        inputs.stamps,
+        performance.timeOrigin,
+      )
+    : inputs.reason;
+  if (notStored !== undefined && used) dropRunMemo(slot);
+  debug?.write(notStored === undefined ? 'run memo: stored\n' : `run memo: not stored (${notStored})\n`);
+}
+
+function knownTasks(memo: RunMemo): Map<string, MemoTask> {
+  const outputs = memo.outputs();
+  return new Map(memo.tasks.map((t, i) => [t.id, { ...t, output: outputs[i] as TaskOutput }]));
+}
+
+function runSettings(flags: FlagValues, stateDir: string): RunSettings {
+  const namespace = str(flags, 'namespace');
+  const kubeContext = str(flags, 'kube-context');
+  return {
+    skipPush: bool(flags, 'skip-push'),
+    tags: list(flags, 'tag'),
+    forceBuild: bool(flags, 'force-build'),
+    forceDeploy: bool(flags, 'force-deploy'),
+    stateDir,
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(kubeContext !== undefined ? { kubeContext } : {}),
+  };
+}
