@@ -8,10 +8,10 @@ import { error, type Diagnostic } from '../engine/diagnostics.ts';
 import type { TaskNode } from '../engine/graph/types.ts';
 import { fail, ok, type Result } from '../engine/result.ts';
 import type { ObjectDeploy } from './kube/deploy-objects.ts';
-import { readKubeconfig, targetNamespace, type ClusterIdentity } from './kube/kubeconfig.ts';
+import { kubeconfigReads, readKubeconfig, targetNamespace, type ClusterIdentity } from './kube/kubeconfig.ts';
 import { sourceLocation } from './kube/messages.ts';
 import { locators } from './render/render-context.ts';
-import { toolVersion } from './render/tool-versions.ts';
+import { toolPaths, toolVersion } from './render/tool-versions.ts';
 import type { ArtifactStatus, RunSettings, TaskContext, TaskKindImpl, TaskOutput } from './types.ts';
 
 /** The deploy task kind. */
@@ -24,13 +24,16 @@ export const deployKind: TaskKindImpl = {
     const cluster = clusterOf(deployment, ctx);
     if (!cluster.ok) return fail({ ...cluster.error, location: deployment.at });
     const tools: Record<string, string> = {};
+    // The cluster lives elsewhere (no `proof`): what is local is the kubeconfig, and the helm binary.
+    const reads = kubeconfigReads(ctx.env);
     if (deployment.type === 'helm') {
       const helm = await toolVersion('helm', ctx.env, task.project.dir);
       if (!helm.ok) return fail(error(helm.error, deployment.at));
       tools['helm'] = helm.value;
+      reads.push(...(await toolPaths('helm', ctx.env, task.project.dir)));
     }
     const spec: Json = { deployment: withoutLocation(deployment), cluster: { ...cluster.value } };
-    return ok({ spec, files: [], env: {}, tools });
+    return ok({ spec, files: [], env: {}, tools, reads });
   },
 
   async status(task, output, ctx) {

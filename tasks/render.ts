@@ -1,23 +1,18 @@
 // The render task kind: a deployment's manifests, chart or component values become the exact objects to
 // deploy, with the images of this run substituted, written to `<stateDir>/rendered/`. No cluster is touched.
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { glob } from 'tinyglobby';
 import type { DeploymentConfig, Json } from '../engine/config/types.ts';
 import { error, type Diagnostic } from '../engine/diagnostics.ts';
 import type { TaskNode } from '../engine/graph/types.ts';
 import { fail, ok, type Result } from '../engine/result.ts';
-import { chartSource } from './helm/chart.ts';
-import { readKubeconfig, targetNamespace } from './kube/kubeconfig.ts';
-import { kustomizationFiles } from './render/kustomize.ts';
-import { manifestFiles } from './render/manifests.ts';
-import { readRendered, writeRendered } from './render/output.ts';
+import { kubeconfigReads, readKubeconfig, targetNamespace } from './kube/kubeconfig.ts';
+import { inputFiles } from './render/input-files.ts';
+import { readRendered, renderedPaths, writeRendered } from './render/output.ts';
 import type { Rendered, RenderContext } from './render/render-context.ts';
 import { locators } from './render/render-context.ts';
 import { renderComponentDeployment, renderHelm } from './render/render-helm.ts';
 import { renderKubectl } from './render/render-kubectl.ts';
 import type { BuiltImage } from './render/tag-replacement.ts';
-import { toolVersion, type VersionedTool } from './render/tool-versions.ts';
+import { toolPaths, toolVersion, type VersionedTool } from './render/tool-versions.ts';
 import type { RunSettings, TaggedImage, TaskContext, TaskInputs, TaskKindImpl, TaskOutput } from './types.ts';
 
 /** The render task kind. */
@@ -27,17 +22,22 @@ export const renderKind: TaskKindImpl = {
 
   async inputs(task, ctx) {
     const { deployment, images } = renderSpec(task);
-    const files = await inputFiles(task.project.dir, deployment);
+    const reads: string[] = [];
+    const files = await inputFiles(task.project.dir, deployment, (path) => reads.push(path));
     if (!files.ok) return fail(error(files.error, deployment.at));
     const tools: Record<string, string> = {};
     for (const tool of toolsOf(deployment)) {
       const version = await toolVersion(tool, ctx.env, task.project.dir);
       if (!version.ok) return fail(error(version.error, deployment.at));
       tools[tool] = version.value;
+      reads.push(...(await toolPaths(tool, ctx.env, task.project.dir)));
     }
     const spec: { [key: string]: Json } = { deployment: withoutLocation(deployment), images };
-    if (deployment.type === 'helm') spec['namespace'] = helmNamespace(deployment, ctx);
-    const inputs: TaskInputs = { spec, files: files.value, env: {}, tools };
+    if (deployment.type === 'helm') {
+      spec['namespace'] = helmNamespace(deployment, ctx);
+      reads.push(...kubeconfigReads(ctx.env));
+    }
+    const inputs: TaskInputs = { spec, files: files.value, env: {}, tools, reads };
     return ok(inputs);
   },
 
@@ -46,6 +46,8 @@ export const renderKind: TaskKindImpl = {
     if (files) return { present: true };
     return { present: false, missing: `the rendered file "${fileOf(output)}" is gone or was changed` };
   },
+
+  proof: (_task, output, settings) => renderedPaths(settings.stateDir, output),
 
   async run(task, ctx) {
     const { deployment, images } = renderSpec(task);
@@ -130,34 +132,4 @@ function toolsOf(deployment: DeploymentConfig): VersionedTool[] {
   if (deployment.type === 'helm') return ['helm'];
   if (deployment.type === 'kubectl' && deployment.kustomize) return ['kubectl'];
   return [];
-}
-
-/** The project files a render reads, project-relative, for the engine to digest. */
-async function inputFiles(
-  projectDir: string,
-  deployment: DeploymentConfig,
-): Promise<Result<string[], string>> {
-  switch (deployment.type) {
-    case 'component':
-      return ok([]);
-    case 'kubectl':
-      if (!deployment.kustomize)
-        return deployment.manifests.length > 0 ? manifestFiles(projectDir, deployment.manifests) : ok([]);
-      return ok(
-        (await Promise.all(deployment.manifests.map((m) => kustomizationFiles(projectDir, m)))).flat(),
-      );
-    case 'helm': {
-      const source = chartSource(deployment);
-      const chart = source.kind === 'local' ? await filesUnder(projectDir, source.path) : [];
-      return ok([...chart, ...deployment.valuesFiles]);
-    }
-  }
-}
-
-async function filesUnder(projectDir: string, path: string): Promise<string[]> {
-  const info = await stat(join(projectDir, path)).catch(() => undefined);
-  if (!info) return [];
-  if (info.isFile()) return [path];
-  const files = await glob('**/*', { cwd: join(projectDir, path), onlyFiles: true, dot: true });
-  return files.sort().map((f) => (path === '.' ? f : `${path}/${f}`));
 }

@@ -2,7 +2,7 @@
 // the `--kube-context` override, and the namespace a deployment lands in. Read with the YAML parser alone:
 // keys and render need the identity, and loading @kubernetes/client-node for it would cost a second.
 import { existsSync, readFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { DeploymentConfig } from '../../engine/config/types.ts';
 import { error, type Diagnostic } from '../../engine/diagnostics.ts';
@@ -31,6 +31,14 @@ export function kubeconfigFiles(env: Readonly<Record<string, string>>): string[]
   if (fromEnv) return fromEnv.split(delimiter).filter((f) => f !== '');
   const home = env['HOME'] ?? env['USERPROFILE'];
   return home ? [join(home, '.kube', 'config')] : [];
+}
+
+/**
+ * Every kubeconfig file of an environment as an absolute path, present or not: what `readKubeconfig` depends
+ * on (a file that appears in the list takes part in the merge). Relative entries resolve as it resolves them.
+ */
+export function kubeconfigReads(env: Readonly<Record<string, string>>): string[] {
+  return kubeconfigFiles(env).map((file) => resolve(file));
 }
 
 type Entry = { name?: unknown; [key: string]: unknown };

@@ -1,10 +1,11 @@
 // `kustomize: true` deployments: each manifest entry is a kustomization folder built by `kubectl kustomize`.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { glob } from 'tinyglobby';
 import { parse } from 'yaml';
 import { error, type Diagnostic } from '../../engine/diagnostics.ts';
 import { fail, type Result } from '../../engine/result.ts';
+import { foldersUnder, SKIPPED_GLOBS } from './folders.ts';
 import { parseManifests, type Locate } from './manifests.ts';
 import type { SourcedObject } from './object.ts';
 import { firstLines, runTool } from './run-tool.ts';
@@ -45,30 +46,50 @@ export async function buildKustomization(
   return parsed.ok ? { ok: true, value: parsed.value.map((o) => ({ object: o.object })) } : parsed;
 }
 
+/** The names kubectl looks for in a kustomization folder, in its order. */
+const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
 /**
  * The files a kustomization reads: everything under its folder and under the local folders its
- * `resources`, `bases` and `components` name, followed recursively (remote references are skipped).
+ * `resources`, `bases` and `components` name, followed recursively (remote references are skipped; dsg's
+ * `.dsg` and git's `.git` are no input). `onRead` is told (absolute) every folder listed and every
+ * kustomization file looked for.
  */
-export async function kustomizationFiles(projectDir: string, entry: string): Promise<string[]> {
+export async function kustomizationFiles(
+  projectDir: string,
+  entry: string,
+  onRead?: (path: string) => void,
+): Promise<string[]> {
   const files = new Set<string>();
   const visited = new Set<string>();
   const visit = async (dir: string): Promise<void> => {
     const clean = normalize(dir);
     if (visited.has(clean) || clean.startsWith('..')) return;
     visited.add(clean);
-    const found = await glob('**/*', { cwd: join(projectDir, clean), onlyFiles: true, dot: true }).catch(
+    const cwd = join(projectDir, clean);
+    onRead?.(cwd);
+    // A file resource is listed by its folder; only a folder can hold a kustomization to follow.
+    if (!(await stat(cwd).catch(() => undefined))?.isDirectory()) return;
+    if (onRead) for (const folder of await foldersUnder(cwd)) onRead(folder);
+    const found = await glob('**/*', { cwd, onlyFiles: true, dot: true, ignore: [...SKIPPED_GLOBS] }).catch(
       () => [],
     );
     for (const f of found) files.add(clean === '.' ? f : `${clean}/${f}`);
-    for (const ref of await localReferences(projectDir, clean)) await visit(join(clean, ref));
+    for (const ref of await localReferences(projectDir, clean, onRead)) await visit(join(clean, ref));
   };
   await visit(kustomizationDir(entry));
   return [...files].sort();
 }
 
-async function localReferences(projectDir: string, dir: string): Promise<string[]> {
-  for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
-    const text = await readFile(join(projectDir, dir, name), 'utf8').catch(() => undefined);
+async function localReferences(
+  projectDir: string,
+  dir: string,
+  onRead?: (path: string) => void,
+): Promise<string[]> {
+  for (const name of KUSTOMIZATION_NAMES) {
+    const path = join(projectDir, dir, name);
+    onRead?.(path);
+    const text = await readFile(path, 'utf8').catch(() => undefined);
     if (text === undefined) continue;
     let doc: unknown;
     try {

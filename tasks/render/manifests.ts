@@ -7,6 +7,7 @@ import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Json } from '../../engine/config/types.ts';
 import { error, type Diagnostic, type SourceLocation } from '../../engine/diagnostics.ts';
 import { fail, ok, type Result } from '../../engine/result.ts';
+import { globFolders } from './folders.ts';
 import { isObject, objectAt, stringAt, type SourcedObject } from './object.ts';
 
 /** Turns a project-relative path into the cwd-relative path messages use. */
@@ -18,10 +19,12 @@ const globChars = /[*?[\]{}]/;
 /**
  * The manifest files a deployment names, project-relative: a file as is, a folder's `*.yaml`/`*.yml`
  * (sorted, not recursive, as `kubectl apply -f dir` reads it), a glob's matches sorted; duplicates once.
+ * `onRead` is told (absolute) each path named and every folder a glob could walk.
  */
 export async function manifestFiles(
   projectDir: string,
   patterns: readonly string[],
+  onRead?: (path: string) => void,
 ): Promise<Result<string[], string>> {
   const seen = new Set<string>();
   const files: string[] = [];
@@ -33,6 +36,7 @@ export async function manifestFiles(
   for (const pattern of patterns) {
     const clean = pattern.replace(/^\.\//, '');
     if (globChars.test(clean)) {
+      if (onRead) for (const folder of await globFolders(projectDir, clean)) onRead(folder);
       const matches = await glob(clean, {
         cwd: projectDir,
         onlyFiles: true,
@@ -44,6 +48,7 @@ export async function manifestFiles(
       yamls.forEach(add);
       continue;
     }
+    onRead?.(join(projectDir, clean));
     const info = await stat(join(projectDir, clean)).catch(() => undefined);
     if (!info) return fail(`Cannot find manifests "${pattern}": no such file or folder`);
     if (info.isFile()) {

@@ -1,7 +1,7 @@
 // What render leaves behind: the objects as one multi-document YAML file under `<stateDir>/rendered/`,
 // and an output that names the file, its digest and every object with its own digest.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { writeFileAtomic } from '../../cache/atomic.ts';
 import { canonicalJson, sha256Hex } from '../../cache/canonical.ts';
@@ -82,6 +82,17 @@ export async function writeRendered(
 /** The output digest: the objects file, and the values file when there is one, separated unambiguously. */
 function renderedDigest(objectsText: string, valuesText: string): string {
   return sha256Hex(canonicalJson({ objects: sha256Hex(objectsText), values: sha256Hex(valuesText) }));
+}
+
+/**
+ * The files `readRendered` reads for an output, as absolute paths (the objects file, and the values file
+ * when there is one); undefined when the output names no file, so that only reading it can tell.
+ */
+export function renderedPaths(stateDir: string, output: TaskOutput): string[] | undefined {
+  const { file, valuesFile } = output.data as unknown as RenderedData;
+  // An output read back from disk is not checked against its type: anything else only `status` can judge.
+  if (typeof file !== 'string' || (valuesFile && typeof valuesFile !== 'string')) return undefined;
+  return (valuesFile ? [file, valuesFile] : [file]).map((path) => resolve(stateDir, path));
 }
 
 /** Reads back the files of an output; undefined when either is gone or no longer has the recorded digest. */

@@ -1,5 +1,8 @@
 // Versions of kubectl and helm for render keys: asked once per process and PATH, since every render task
 // of a run would otherwise spawn the same two processes again.
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { delimiter, resolve } from 'node:path';
 import { fail, ok, type Result } from '../../engine/result.ts';
 import { firstLines, runTool } from './run-tool.ts';
 
@@ -22,6 +25,37 @@ export function toolVersion(
     memo.set(key, pending);
   }
   return pending;
+}
+
+// What the child process spawner searches when the environment has no PATH.
+const DEFAULT_PATH = ['/usr/bin', '/bin'].join(delimiter);
+
+/**
+ * Where PATH lookup of `tool` looks, as absolute paths: `<dir>/<tool>` for each PATH folder up to and
+ * including the first that holds an executable file, all of them when none does. Which binary runs, and so
+ * the version, changes only when one of these stamps changes. `cwd` resolves relative PATH entries.
+ */
+export async function toolPaths(
+  tool: VersionedTool,
+  env: Readonly<Record<string, string>>,
+  cwd: string,
+): Promise<string[]> {
+  const paths: string[] = [];
+  for (const dir of (env['PATH'] ?? DEFAULT_PATH).split(delimiter)) {
+    const path = resolve(cwd, dir, tool);
+    paths.push(path);
+    if (await isExecutableFile(path)) break;
+  }
+  return paths;
+}
+
+async function isExecutableFile(path: string): Promise<boolean> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) return false;
+  return access(path, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function ask(
