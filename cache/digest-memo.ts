@@ -7,14 +7,16 @@ import { LRUCache } from 'lru-cache';
 export interface MemoEntry {
   size: number;
   mtimeMs: number;
+  /** Also compared: new content written under the old size and a restored mtime still moves the ctime. */
+  ctimeMs: number;
   ino: number;
   mode: number;
   digest: string;
 }
 
-const formatVersion = 2;
-/** Cells per row in the saved form: size, mtimeMs, ino, mode, digest. */
-const fields = 5;
+const formatVersion = 3;
+/** Cells per row in the saved form: size, mtimeMs, ctimeMs, ino, mode, digest. */
+const fields = 6;
 
 /** Path → MemoEntry, loaded from and saved to one JSON document. */
 export class DigestMemo {
@@ -52,22 +54,27 @@ export class DigestMemo {
   }
 
   /** The digest remembered for `path` under exactly this stat, if any. */
-  lookup(path: string, size: number, mtimeMs: number, ino: number, mode: number): string | undefined {
+  lookup(path: string, stat: Omit<MemoEntry, 'digest'>): string | undefined {
     const learned = this.learnedCache?.get(path);
     if (learned) {
       const same =
-        learned.size === size && learned.mtimeMs === mtimeMs && learned.ino === ino && learned.mode === mode;
+        learned.size === stat.size &&
+        learned.mtimeMs === stat.mtimeMs &&
+        learned.ctimeMs === stat.ctimeMs &&
+        learned.ino === stat.ino &&
+        learned.mode === stat.mode;
       return same ? learned.digest : undefined;
     }
     const row = this.loaded.get(path);
     if (row === undefined) return undefined;
     const at = row * fields;
-    const digest = this.rows[at + 4];
+    const digest = this.rows[at + 5];
     const same =
-      this.rows[at] === size &&
-      this.rows[at + 1] === mtimeMs &&
-      this.rows[at + 2] === ino &&
-      this.rows[at + 3] === mode;
+      this.rows[at] === stat.size &&
+      this.rows[at + 1] === stat.mtimeMs &&
+      this.rows[at + 2] === stat.ctimeMs &&
+      this.rows[at + 3] === stat.ino &&
+      this.rows[at + 4] === stat.mode;
     return same && typeof digest === 'string' ? digest : undefined;
   }
 
@@ -110,7 +117,7 @@ export class DigestMemo {
         continue;
       }
       paths.push(path);
-      rows.push(e.size, e.mtimeMs, e.ino, e.mode, e.digest);
+      rows.push(e.size, e.mtimeMs, e.ctimeMs, e.ino, e.mode, e.digest);
     }
     return JSON.stringify({ version: formatVersion, paths, rows });
   }

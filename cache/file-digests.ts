@@ -147,7 +147,7 @@ export class FileDigests {
       if (stat.isSymbolicLink()) return `link:${readlinkSync(path)}`;
       if (!stat.isFile())
         return fail(cacheFailure('io-error', `Cannot hash "${relPath}": not a regular file`));
-      const known = this.memo.lookup(relPath, stat.size, stat.mtimeMs, stat.ino, stat.mode);
+      const known = this.memo.lookup(relPath, stat);
       if (known !== undefined) return known;
       return { stat };
     } catch (error) {
@@ -171,6 +171,7 @@ export class FileDigests {
       this.memo.set(relPath, {
         size: stat.size,
         mtimeMs: stat.mtimeMs,
+        ctimeMs: stat.ctimeMs,
         ino: stat.ino,
         mode: stat.mode,
         digest,

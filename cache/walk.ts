@@ -132,8 +132,8 @@ function commonFolder(folders: readonly string[]): string {
 
 // Each step down must be a folder itself (lstat), not a symlink the walk would otherwise follow.
 async function isRealFolder(baseDir: string, rel: string, onRead?: (path: string) => void): Promise<boolean> {
+  // The base itself is not reported: a step below it that goes away or changes kind has a stamp of its own.
   let path = baseDir;
-  onRead?.(path);
   for (const part of rel.split('/')) {
     path = join(path, part);
     onRead?.(path);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { volatileText } from '../engine/graph/graph-inputs.ts';
 import { runDsg, tempDir } from './helpers/cli.ts';
 import { underDeno } from './helpers/paths.ts';
 
@@ -273,4 +274,25 @@ test('a new file matching a manifest glob is a miss; without a writable .dsg/ ds
     assert.match(r.cache ?? '', /^miss/);
     assert.ok(!r.stored);
   }
+});
+
+test('only a command that runs while the config loads makes it volatile', () => {
+  const volatile = (text: string): string | undefined => volatileText(text, []);
+  assert.equal(volatile('vars:\n  X:\n    command: date\n'), 'a command');
+  assert.equal(volatile('vars: {X: {command: date}}\n'), 'a command');
+  assert.equal(
+    volatile(
+      'profiles:\n- name: p\n  patches:\n  - op: add\n    path: vars.X\n    value:\n      command: date\n',
+    ),
+    'a command',
+  );
+  assert.equal(volatile('images:\n  api:\n    custom:\n      command: make\n'), undefined);
+  assert.equal(
+    volatile(
+      'deployments:\n  web:\n    helm:\n      values:\n        containers:\n        - command: [sh]\n',
+    ),
+    undefined,
+  );
+  assert.equal(volatile('commands:\n  test:\n    command: npm test\n'), undefined);
+  assert.equal(volatile('images:\n  api:\n    image: x\nvars:\n  api:\n    command: date\n'), 'a command');
 });

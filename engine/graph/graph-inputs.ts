@@ -95,10 +95,13 @@ export function volatileText(text: string, ignoredEnv: readonly string[]): strin
 const KEY_LINE = /^(\s*)(-\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*:(?=\s|$)/;
 const COMMAND_KEY = /\bcommands?["']?\s*:/;
 
+/** Sections whose commands run during a build, a deploy or `devspace run`, never while the config loads. */
+const RUN_TIME_SECTIONS = new Set(['images', 'deployments', 'hooks', 'commands', 'pipelines', 'dev']);
+
 /**
- * True when a `command:` key may run at load time (a variable's command, anything unclear). The one kind
- * known not to is a custom builder's, `images.NAME.custom.command`, written in block style; it runs during a
- * build, and its text is part of the build's key anyway.
+ * True when a `command:` key may run at load time: a variable's command, or anything unclear (flow style, a
+ * profile patch). Commands under images (custom builders), deployments (container commands in values),
+ * hooks, commands, pipelines and dev run later, and their text is part of some key anyway.
  */
 function loadTimeCommand(text: string): boolean {
   if (!COMMAND_KEY.test(text)) return false;
@@ -113,13 +116,10 @@ function loadTimeCommand(text: string): boolean {
     while ((parents[parents.length - 1]?.indent ?? -1) >= indent) parents.pop();
     const key = m[3] ?? '';
     if (key === 'command' || key === 'commands') {
-      const builder =
-        key === 'command' &&
-        parents.length === 3 &&
-        parents[0]?.key === 'images' &&
-        parents[0].indent === 0 &&
-        parents[2]?.key === 'custom';
-      if (!builder) return true;
+      const chain = parents.map((p) => p.key);
+      const runTime = key === 'commands' && parents.length === 0 && indent === 0;
+      const under = !chain.includes('vars') && chain.some((k) => RUN_TIME_SECTIONS.has(k));
+      if (!runTime && !under) return true;
     }
     if (COMMAND_KEY.test(line.slice(m[0].length))) return true;
     parents.push({ indent, key });

@@ -5,7 +5,7 @@
 // the keys would come out the same. Only artifacts that live elsewhere (engine, registry, cluster) are asked
 // again. Loaded on every `dsg run`: node built-ins only.
 import { Buffer } from 'node:buffer';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, sep } from 'node:path';
 import process from 'node:process';
 import { codeStamps, hash53, IGNORED_ENV, pruneEntries } from '../graph/output-cache.ts';
@@ -199,7 +199,7 @@ export async function storeRunMemo(
   for (let i = 0; i < list.length; i++) {
     const path = list[i] as string;
     if (path.includes('\n')) return `the path "${path}" holds a line break`;
-    const s = statSync(path, { throwIfNoEntry: false });
+    const s = statOf(path);
     const at = i * STAT_FIELDS;
     if (s) {
       stats[at] = s.isFile() ? 1 : s.isDirectory() ? 2 : 3;
@@ -207,14 +207,13 @@ export async function storeRunMemo(
       stats[at + 2] = s.mtimeMs;
       stats[at + 3] = s.ctimeMs;
       stats[at + 4] = s.ino;
-      // As in git's racy rule: a path written within a timestamp tick of the run's start could change again
-      // without its stamp changing.
-      if (s.mtimeMs > startMs - (s.mtimeMs % 1000 === 0 ? 3000 : 500))
+      if (isRacy(s.mtimeMs, s.ctimeMs, startMs))
         return `"${path}" changed too recently to trust its timestamp`;
     }
     shown.push(path.startsWith(prefix) ? path.slice(prefix.length) : path);
   }
-  const racy = racyPath(graph, startMs) ?? racyPath(code, startMs);
+  // dsg's own code is not checked: it changes by a rebuild, never within a run's timestamp tick.
+  const racy = racyPath(graph, startMs);
   if (racy !== undefined) return `"${racy}" changed too recently to trust its timestamp`;
   const heads: MemoTaskHead[] = memo.tasks.map((t) => ({
     id: t.id,
@@ -266,8 +265,27 @@ export function dropRunMemo(slot: RunMemoSlot): void {
   rmSync(slot.file, { force: true });
 }
 
+/**
+ * As in git's racy rule: a path written within a timestamp tick of the run's start could change again without
+ * its stamp changing. Whole-second times may come from a file system (or runtime: Deno reports ctime in whole
+ * seconds) that keeps nothing finer; a ctime that coarse is all that tells a rewrite under a restored mtime.
+ */
+function isRacy(mtimeMs: number, ctimeMs: number, startMs: number): boolean {
+  if (mtimeMs > startMs - (mtimeMs % 1000 === 0 ? 3000 : 500)) return true;
+  return ctimeMs % 1000 === 0 && ctimeMs > startMs - 3000;
+}
+
+/** The stat of `path`, or undefined when there is nothing to stat (absent, or below a file). */
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
 function statMatches(path: string, stats: Float64Array, at: number): boolean {
-  const s = statSync(path, { throwIfNoEntry: false });
+  const s = statOf(path);
   if (!s) return stats[at] === 0;
   return (
     stats[at] === (s.isFile() ? 1 : s.isDirectory() ? 2 : 3) &&

@@ -1,7 +1,7 @@
 // Generates projects built by DevSpace's custom builder: real shell commands whose runs the tests can observe
 // (`events.log`), hold back (a gate file per image) and fail on purpose.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { tempDir } from './cli.ts';
 
 /** One image of a generated project. */
@@ -39,6 +39,7 @@ export async function customProject(images: CustomImage[], options: { name?: str
   for (const image of images) {
     await mkdir(join(dir, image.name), { recursive: true });
     for (const [file, content] of Object.entries(image.files ?? { 'src.txt': `source of ${image.name}\n` })) {
+      await mkdir(dirname(join(dir, image.name, file)), { recursive: true });
       await writeFile(join(dir, image.name, file), content);
     }
     const args = (image.after ?? []).map((a) => `\${runtime.images.${a}.tag}`);

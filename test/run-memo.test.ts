@@ -1,0 +1,204 @@
+// The run memo: an unchanged project replays its last run without computing keys, and every kind of change
+// (content with the old mtime, a new file deep in a glob, a removed file, config, environment, flags, lost
+// records, a damaged memo, a failed run, a file written during the racy window) is noticed.
+import assert from 'node:assert/strict';
+import { appendFile, mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import test from 'node:test';
+import { runDsg, type DsgResult } from './helpers/cli.ts';
+import { customProject, endStatuses, jsonEvents } from './helpers/custom-project.ts';
+
+const DEBUG = { DSG_DEBUG_RUN_MEMO: '1' };
+
+/**
+ * Sets every file and folder under `dir` ten seconds into the past, out of the racy window. Setting times
+ * moves the ctime to now: where ctimes are whole seconds (Deno), the racy rule needs them 3 s old, so wait.
+ */
+async function age(dir: string, seconds = 10): Promise<void> {
+  const when = new Date(Date.now() - seconds * 1000);
+  const walk = async (path: string): Promise<void> => {
+    for (const entry of await readdir(path, { withFileTypes: true })) {
+      if (entry.name === '.dsg') continue;
+      const child = join(path, entry.name);
+      if (entry.isDirectory()) await walk(child);
+      await utimes(child, when, when);
+    }
+  };
+  await walk(dir);
+  await utimes(dir, when, when);
+  const { ctimeMs } = await stat(dir);
+  if (ctimeMs % 1000 === 0) await new Promise((r) => setTimeout(r, ctimeMs + 3100 - Date.now()));
+}
+
+const run = (dir: string, args: string[] = [], env: Record<string, string> = {}): Promise<DsgResult> =>
+  runDsg(['run', 'build', '--json', ...args], { cwd: dir, env: { ...DEBUG, ...env } });
+
+/** The memo line of a run's stderr (`hit`, `miss (...)`, `stored`, `not stored (...)`). */
+const memoLines = (r: DsgResult): string[] =>
+  r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('run memo: '))
+    .map((l) => l.slice('run memo: '.length));
+
+const ran = (r: DsgResult): string[] =>
+  [...endStatuses(r.stdout)]
+    .filter(([, s]) => s === 'ran')
+    .map(([id]) => id)
+    .sort();
+
+/** A project of three images (b and c built from a's tag), run once and memoised. */
+async function memoised(): Promise<string> {
+  const dir = await customProject([
+    { name: 'a', files: { 'src.txt': 'alpha\n', 'deep/x/y.txt': 'y\n' } },
+    { name: 'b', after: ['a'] },
+    { name: 'c', after: ['a'] },
+  ]);
+  await age(dir);
+  const first = await run(dir);
+  assert.equal(first.code, 0, first.stderr);
+  assert.deepEqual(memoLines(first), ['stored'], first.stderr);
+  return dir;
+}
+
+async function assertHit(dir: string): Promise<DsgResult> {
+  const r = await run(dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(memoLines(r), ['hit'], r.stderr);
+  assert.deepEqual(ran(r), []);
+  return r;
+}
+
+test('an unchanged project replays the memo: every task cached, no build started, the same summary', async () => {
+  const dir = await memoised();
+  const events = await readFile(join(dir, 'events.log'), 'utf8');
+  const r = await assertHit(dir);
+  assert.deepEqual(
+    [...endStatuses(r.stdout)].sort(),
+    ['build:a', 'build:b', 'build:c', 'tag:a', 'tag:b', 'tag:c'].map((id) => [id, 'cached']),
+  );
+  const end = jsonEvents(r.stdout).find((e) => e.type === 'run-end') as unknown as {
+    summary: { ok: boolean; counts: { cached: number; ran: number } };
+  };
+  assert.equal(end.summary.ok, true);
+  assert.equal(end.summary.counts.cached, 6);
+  assert.equal(await readFile(join(dir, 'events.log'), 'utf8'), events, 'no build command ran');
+  const plain = await runDsg(['run', 'build'], { cwd: dir });
+  assert.match(plain.stdout, /ran 0 · cached 6 · failed 0/);
+});
+
+test('new content under the old size and mtime is noticed (the ctime changes)', async () => {
+  const dir = await memoised();
+  const file = join(dir, 'a', 'src.txt');
+  const before = await stat(file);
+  await writeFile(file, 'ALPHA\n');
+  await utimes(file, before.atime, before.mtime);
+  const r = await run(dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(memoLines(r)[0] ?? '', /^miss \("a\/src\.txt" changed\)$/);
+  // The tag of a is content-addressed, so b and c, which receive it, build again too.
+  assert.deepEqual(ran(r), ['build:a', 'build:b', 'build:c', 'tag:a', 'tag:b', 'tag:c']);
+  const reasons = jsonEvents(r.stdout).find((e) => e.type === 'task-end' && e.id === 'build:a')?.reason;
+  assert.deepEqual(reasons?.changes, ['a/src.txt']);
+});
+
+test('a file appearing in a new folder deep inside a glob is noticed', async () => {
+  const dir = await memoised();
+  await mkdir(join(dir, 'b', 'new', 'deeper'), { recursive: true });
+  await writeFile(join(dir, 'b', 'new', 'deeper', 'file.txt'), 'new\n');
+  const r = await run(dir);
+  assert.match(memoLines(r)[0] ?? '', /^miss /);
+  assert.deepEqual(ran(r), ['build:b', 'tag:b']);
+});
+
+test('a removed file and a removed folder are noticed', async () => {
+  const dir = await memoised();
+  await rm(join(dir, 'a', 'deep'), { recursive: true });
+  const r = await run(dir);
+  assert.match(memoLines(r)[0] ?? '', /^miss /);
+  assert.ok(ran(r).includes('build:a'), r.stdout);
+});
+
+test('a config change, an environment change and other flags each miss', async () => {
+  const dir = await memoised();
+  const config = join(dir, 'devspace.yaml');
+  await writeFile(config, (await readFile(config, 'utf8')).replace('image: local/c', 'image: local/c2'));
+  const changed = await run(dir);
+  assert.equal(memoLines(changed)[0], 'miss (config changed)');
+  assert.deepEqual(ran(changed), ['build:c', 'tag:c']);
+  await age(dir);
+  assert.deepEqual(memoLines(await run(dir)), ['miss (config changed)', 'stored']);
+  const env = await run(dir, [], { SOME_SETTING: 'on' });
+  assert.deepEqual(memoLines(env)[0], 'miss (environment changed)');
+  const flags = await run(dir, ['--var', 'X=1']);
+  assert.deepEqual(memoLines(flags)[0], 'miss (no memo)');
+});
+
+test('forced runs neither use nor store a memo, and -b still builds everything', async () => {
+  const dir = await memoised();
+  const forced = await run(dir, ['-b']);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.deepEqual(memoLines(forced), []);
+  assert.equal(ran(forced).length, 6);
+});
+
+test('records removed behind its back make the memo miss, and the tasks run again', async () => {
+  const dir = await memoised();
+  await rm(join(dir, '.dsg', 'records'), { recursive: true });
+  const r = await run(dir);
+  assert.match(memoLines(r)[0] ?? '', /^miss \(the record of .+ is gone\)$/);
+  assert.equal(ran(r).length, 6);
+});
+
+test('a damaged memo is a miss, never a crash', async () => {
+  const dir = await memoised();
+  const folder = join(dir, '.dsg', 'run-memo');
+  const [name] = await readdir(folder);
+  const file = join(folder, name ?? '');
+  const text = await readFile(file);
+  await writeFile(file, text.subarray(0, text.length - 7));
+  const truncated = await run(dir);
+  assert.equal(truncated.code, 0, truncated.stderr);
+  assert.equal(memoLines(truncated)[0], 'miss (unreadable memo)');
+  await writeFile(file, 'not a memo');
+  const garbage = await run(dir);
+  assert.equal(garbage.code, 0, garbage.stderr);
+  assert.equal(memoLines(garbage)[0], 'miss (unreadable memo)');
+});
+
+test('a failed run stores nothing, and the next run builds what failed', async () => {
+  const dir = await memoised();
+  await appendFile(join(dir, 'c', 'src.txt'), 'more\n');
+  await writeFile(join(dir, 'fail', 'c'), '');
+  const failed = await run(dir);
+  assert.equal(failed.code, 1);
+  assert.deepEqual(memoLines(failed), ['miss ("c/src.txt" changed)', 'not stored (the run failed)']);
+  await rm(join(dir, 'fail', 'c'));
+  const again = await run(dir);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(ran(again), ['build:c', 'tag:c']);
+});
+
+test('a file written just before the run is not trusted: nothing is stored until it is old enough', async () => {
+  const dir = await memoised();
+  await appendFile(join(dir, 'a', 'src.txt'), 'now\n');
+  const racy = await run(dir);
+  assert.equal(racy.code, 0, racy.stderr);
+  assert.match(memoLines(racy)[1] ?? '', /^not stored \(".*a\/src\.txt" changed too recently/);
+  await age(dir);
+  const stored = await run(dir);
+  assert.deepEqual(memoLines(stored), ['miss (config changed)', 'stored'], 'age() moved every stamp');
+  await assertHit(dir);
+});
+
+test('warnings of the config load are printed again when the memo answers', async () => {
+  const dir = await memoised();
+  const config = join(dir, 'devspace.yaml');
+  await writeFile(config, `${await readFile(config, 'utf8')}dev:\n  api:\n    imageSelector: x\n`);
+  await age(dir);
+  const first = await run(dir);
+  const warning = first.stderr.split('\n').find((l) => /warning/i.test(l));
+  assert.ok(warning, `the config gives a warning:\n${first.stderr}`);
+  assert.deepEqual(memoLines(first), ['miss (config changed)', 'stored']);
+  const hit = await assertHit(dir);
+  assert.ok(hit.stderr.includes(warning), hit.stderr);
+});
