@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'node:test';
+import { age } from './helpers/age.ts';
 import { copyFixture, runDsg } from './helpers/cli.ts';
 import { endStatuses, jsonEvents } from './helpers/custom-project.ts';
 
@@ -147,4 +148,35 @@ test('bad input: each one clear message, exit 1, nothing recorded', async () => 
     );
     assert.ok(!done.includes('tag:base') && !done.includes('tag:app'), `${c.name}: a tag recorded as done`);
   }
+});
+
+test('a memoised run asks the engine again: a removed image is rebuilt, and the memo follows', async () => {
+  const { dir } = await project();
+  await age(dir);
+  const env = { DSG_DEBUG_RUN_MEMO: '1' };
+  const memo = (stderr: string): string[] =>
+    stderr
+      .split('\n')
+      .filter((l) => l.startsWith('run memo: '))
+      .map((l) => l.slice('run memo: '.length));
+  const first = await runDsg(['run', 'build', '--json'], { cwd: dir, env });
+  assert.equal(first.code, 0, first.stderr);
+  assert.deepEqual(memo(first.stderr), ['stored'], 'a fresh project has no memo to look up');
+  const second = await runDsg(['run', 'build', '--json'], { cwd: dir, env });
+  assert.deepEqual(memo(second.stderr), ['hit']);
+  assert.deepEqual([...new Set(endStatuses(second.stdout).values())], ['cached']);
+
+  const tag = (await runDsg(['logs', 'tag:app'], { cwd: dir })).stdout;
+  const ref = /(127\.0\.0\.1:5000\/\S+\/app:[0-9a-f]{12})/.exec(tag)?.[1] ?? '';
+  assert.notEqual(ref, '', tag);
+  execFileSync('docker', ['rmi', '-f', ref]);
+  const third = await runDsg(['run', 'build', '--json'], { cwd: dir, env });
+  assert.equal(third.code, 0, third.stderr);
+  assert.deepEqual(memo(third.stderr), ['hit', 'stored']);
+  assert.equal(endStatuses(third.stdout).get('build:app'), 'ran');
+  assert.match(reason(third.stdout, 'build:app'), /artifact-missing.*image/);
+  assert.equal(endStatuses(third.stdout).get('build:base'), 'cached');
+  const fourth = await runDsg(['run', 'build', '--json'], { cwd: dir, env });
+  assert.deepEqual(memo(fourth.stderr), ['hit']);
+  assert.deepEqual([...new Set(endStatuses(fourth.stdout).values())], ['cached']);
 });

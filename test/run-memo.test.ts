@@ -6,29 +6,10 @@ import { appendFile, mkdir, readdir, readFile, rm, stat, utimes, writeFile } fro
 import { join } from 'node:path';
 import test from 'node:test';
 import { runDsg, type DsgResult } from './helpers/cli.ts';
+import { age } from './helpers/age.ts';
 import { customProject, endStatuses, jsonEvents } from './helpers/custom-project.ts';
 
 const DEBUG = { DSG_DEBUG_RUN_MEMO: '1' };
-
-/**
- * Sets every file and folder under `dir` ten seconds into the past, out of the racy window. Setting times
- * moves the ctime to now: where ctimes are whole seconds (Deno), the racy rule needs them 3 s old, so wait.
- */
-async function age(dir: string, seconds = 10): Promise<void> {
-  const when = new Date(Date.now() - seconds * 1000);
-  const walk = async (path: string): Promise<void> => {
-    for (const entry of await readdir(path, { withFileTypes: true })) {
-      if (entry.name === '.dsg') continue;
-      const child = join(path, entry.name);
-      if (entry.isDirectory()) await walk(child);
-      await utimes(child, when, when);
-    }
-  };
-  await walk(dir);
-  await utimes(dir, when, when);
-  const { ctimeMs } = await stat(dir);
-  if (ctimeMs % 1000 === 0) await new Promise((r) => setTimeout(r, ctimeMs + 3100 - Date.now()));
-}
 
 const run = (dir: string, args: string[] = [], env: Record<string, string> = {}): Promise<DsgResult> =>
   runDsg(['run', 'build', '--json', ...args], { cwd: dir, env: { ...DEBUG, ...env } });

@@ -167,6 +167,8 @@ export async function runPipeline(
       ))
     ) {
       outputs.set(node.id, known.output);
+      // Its paths are the memo's, which the caller adds to the next memo's.
+      memoEntries.set(node.id, { task: known, reads: [] });
       end(node, 'cached', { type: 'cached' });
       return 'succeeded';
     }

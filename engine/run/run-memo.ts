@@ -56,6 +56,8 @@ export interface RunMemo {
   tasks: MemoTaskHead[];
   notes: string[];
   outputs(): TaskOutput[];
+  /** Every path the memo stamped, absolute. */
+  paths(): string[];
 }
 
 /** What a run stores: its tasks with their outputs, and the warnings loading the config printed. */
@@ -175,7 +177,8 @@ export function lookupRunMemo(
     if (!parsed || parsed.length !== tasks.length) throw new Error(`The run memo "${slot.file}" is damaged`);
     return parsed;
   };
-  return { ok: true, memo: { tasks, notes: header.notes, outputs } };
+  const absolute = (): string[] => paths.map((p) => (isAbsolute(p) ? p : prefix + p));
+  return { ok: true, memo: { tasks, notes: header.notes, outputs, paths: absolute } };
 }
 
 /**

@@ -142,7 +142,7 @@ async function keepMemo(
     ? await storeRunMemo(
         slot,
         { tasks: result.memo.tasks, notes },
-        result.memo.paths,
+        used ? [...result.memo.paths, ...used.paths()] : result.memo.paths,
         inputs.stamps,
         performance.timeOrigin,
       )
