@@ -5,12 +5,15 @@ import type { RunSettings, TaskContext, TaskKindImpl, TaskOutput } from '../../t
 import type { MemoTask } from './run-memo.ts';
 import { resolveRuntimeRefs, runtimeImages } from './runtime-refs.ts';
 
+/** A task a run memo answers for, with the paths its key and proof depend on. */
+export type KnownTask = MemoTask & { reads: readonly string[] };
+
 /** The memo's entry for `id`, when every upstream task of this run ended with the output the memo knows. */
 export function knownTask(
-  known: ReadonlyMap<string, MemoTask>,
+  known: ReadonlyMap<string, KnownTask>,
   id: string,
   outputs: ReadonlyMap<string, TaskOutput>,
-): MemoTask | undefined {
+): KnownTask | undefined {
   const task = known.get(id);
   if (!task) return undefined;
   for (const up of task.deps) if (outputs.get(up)?.digest !== known.get(up)?.output.digest) return undefined;

@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import type { TaskGraph, TaskNode } from '../graph/types.ts';
 import type { InputsContext, RunSettings, TaskContext, TaskKindImpl, TaskOutput } from '../../tasks/types.ts';
 import { criticalPath } from './critical-path.ts';
-import { knownPresent, knownTask, memoEntry } from './memo-step.ts';
+import { knownPresent, knownTask, memoEntry, type KnownTask } from './memo-step.ts';
 import type { MemoTask } from './run-memo.ts';
 import {
   countStatuses,
@@ -50,7 +50,7 @@ export interface PipelineDeps {
   /** Hears every decision, with the key record of tasks that would run (`dsg why`). */
   onDecision?: (taskId: string, decision: Decision) => void;
   /** The tasks of a run memo whose stamps still hold: decided without computing their keys. */
-  known?: ReadonlyMap<string, MemoTask>;
+  known?: ReadonlyMap<string, KnownTask>;
 }
 
 /**
@@ -60,7 +60,7 @@ export interface PipelineDeps {
 export interface PipelineResult {
   summary: RunSummary;
   failures: Diagnostic[];
-  memo?: { tasks: MemoTask[]; paths: Set<string> };
+  memo?: { tasks: MemoTask[]; reads: Map<string, readonly string[]> };
 }
 
 /** Runs the pipeline and resolves when every task has an outcome. */
@@ -167,8 +167,7 @@ export async function runPipeline(
       ))
     ) {
       outputs.set(node.id, known.output);
-      // Its paths are the memo's, which the caller adds to the next memo's.
-      memoEntries.set(node.id, { task: known, reads: [] });
+      memoEntries.set(node.id, { task: known, reads: known.reads });
       end(node, 'cached', { type: 'cached' });
       return 'succeeded';
     }
@@ -315,16 +314,23 @@ function memoOf(
 ): Pick<PipelineResult, 'memo'> {
   if (!complete) return {};
   const tasks: MemoTask[] = [];
-  const paths = new Set<string>();
+  const reads = new Map<string, readonly string[]>();
   for (const { id } of nodes) {
     const entry = entries.get(id);
     if (!entry) return {};
-    tasks.push(entry.task);
-    for (const path of entry.reads) paths.add(path);
+    const { task } = entry;
+    tasks.push({
+      id: task.id,
+      kind: task.kind,
+      key: task.key,
+      deps: task.deps,
+      output: task.output,
+      check: task.check,
+    });
+    reads.set(id, entry.reads);
   }
-  return { memo: { tasks, paths } };
+  return { memo: { tasks, reads } };
 }
-
 function forcing(options: PipelineOptions): (node: TaskNode) => string | undefined {
   const force = new Set(options.force);
   return (node) => {

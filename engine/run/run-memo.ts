@@ -4,17 +4,27 @@
 // all hold skips loading the config, compiling the graph, listing and digesting files and computing keys:
 // the keys would come out the same. Only artifacts that live elsewhere (engine, registry, cluster) are asked
 // again. Loaded on every `dsg run`: node built-ins only.
-import { Buffer } from 'node:buffer';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, type Stats } from 'node:fs';
+import type { Buffer } from 'node:buffer';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join, sep } from 'node:path';
 import process from 'node:process';
 import { codeStamps, hash53, IGNORED_ENV, pruneEntries } from '../graph/output-cache.ts';
 import { isInputStamps, racyPath, stampsHold, type InputStamps } from '../graph/input-stamps.ts';
 import { recordFile } from '../../cache/record-file.ts';
+import {
+  decodeMemoFile,
+  encodeMemoFile,
+  isRacy,
+  parseSection,
+  putStat,
+  STAT_FIELDS,
+  statMatches,
+  statOf,
+} from './run-memo-file.ts';
 import type { TaskOutput } from '../../tasks/types.ts';
 
 /** Version of the file format; files of another version are misses. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** Memos kept per project: one per pipeline and flag combination, the oldest go first. */
 const MAX_ENTRIES = 16;
@@ -49,15 +59,15 @@ export interface MemoTask {
 export type MemoTaskHead = Omit<MemoTask, 'output'>;
 
 /**
- * A memo read back: the pipeline's tasks in order, the warnings loading the config printed, and the tasks'
- * outputs, parsed only when asked (a replay never needs them).
+ * A memo read back: the pipeline's tasks in order and the warnings loading the config printed; the tasks'
+ * outputs and paths are parsed only when asked (a replay needs neither).
  */
 export interface RunMemo {
   tasks: MemoTaskHead[];
   notes: string[];
   outputs(): TaskOutput[];
-  /** Every path the memo stamped, absolute. */
-  paths(): string[];
+  /** The absolute paths each task's key and proof depend on, in task order. */
+  taskPaths(): string[][];
 }
 
 /** What a run stores: its tasks with their outputs, and the warnings loading the config printed. */
@@ -85,9 +95,15 @@ export interface RunMemoSlot {
 }
 
 /**
- * The header line of a memo file. Sections follow, each ending in a newline: the tasks (JSON, without
- * outputs), the outputs (JSON, in task order), the paths (one per line, relative to the project when inside
- * it); then the paths' stats, STAT_FIELDS float64 numbers each.
+ * A memo found: `stale` are the tasks one of whose paths changed, or whose record is gone (with `reason`, the
+ * first such change); every other task is answered by the memo.
+ */
+export type MemoLookup =
+  { ok: true; memo: RunMemo; stale: ReadonlySet<string>; reason?: string } | { ok: false; reason: string };
+
+/**
+ * The header line of a memo file. Its sections: the tasks without outputs, the outputs, each task's path
+ * indices (JSON), the paths (one per line, relative to the project when inside it); then each path's stats.
  */
 interface Header {
   format: number;
@@ -96,14 +112,7 @@ interface Header {
   code: InputStamps;
   graph: InputStamps;
   notes: string[];
-  taskBytes: number;
-  outputBytes: number;
-  pathBytes: number;
-  pathCount: number;
 }
-
-/** Per path: kind (0 absent, 1 file, 2 folder, 3 other), size, mtimeMs, ctimeMs, inode. */
-const STAT_FIELDS = 5;
 
 /** The memo slot of a `dsg run` invocation. */
 export function runMemoSlot(request: RunMemoRequest): RunMemoSlot {
@@ -126,94 +135,87 @@ export function runMemoSlot(request: RunMemoRequest): RunMemoSlot {
   return { file: join(request.stateDir, 'run-memo', `${hash53(key)}.memo`), projectDir, key, env };
 }
 
-/** The memo of the slot when every stamp in it still holds, else why not. */
-export function lookupRunMemo(
-  slot: RunMemoSlot,
-): { ok: true; memo: RunMemo } | { ok: false; reason: string } {
+/** The memo of the slot when its flags, environment, dsg and config still hold, with the tasks gone stale. */
+export function lookupRunMemo(slot: RunMemoSlot): MemoLookup {
   let data: Buffer;
   try {
     data = readFileSync(slot.file);
   } catch {
     return { ok: false, reason: 'no memo' };
   }
-  const newline = data.indexOf(10);
-  let header: unknown;
-  try {
-    header = JSON.parse(data.toString('utf8', 0, newline < 0 ? data.length : newline));
-  } catch {
+  const file = decodeMemoFile(data, isHeader);
+  if (!file || file.header.format !== FORMAT || file.sections.length !== 4)
     return { ok: false, reason: 'unreadable memo' };
-  }
-  if (!isHeader(header) || header.format !== FORMAT) return { ok: false, reason: 'unreadable memo' };
+  const { header, sections, stats } = file;
   if (header.key !== slot.key) return { ok: false, reason: 'other flags' };
-  const tasksAt = newline + 1;
-  const outputsAt = tasksAt + header.taskBytes + 1;
-  const pathsAt = outputsAt + header.outputBytes + 1;
-  const statsAt = pathsAt + header.pathBytes + 1;
-  if (data.length !== statsAt + header.pathCount * STAT_FIELDS * 8)
-    return { ok: false, reason: 'unreadable memo' };
   if (header.env !== slot.env) return { ok: false, reason: 'environment changed' };
   if (!stampsHold(header.code)) return { ok: false, reason: 'dsg changed' };
   if (!stampsHold(header.graph)) return { ok: false, reason: 'config changed' };
-  const paths = header.pathCount === 0 ? [] : data.toString('utf8', pathsAt, statsAt - 1).split('\n');
-  if (paths.length !== header.pathCount) return { ok: false, reason: 'unreadable memo' };
-  // Copied out: a Float64Array needs an aligned buffer.
-  const stats = new Float64Array(header.pathCount * STAT_FIELDS);
-  data.copy(Buffer.from(stats.buffer), 0, statsAt);
+  const text = sections[3]?.toString('utf8') ?? '';
+  const paths = text === '' ? [] : text.split('\n');
+  const tasks = parseSection(sections[0], isTaskHead);
+  if (!tasks || paths.length * STAT_FIELDS !== stats.length) return { ok: false, reason: 'unreadable memo' };
   const prefix = slot.projectDir + sep;
-  for (let i = 0; i < paths.length; i++) {
-    const path = paths[i] as string;
-    const full = isAbsolute(path) ? path : prefix + path;
-    if (!statMatches(full, stats, i * STAT_FIELDS)) return { ok: false, reason: `"${path}" changed` };
+  const full = (path: string): string => (isAbsolute(path) ? path : prefix + path);
+  const changed = new Set<number>();
+  for (let i = 0; i < paths.length; i++)
+    if (!statMatches(full(paths[i] as string), stats, i * STAT_FIELDS)) changed.add(i);
+  let lists: number[][] | undefined;
+  const taskIndices = (): number[][] => {
+    lists ??= parseSection(sections[2], isIndexList);
+    if (!lists || lists.length !== tasks.length) throw new Error(`The run memo "${slot.file}" is damaged`);
+    return lists;
+  };
+  const stale = new Set<string>();
+  let reason: string | undefined;
+  if (changed.size > 0) {
+    reason = `"${paths[Math.min(...changed)] ?? ''}" changed`;
+    lists = parseSection(sections[2], isIndexList);
+    if (!lists || lists.length !== tasks.length) return { ok: false, reason: 'unreadable memo' };
+    tasks.forEach((t, i) => {
+      if ((lists?.[i] ?? []).some((n) => changed.has(n))) stale.add(t.id);
+    });
   }
-  const tasks = parseSection(data, tasksAt, header.taskBytes, isTaskHead);
-  if (!tasks) return { ok: false, reason: 'unreadable memo' };
-  // A record removed by `dsg cache gc` or by hand is a miss for its task: the full path finds out which.
+  // A record removed by `dsg cache gc` or by hand: its task is decided again.
   for (const task of tasks) {
-    if (!existsSync(join(slot.projectDir, '.dsg', recordFile(task.key))))
-      return { ok: false, reason: `the record of ${task.id} is gone` };
+    if (stale.has(task.id) || existsSync(join(slot.projectDir, '.dsg', recordFile(task.key)))) continue;
+    stale.add(task.id);
+    reason ??= `the record of ${task.id} is gone`;
   }
   const outputs = (): TaskOutput[] => {
-    const parsed = parseSection(data, outputsAt, header.outputBytes, isOutput);
+    const parsed = parseSection(sections[1], isOutput);
     if (!parsed || parsed.length !== tasks.length) throw new Error(`The run memo "${slot.file}" is damaged`);
     return parsed;
   };
-  const absolute = (): string[] => paths.map((p) => (isAbsolute(p) ? p : prefix + p));
-  return { ok: true, memo: { tasks, notes: header.notes, outputs, paths: absolute } };
+  const taskPaths = (): string[][] => taskIndices().map((list) => list.map((n) => full(paths[n] ?? '')));
+  const memo: RunMemo = { tasks, notes: header.notes, outputs, taskPaths };
+  return { ok: true, memo, stale, ...(reason !== undefined ? { reason } : {}) };
 }
 
 /**
- * Stores the memo of a successful run: `paths` are every path the tasks' keys and proofs depend on, `graph`
+ * Stores the memo of a successful run: `reads` are the paths each task's key and proof depend on, `graph`
  * the stamps of what the config loader and compiler read, `startMs` when the run started. Returns why
  * nothing was stored, or undefined.
  */
 export async function storeRunMemo(
   slot: RunMemoSlot,
   memo: RunMemoEntry,
-  paths: Iterable<string>,
+  reads: ReadonlyMap<string, readonly string[]>,
   graph: InputStamps,
   startMs: number,
 ): Promise<string | undefined> {
   const code = codeStamps(import.meta.url);
   if (!code) return 'the code folder is too large to stamp';
   const prefix = slot.projectDir + sep;
-  const list = [...new Set(paths)].sort();
+  const list = [...new Set([...reads.values()].flat())].sort();
+  const index = new Map(list.map((p, i) => [p, i]));
   const stats = new Float64Array(list.length * STAT_FIELDS);
-  const shown: string[] = [];
   for (let i = 0; i < list.length; i++) {
     const path = list[i] as string;
     if (path.includes('\n')) return `the path "${path}" holds a line break`;
     const s = statOf(path);
-    const at = i * STAT_FIELDS;
-    if (s) {
-      stats[at] = s.isFile() ? 1 : s.isDirectory() ? 2 : 3;
-      stats[at + 1] = s.size;
-      stats[at + 2] = s.mtimeMs;
-      stats[at + 3] = s.ctimeMs;
-      stats[at + 4] = s.ino;
-      if (isRacy(s.mtimeMs, s.ctimeMs, startMs))
-        return `"${path}" changed too recently to trust its timestamp`;
-    }
-    shown.push(path.startsWith(prefix) ? path.slice(prefix.length) : path);
+    if (s && isRacy(s, startMs)) return `"${path}" changed too recently to trust its timestamp`;
+    putStat(stats, i * STAT_FIELDS, s);
   }
   // dsg's own code is not checked: it changes by a rebuild, never within a run's timestamp tick.
   const racy = racyPath(graph, startMs);
@@ -225,37 +227,18 @@ export async function storeRunMemo(
     deps: t.deps,
     check: t.check,
   }));
-  const taskText = Buffer.from(JSON.stringify(heads));
-  const outputText = Buffer.from(JSON.stringify(memo.tasks.map((t) => t.output)));
-  const pathText = Buffer.from(shown.join('\n'), 'utf8');
-  const header: Header = {
-    format: FORMAT,
-    key: slot.key,
-    env: slot.env,
-    code,
-    graph,
-    notes: memo.notes,
-    taskBytes: taskText.length,
-    outputBytes: outputText.length,
-    pathBytes: pathText.length,
-    pathCount: shown.length,
-  };
-  const newline = Buffer.from('\n');
-  const entry = Buffer.concat([
-    Buffer.from(`${JSON.stringify(header)}\n`),
-    taskText,
-    newline,
-    outputText,
-    newline,
-    pathText,
-    newline,
-    Buffer.from(stats.buffer),
-  ]);
+  const header: Header = { format: FORMAT, key: slot.key, env: slot.env, code, graph, notes: memo.notes };
+  const sections = [
+    JSON.stringify(heads),
+    JSON.stringify(memo.tasks.map((t) => t.output)),
+    JSON.stringify(memo.tasks.map((t) => (reads.get(t.id) ?? []).map((p) => index.get(p) ?? 0))),
+    list.map((p) => (p.startsWith(prefix) ? p.slice(prefix.length) : p)).join('\n'),
+  ];
   const dir = join(slot.file, '..');
   try {
     mkdirSync(dir, { recursive: true });
     const { writeFileAtomic } = await import('../../cache/atomic.ts');
-    await writeFileAtomic(slot.file, entry);
+    await writeFileAtomic(slot.file, encodeMemoFile(header, sections, stats));
   } catch {
     return `cannot write "${slot.file}"`;
   }
@@ -268,51 +251,6 @@ export function dropRunMemo(slot: RunMemoSlot): void {
   rmSync(slot.file, { force: true });
 }
 
-/**
- * As in git's racy rule: a path written within a timestamp tick of the run's start could change again without
- * its stamp changing. Whole-second times may come from a file system (or runtime: Deno reports ctime in whole
- * seconds) that keeps nothing finer; a ctime that coarse is all that tells a rewrite under a restored mtime.
- */
-function isRacy(mtimeMs: number, ctimeMs: number, startMs: number): boolean {
-  if (mtimeMs > startMs - (mtimeMs % 1000 === 0 ? 3000 : 500)) return true;
-  return ctimeMs % 1000 === 0 && ctimeMs > startMs - 3000;
-}
-
-/** The stat of `path`, or undefined when there is nothing to stat (absent, or below a file). */
-function statOf(path: string): Stats | undefined {
-  try {
-    return statSync(path, { throwIfNoEntry: false });
-  } catch {
-    return undefined;
-  }
-}
-
-function statMatches(path: string, stats: Float64Array, at: number): boolean {
-  const s = statOf(path);
-  if (!s) return stats[at] === 0;
-  return (
-    stats[at] === (s.isFile() ? 1 : s.isDirectory() ? 2 : 3) &&
-    stats[at + 1] === s.size &&
-    stats[at + 2] === s.mtimeMs &&
-    stats[at + 3] === s.ctimeMs &&
-    stats[at + 4] === s.ino
-  );
-}
-
-function parseSection<T>(
-  data: Buffer,
-  at: number,
-  bytes: number,
-  valid: (value: unknown) => value is T,
-): T[] | undefined {
-  try {
-    const value = JSON.parse(data.toString('utf8', at, at + bytes)) as unknown;
-    return Array.isArray(value) && value.every(valid) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function isHeader(value: unknown): value is Header {
   if (!value || typeof value !== 'object') return false;
   const h = value as Partial<Header>;
@@ -323,8 +261,7 @@ function isHeader(value: unknown): value is Header {
     isInputStamps(h.code) &&
     isInputStamps(h.graph) &&
     Array.isArray(h.notes) &&
-    h.notes.every((n) => typeof n === 'string') &&
-    [h.taskBytes, h.outputBytes, h.pathBytes, h.pathCount].every((n) => Number.isInteger(n))
+    h.notes.every((n) => typeof n === 'string')
   );
 }
 
@@ -345,4 +282,8 @@ function isOutput(value: unknown): value is TaskOutput {
   if (!value || typeof value !== 'object') return false;
   const o = value as Partial<TaskOutput>;
   return typeof o.digest === 'string' && typeof o.data === 'object' && o.data !== null;
+}
+
+function isIndexList(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((n) => Number.isInteger(n) && n >= 0);
 }

@@ -6,13 +6,8 @@ import type { TaskGraph } from '../../graph/types.ts';
 import { runPipeline, type PipelineResult } from '../../run/pipeline.ts';
 import { createReporter } from '../../run/reporters/reporter.ts';
 import { projectLister } from '../../run/list-files.ts';
-import {
-  dropRunMemo,
-  storeRunMemo,
-  type MemoTask,
-  type RunMemo,
-  type RunMemoSlot,
-} from '../../run/run-memo.ts';
+import { dropRunMemo, storeRunMemo, type RunMemo, type RunMemoSlot } from '../../run/run-memo.ts';
+import type { KnownTask } from '../../run/memo-step.ts';
 import { pipelineKinds, type PipelineName } from '../../run/select.ts';
 import { defaultParallel, type Session } from '../../run/session.ts';
 import { loadTaskKinds } from '../../../tasks/index.ts';
@@ -26,6 +21,8 @@ import { loadGraph } from '../load-project.ts';
 export interface MemoState {
   slot: RunMemoSlot | undefined;
   memo: RunMemo | undefined;
+  /** Tasks of the memo that must be decided again. */
+  stale: ReadonlySet<string>;
   debug: Io['stderr'] | undefined;
 }
 
@@ -63,7 +60,7 @@ export async function runWithGraph(
   flags: FlagValues,
   pipeline: PipelineName,
   s: Session,
-  { slot, memo, debug }: MemoState,
+  { slot, memo, stale, debug }: MemoState,
   loaded?: { graph: TaskGraph; notes: string[] },
 ): Promise<number | PipelineResult> {
   const notes = loaded?.notes ?? [];
@@ -105,13 +102,14 @@ export async function runWithGraph(
         listFiles: (node, onRead) => projectLister(node.project.dir, io.cwd, onRead),
         estimateMs: (id) => durations[id] ?? 1,
         formatError: formatOneLine,
-        ...(memo ? { known: knownTasks(memo) } : {}),
+        ...(memo ? { known: knownTasks(memo, stale) } : {}),
       },
     );
   } finally {
     reporter.close();
   }
-  if (slot && !bool(flags, 'dry-run')) await keepMemo(io, slot, graph, memo, notes, result, debug);
+  if (slot && !bool(flags, 'dry-run'))
+    await keepMemo(io, slot, graph, memo && stale.size === 0 ? memo : undefined, notes, result, debug);
   return result;
 }
 
@@ -142,7 +140,7 @@ async function keepMemo(
     ? await storeRunMemo(
         slot,
         { tasks: result.memo.tasks, notes },
-        used ? [...result.memo.paths, ...used.paths()] : result.memo.paths,
+        result.memo.reads,
         inputs.stamps,
         performance.timeOrigin,
       )
@@ -151,9 +149,14 @@ async function keepMemo(
   debug?.write(notStored === undefined ? 'run memo: stored\n' : `run memo: not stored (${notStored})\n`);
 }
 
-function knownTasks(memo: RunMemo): Map<string, MemoTask> {
+function knownTasks(memo: RunMemo, stale: ReadonlySet<string>): Map<string, KnownTask> {
   const outputs = memo.outputs();
-  return new Map(memo.tasks.map((t, i) => [t.id, { ...t, output: outputs[i] as TaskOutput }]));
+  const paths = memo.taskPaths();
+  const known = new Map<string, KnownTask>();
+  memo.tasks.forEach((t, i) => {
+    if (!stale.has(t.id)) known.set(t.id, { ...t, output: outputs[i] as TaskOutput, reads: paths[i] ?? [] });
+  });
+  return known;
 }
 
 function runSettings(flags: FlagValues, stateDir: string): RunSettings {

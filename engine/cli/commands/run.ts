@@ -7,7 +7,7 @@ import type { TaskGraph } from '../../graph/types.ts';
 import type { RunSummary } from '../../run/events.ts';
 import { replayRun } from '../../run/replay.ts';
 import { createReporter } from '../../run/reporters/reporter.ts';
-import { FORCING_FLAGS, lookupRunMemo, runMemoSlot } from '../../run/run-memo.ts';
+import { FORCING_FLAGS, lookupRunMemo, runMemoSlot, type MemoLookup } from '../../run/run-memo.ts';
 import { PIPELINES, type PipelineName } from '../../run/select.ts';
 import { openSession, type Session } from '../../run/session.ts';
 import { bool, suggest, type FlagValues } from '../args.ts';
@@ -68,16 +68,17 @@ async function runLocked(
     const slot = memoable
       ? runMemoSlot({ stateDir: s.stateDir, cwd: io.cwd, pipeline, flags, env: io.env })
       : undefined;
-    return runWithGraph(io, flags, pipeline, s, { slot, memo: undefined, debug }, loaded);
+    return runWithGraph(io, flags, pipeline, s, { slot, memo: undefined, stale: new Set(), debug }, loaded);
   }
   const slot = memoable
     ? runMemoSlot({ stateDir: s.stateDir, cwd: io.cwd, pipeline, flags, env: io.env })
     : undefined;
   const hit = slot && lookupRunMemo(slot);
-  if (hit) debug?.write(hit.ok ? 'run memo: hit\n' : `run memo: miss (${hit.reason})\n`);
+  if (hit) debug?.write(`run memo: ${memoVerdict(hit)}\n`);
   const memo = hit?.ok ? hit.memo : undefined;
+  const stale = hit?.ok ? hit.stale : new Set<string>();
   if (memo) for (const text of memo.notes) io.stderr.write(text);
-  if (memo && memo.tasks.every((t) => !t.check)) {
+  if (memo && stale.size === 0 && memo.tasks.every((t) => !t.check)) {
     const reporter = createReporter(
       bool(flags, 'json') ? 'json' : io.stdoutIsTTY ? 'tty' : 'plain',
       io.stdout,
@@ -92,7 +93,15 @@ async function runLocked(
     return { summary, failures: [] };
   }
   const { runWithGraph } = await import('./run-graph.ts');
-  return runWithGraph(io, flags, pipeline, s, { slot, memo, debug });
+  return runWithGraph(io, flags, pipeline, s, { slot, memo, stale, debug });
+}
+
+/** `hit`, `partial (2 of 40 tasks to decide: "api/main.go" changed)` or `miss (config changed)`. */
+function memoVerdict(lookup: MemoLookup): string {
+  if (!lookup.ok) return `miss (${lookup.reason})`;
+  if (lookup.stale.size === 0) return 'hit';
+  const { length } = lookup.memo.tasks;
+  return `partial (${lookup.stale.size} of ${length} tasks to decide: ${lookup.reason ?? 'changed'})`;
 }
 
 async function loadFirst(
