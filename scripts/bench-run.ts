@@ -92,7 +92,9 @@ try {
   for (const line of chains) process.stdout.write(`${line}\n`);
   process.stdout.write('target: cached/floor <= 1.5 at N=1000 (the stat floor includes Node start-up)\n\n');
 
-  // Makespan: every build sleeps a known time; compare with max(critical path, work / slots).
+  // Makespan: every build sleeps a known time; compare with max(critical path, work / slots). The build
+  // command itself (two shells and a `sleep` process) costs more than its sleep: the second bound uses the
+  // command's measured time, run outside dsg in the same project, so that its ratio is dsg's own overhead.
   const sleepMs = 300;
   const makespanRows: (string | number)[][] = [];
   for (const [n, parallel] of [
@@ -104,24 +106,43 @@ try {
     const dag = randomImageDag(n, 7);
     const depth: number[] = [];
     dag.forEach((ups, i) => (depth[i] = 1 + Math.max(0, ...ups.map((u) => depth[Number(u.slice(3))] ?? 0))));
-    const critical = Math.max(...depth) * sleepMs;
-    const work = (n * sleepMs) / parallel;
-    const bound = Math.max(critical, work);
+    const bound = (taskMs: number): number => Math.max(Math.max(...depth) * taskMs, (n * taskMs) / parallel);
+    const commandMs = median(
+      Array.from(
+        { length: 5 },
+        () => timeCommand(['/bin/sh', '-c', `SLEEP=${(sleepMs / 1000).toFixed(3)} sh build.sh`], dir).ms,
+      ),
+    );
     const r = timeCommand([...dsg, 'run', 'build', '--json', '--parallel', String(parallel)], dir);
     const end = parse(r.stdout).find((e) => e.type === 'run-end');
     const makespan = end?.summary?.durationMs ?? r.ms;
     makespanRows.push([
       n,
       parallel,
-      critical,
-      work.toFixed(0),
+      bound(sleepMs).toFixed(0),
+      (makespan / bound(sleepMs)).toFixed(2),
+      commandMs.toFixed(0),
+      bound(commandMs).toFixed(0),
       makespan.toFixed(0),
-      (makespan / bound).toFixed(2),
+      (makespan / bound(commandMs)).toFixed(2),
     ]);
   }
-  printTable(['N', 'slots', 'critical ms', 'work/slots ms', 'makespan ms', 'ratio'], makespanRows);
+  printTable(
+    [
+      'N',
+      'slots',
+      'bound (sleep) ms',
+      'ratio',
+      'command ms',
+      'bound (command) ms',
+      'makespan ms',
+      'ratio (command)',
+    ],
+    makespanRows,
+  );
   process.stdout.write(
-    'target: ratio <= 1.10 (each task also pays a shell start-up that the bound leaves out)\n',
+    'target: ratio <= 1.10; bound = max(critical path, work / slots) with each task lasting its sleep, or the\n' +
+      'measured time of its command run outside dsg (two shells and a sleep process)\n',
   );
 } finally {
   await rm(root, { recursive: true, force: true });

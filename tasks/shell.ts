@@ -32,6 +32,8 @@ export async function runShell(commandLine: string, options: CommandOptions): Pr
   };
   // zx loads only when a command actually runs: a cached run never pays for it.
   const { $ } = await import('zx');
+  // The command line goes to /bin/sh as written (not quoted, no bash prefix): one shell per task, as
+  // `sh -c` would run it, which saves a bash start-up on every build.
   const shell = $({
     cwd: options.cwd,
     env: { ...options.env },
@@ -39,8 +41,12 @@ export async function runShell(commandLine: string, options: CommandOptions): Pr
     nothrow: true,
     quiet: true,
     verbose: false,
+    shell: '/bin/sh',
+    prefix: '',
+    postfix: '',
+    quote: (arg: string) => arg,
   });
-  const child = shell`sh -c ${commandLine}`;
+  const child = shell`${commandLine}`;
   const out = { text: '' };
   const err = { text: '' };
   child.stdout.on('data', (c: Buffer) => sink(c, out));
