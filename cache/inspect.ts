@@ -23,8 +23,8 @@ export interface CacheRow {
 export interface CacheListing {
   rows: CacheRow[];
   recordBytes: number;
-  /** Bytes of the file-digest memo, task logs, run summaries and rendered manifests. */
-  otherBytes: { digests: number; logs: number; runs: number; rendered: number };
+  /** Bytes of the file-digest memo, task logs, run summaries, rendered manifests, run and graph memos. */
+  otherBytes: { digests: number; logs: number; runs: number; rendered: number; memos: number };
 }
 
 /** Lists the cache of a state directory. */
@@ -47,6 +47,7 @@ export async function cacheList(stateDir: string, now = Date.now()): Promise<Cac
       logs: await bytesOf(join(stateDir, 'logs')),
       runs: await bytesOf(join(stateDir, 'runs')),
       rendered: await bytesOf(join(stateDir, 'rendered')),
+      memos: (await bytesOf(join(stateDir, 'run-memo'))) + (await bytesOf(join(stateDir, 'graph-cache'))),
     },
   };
 }
@@ -58,17 +59,22 @@ export interface ClearReport {
 }
 
 /**
- * `dsg cache clear`: removes every record, task pointer and the file-digest memo, so every task runs
- * again. Logs and run summaries are history, not cache, and stay.
+ * `dsg cache clear`: removes every record, task pointer, the file-digest memo and the run and graph memos, so
+ * every task runs again. Logs and run summaries are history, not cache, and stay.
  */
 export async function cacheClear(stateDir: string): Promise<ClearReport> {
   const cleared = await openStore(stateDir).clear();
   const memo = join(stateDir, digestsFileName);
   const memoBytes = await bytesOf(memo);
   await rm(memo, { force: true });
-  // `dsg graph` keeps its replayable outputs here; they are cache too.
-  await rm(join(stateDir, 'graph-cache'), { recursive: true, force: true });
-  return { records: cleared.records, bytes: cleared.bytes + memoBytes };
+  // `dsg graph` keeps its replayable outputs here, `dsg run` its memos; they are cache too.
+  const memos = [join(stateDir, 'graph-cache'), join(stateDir, 'run-memo')];
+  let memosBytes = 0;
+  for (const dir of memos) {
+    memosBytes += await bytesOf(dir);
+    await rm(dir, { recursive: true, force: true });
+  }
+  return { records: cleared.records, bytes: cleared.bytes + memoBytes + memosBytes };
 }
 
 /** `dsg cache gc`: prunes records by age and size (see gc.ts). */

@@ -187,3 +187,14 @@ test('warnings of the config load are printed again when the memo answers', asyn
   const hit = await assertHit(dir);
   assert.ok(hit.stderr.includes(warning), hit.stderr);
 });
+
+test('dsg cache ls counts the memos and dsg cache clear removes them', async () => {
+  const dir = await memoised();
+  const ls = await runDsg(['cache', 'ls'], { cwd: dir });
+  assert.match(ls.stdout, /memos [1-9]/, ls.stdout);
+  const clear = await runDsg(['cache', 'clear'], { cwd: dir });
+  assert.equal(clear.code, 0, clear.stderr);
+  const r = await run(dir);
+  assert.deepEqual(memoLines(r), ['miss (no memo)', 'stored']);
+  assert.equal(ran(r).length, 6);
+});

@@ -37,7 +37,7 @@ export async function cacheCommand(io: Io, flags: FlagValues, positionals: strin
     }
     const o = listing.otherBytes;
     io.stdout.write(
-      `${listing.rows.length} records, ${bytes(listing.recordBytes)}; digests ${bytes(o.digests)}, logs ${bytes(o.logs)}, runs ${bytes(o.runs)}, rendered ${bytes(o.rendered)}\n`,
+      `${listing.rows.length} records, ${bytes(listing.recordBytes)}; digests ${bytes(o.digests)}, logs ${bytes(o.logs)}, runs ${bytes(o.runs)}, rendered ${bytes(o.rendered)}, memos ${bytes(o.memos)}\n`,
     );
     return 0;
   }
