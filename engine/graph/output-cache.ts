@@ -167,7 +167,7 @@ export async function storeGraphOutput(
 
 /**
  * Stamps of dsg's own code, so that another build of dsg never replays this one's output: the bundle's files
- * (their names carry content hashes), or the sources when dsg runs unbundled; and the YAML package.
+ * (their names carry content hashes), or every source folder when dsg runs unbundled; and the YAML package.
  */
 export function codeStamps(moduleUrl: string): InputStamps | undefined {
   const path = fileURLToPath(moduleUrl);
@@ -178,7 +178,7 @@ export function codeStamps(moduleUrl: string): InputStamps | undefined {
   const roots =
     at >= 0
       ? [path.slice(0, at + marker.length - 1)]
-      : ['engine', 'schemas', 'bin'].map((d) => resolve(dirname(path), '../..', d));
+      : ['engine', 'schemas', 'bin', 'tasks', 'cache'].map((d) => resolve(dirname(path), '../..', d));
   for (const root of roots) if (!stampTree(root, out, options)) return undefined;
   // The YAML package stays outside the bundle: the nearest node_modules/yaml is the one that is loaded.
   for (let dir = roots[0] ?? ''; ; dir = dirname(dir)) {
