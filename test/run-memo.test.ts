@@ -198,3 +198,21 @@ test('dsg cache ls counts the memos and dsg cache clear removes them', async () 
   assert.deepEqual(memoLines(r), ['miss (no memo)', 'stored']);
   assert.equal(ran(r).length, 6);
 });
+
+test('a memo damaged inside a section (same size) is not trusted for any task, and nothing crashes', async () => {
+  const dir = await memoised();
+  const folder = join(dir, '.dsg', 'run-memo');
+  const file = join(folder, (await readdir(folder))[0] ?? '');
+  const data = await readFile(file);
+  const newline = data.indexOf(10);
+  const { sections } = JSON.parse(data.toString('utf8', 0, newline)) as { sections: number[] };
+  // The outputs section starts after the tasks section and its newline.
+  data[newline + 1 + (sections[0] ?? 0) + 1] = 'x'.charCodeAt(0);
+  await writeFile(file, data);
+  await appendFile(join(dir, 'c', 'src.txt'), 'more\n');
+  const r = await run(dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(memoLines(r)[0], 'partial (1 of 6 tasks to decide: "c/src.txt" changed)');
+  assert.deepEqual(ran(r), ['build:c', 'tag:c']);
+  assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
+});

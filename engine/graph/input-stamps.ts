@@ -21,7 +21,8 @@ export interface InputStamps {
   dirs: DirStamp[];
 }
 
-function statOf(path: string): Stats | undefined {
+/** The stat of `path`, or undefined when there is nothing to stat (absent, or below a file). */
+export function statOf(path: string): Stats | undefined {
   try {
     return statSync(path, { throwIfNoEntry: false });
   } catch {

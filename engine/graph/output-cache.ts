@@ -73,19 +73,28 @@ interface Header {
 /** The slot of an invocation: one file per flag combination, working directory and runtime. */
 export function graphCacheSlot(request: GraphCacheRequest): GraphCacheSlot {
   const key = JSON.stringify({
-    flags: Object.entries(request.flags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    flags: sortedEntries(request.flags),
     cwd: request.cwd,
     color: request.color,
     tty: request.stdoutIsTTY,
     runtime: [process.execPath, process.version],
   });
-  const ignored = new Set(IGNORED_ENV);
-  const env = JSON.stringify(
-    Object.entries(request.env)
-      .filter(([k]) => !ignored.has(k))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-  );
-  return { file: join(request.stateDir, 'graph-cache', `${hash53(key)}.json`), key, env };
+  return {
+    file: join(request.stateDir, 'graph-cache', `${hash53(key)}.json`),
+    key,
+    env: envKey(request.env, IGNORED_ENV),
+  };
+}
+
+/** The entries of `record` sorted by name (code units: the same on every runtime and locale). */
+export function sortedEntries<V>(record: Readonly<Record<string, V>>): [string, V][] {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The environment as a memo compares it: every variable but the `ignored` ones, sorted, as JSON. */
+export function envKey(env: Readonly<Record<string, string>>, ignored: readonly string[]): string {
+  const skip = new Set(ignored);
+  return JSON.stringify(sortedEntries(env).filter(([k]) => !skip.has(k)));
 }
 
 /** The memoised writes of the slot when its entry is still valid, else why not. */

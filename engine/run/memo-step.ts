@@ -26,13 +26,13 @@ export function knownTask(
  */
 export async function knownPresent(
   task: MemoTask,
-  node: TaskNode | undefined,
+  node: TaskNode,
   kind: TaskKindImpl | undefined,
   upstream: readonly TaskOutput[],
   ctx: (node: TaskNode) => TaskContext,
 ): Promise<boolean> {
   if (!task.check) return true;
-  if (!node || !kind?.status) return false;
+  if (!kind?.status) return false;
   const resolved = resolveRuntimeRefs(node, runtimeImages(upstream));
   return (await kind.status(resolved, task.output, ctx(resolved))).present;
 }

@@ -156,16 +156,17 @@ export async function runPipeline(
 
   const execute = async (node: TaskNode, signal: AbortSignal): Promise<'succeeded' | 'failed'> => {
     starts.set(node.id, since());
-    const upstreamOutputs = (): TaskOutput[] =>
-      (upstream.get(node.id) ?? []).flatMap((id) => outputs.get(id) ?? []);
     const known = deps.known && knownTask(deps.known, node.id, outputs);
-    if (
+    const present =
       known &&
-      options.pipeline !== 'purge' &&
-      (await knownPresent(known, node, deps.kinds.get(node.kind), upstreamOutputs(), (n) =>
-        taskContext(n, known.key, signal),
-      ))
-    ) {
+      (await knownPresent(
+        known,
+        node,
+        deps.kinds.get(node.kind),
+        (upstream.get(node.id) ?? []).flatMap((id) => outputs.get(id) ?? []),
+        (n) => taskContext(n, known.key, signal),
+      ));
+    if (known && present) {
       outputs.set(node.id, known.output);
       memoEntries.set(node.id, { task: known, reads: known.reads });
       end(node, 'cached', { type: 'cached' });
@@ -318,15 +319,7 @@ function memoOf(
   for (const { id } of nodes) {
     const entry = entries.get(id);
     if (!entry) return {};
-    const { task } = entry;
-    tasks.push({
-      id: task.id,
-      kind: task.kind,
-      key: task.key,
-      deps: task.deps,
-      output: task.output,
-      check: task.check,
-    });
+    tasks.push(entry.task);
     reads.set(id, entry.reads);
   }
   return { memo: { tasks, reads } };

@@ -1,7 +1,8 @@
 // The bytes of a run memo: a JSON header line, then sections that are each parsed only when needed (JSON
 // text ending in a newline), then the stats of the stamped paths as float64 numbers, which need no parsing.
 import { Buffer } from 'node:buffer';
-import { statSync, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { statOf } from '../graph/input-stamps.ts';
 
 /** Per path: kind (0 absent, 1 file, 2 folder, 3 other), size, mtimeMs, ctimeMs, inode. */
 export const STAT_FIELDS = 5;
@@ -62,15 +63,6 @@ export function parseSection<T>(
   try {
     const value = JSON.parse(section.toString('utf8')) as unknown;
     return Array.isArray(value) && value.every(valid) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The stat of `path`, or undefined when there is nothing to stat (absent, or below a file). */
-export function statOf(path: string): Stats | undefined {
-  try {
-    return statSync(path, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }

@@ -8,8 +8,15 @@ import type { Buffer } from 'node:buffer';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join, sep } from 'node:path';
 import process from 'node:process';
-import { codeStamps, hash53, IGNORED_ENV, pruneEntries } from '../graph/output-cache.ts';
-import { isInputStamps, racyPath, stampsHold, type InputStamps } from '../graph/input-stamps.ts';
+import {
+  codeStamps,
+  envKey,
+  hash53,
+  IGNORED_ENV,
+  pruneEntries,
+  sortedEntries,
+} from '../graph/output-cache.ts';
+import { isInputStamps, racyPath, stampsHold, statOf, type InputStamps } from '../graph/input-stamps.ts';
 import { recordFile } from '../../cache/record-file.ts';
 import {
   decodeMemoFile,
@@ -19,7 +26,6 @@ import {
   putStat,
   STAT_FIELDS,
   statMatches,
-  statOf,
 } from './run-memo-file.ts';
 import type { TaskOutput } from '../../tasks/types.ts';
 
@@ -65,9 +71,10 @@ export type MemoTaskHead = Omit<MemoTask, 'output'>;
 export interface RunMemo {
   tasks: MemoTaskHead[];
   notes: string[];
-  outputs(): TaskOutput[];
-  /** The absolute paths each task's key and proof depend on, in task order. */
-  taskPaths(): string[][];
+  /** The outputs in task order; undefined when that part of the file is damaged. */
+  outputs(): TaskOutput[] | undefined;
+  /** The absolute paths each task's key and proof depend on, in task order; undefined when damaged. */
+  taskPaths(): string[][] | undefined;
 }
 
 /** What a run stores: its tasks with their outputs, and the warnings loading the config printed. */
@@ -116,21 +123,13 @@ interface Header {
 
 /** The memo slot of a `dsg run` invocation. */
 export function runMemoSlot(request: RunMemoRequest): RunMemoSlot {
-  const flags = Object.entries(request.flags)
-    .filter(([name]) => !PRESENTATION_FLAGS.has(name))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const key = JSON.stringify({
     pipeline: request.pipeline,
-    flags,
+    flags: sortedEntries(request.flags).filter(([name]) => !PRESENTATION_FLAGS.has(name)),
     cwd: request.cwd,
     runtime: [process.execPath, process.version],
   });
-  const ignored = new Set([...IGNORED_ENV, 'DSG_DEBUG_RUN_MEMO']);
-  const env = JSON.stringify(
-    Object.entries(request.env)
-      .filter(([k]) => !ignored.has(k))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-  );
+  const env = envKey(request.env, [...IGNORED_ENV, 'DSG_DEBUG_RUN_MEMO']);
   const projectDir = join(request.stateDir, '..');
   return { file: join(request.stateDir, 'run-memo', `${hash53(key)}.memo`), projectDir, key, env };
 }
@@ -160,20 +159,24 @@ export function lookupRunMemo(slot: RunMemoSlot): MemoLookup {
   const changed = new Set<number>();
   for (let i = 0; i < paths.length; i++)
     if (!statMatches(full(paths[i] as string), stats, i * STAT_FIELDS)) changed.add(i);
-  let lists: number[][] | undefined;
-  const taskIndices = (): number[][] => {
-    lists ??= parseSection(sections[2], isIndexList);
-    if (!lists || lists.length !== tasks.length) throw new Error(`The run memo "${slot.file}" is damaged`);
-    return lists;
+  // Parsed once, and only when needed: a replay needs neither the outputs nor the paths of each task.
+  const taskSection = <T>(at: number, valid: (value: unknown) => value is T): (() => T[] | undefined) => {
+    let parsed: T[] | undefined;
+    return () => {
+      parsed ??= parseSection(sections[at], valid);
+      return parsed?.length === tasks.length ? parsed : undefined;
+    };
   };
+  const outputs = taskSection(1, isOutput);
+  const indexLists = taskSection(2, isIndexList);
   const stale = new Set<string>();
   let reason: string | undefined;
   if (changed.size > 0) {
     reason = `"${paths[Math.min(...changed)] ?? ''}" changed`;
-    lists = parseSection(sections[2], isIndexList);
-    if (!lists || lists.length !== tasks.length) return { ok: false, reason: 'unreadable memo' };
+    const lists = indexLists();
+    if (!lists) return { ok: false, reason: 'unreadable memo' };
     tasks.forEach((t, i) => {
-      if ((lists?.[i] ?? []).some((n) => changed.has(n))) stale.add(t.id);
+      if ((lists[i] ?? []).some((n) => changed.has(n))) stale.add(t.id);
     });
   }
   // A record removed by `dsg cache gc` or by hand: its task is decided again.
@@ -182,12 +185,8 @@ export function lookupRunMemo(slot: RunMemoSlot): MemoLookup {
     stale.add(task.id);
     reason ??= `the record of ${task.id} is gone`;
   }
-  const outputs = (): TaskOutput[] => {
-    const parsed = parseSection(sections[1], isOutput);
-    if (!parsed || parsed.length !== tasks.length) throw new Error(`The run memo "${slot.file}" is damaged`);
-    return parsed;
-  };
-  const taskPaths = (): string[][] => taskIndices().map((list) => list.map((n) => full(paths[n] ?? '')));
+  const taskPaths = (): string[][] | undefined =>
+    indexLists()?.map((list) => list.map((n) => full(paths[n] ?? '')));
   const memo: RunMemo = { tasks, notes: header.notes, outputs, taskPaths };
   return { ok: true, memo, stale, ...(reason !== undefined ? { reason } : {}) };
 }

@@ -4,16 +4,16 @@ import { dirname } from 'node:path';
 import { formatOneLine } from '../../diagnostics-format.ts';
 import type { TaskGraph } from '../../graph/types.ts';
 import { runPipeline, type PipelineResult } from '../../run/pipeline.ts';
-import { createReporter } from '../../run/reporters/reporter.ts';
 import { projectLister } from '../../run/list-files.ts';
 import { dropRunMemo, storeRunMemo, type RunMemo, type RunMemoSlot } from '../../run/run-memo.ts';
 import type { KnownTask } from '../../run/memo-step.ts';
 import { pipelineKinds, type PipelineName } from '../../run/select.ts';
 import { defaultParallel, type Session } from '../../run/session.ts';
 import { loadTaskKinds } from '../../../tasks/index.ts';
-import type { RunSettings, TaskOutput } from '../../../tasks/types.ts';
+import type { RunSettings } from '../../../tasks/types.ts';
 import { bool, list, num, str, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
+import { runReporter } from '../run-reporter.ts';
 import { unknownTask } from '../unknown-task.ts';
 import { loadGraph } from '../load-project.ts';
 
@@ -69,11 +69,7 @@ export async function runWithGraph(
   if (graph.root.dir !== dirname(s.stateDir))
     throw new Error(`The config's folder "${graph.root.dir}" is not beside "${s.stateDir}"`);
   const settings = runSettings(flags, s.stateDir);
-  const reporter = createReporter(
-    bool(flags, 'json') ? 'json' : io.stdoutIsTTY ? 'tty' : 'plain',
-    io.stdout,
-    { color: io.color, verbose: bool(flags, 'verbose') },
-  );
+  const reporter = runReporter(io, flags);
   const kindLimits: Record<string, number> = {};
   const maxBuilds = bool(flags, 'build-sequential') ? 1 : num(flags, 'max-concurrent-builds');
   if (maxBuilds !== undefined) kindLimits.build = maxBuilds;
@@ -149,12 +145,15 @@ async function keepMemo(
   debug?.write(notStored === undefined ? 'run memo: stored\n' : `run memo: not stored (${notStored})\n`);
 }
 
+/** The memo's tasks not gone stale; none when a part of the memo is damaged (every task is then decided). */
 function knownTasks(memo: RunMemo, stale: ReadonlySet<string>): Map<string, KnownTask> {
   const outputs = memo.outputs();
   const paths = memo.taskPaths();
   const known = new Map<string, KnownTask>();
+  if (!outputs || !paths) return known;
   memo.tasks.forEach((t, i) => {
-    if (!stale.has(t.id)) known.set(t.id, { ...t, output: outputs[i] as TaskOutput, reads: paths[i] ?? [] });
+    const output = outputs[i];
+    if (output && !stale.has(t.id)) known.set(t.id, { ...t, output, reads: paths[i] ?? [] });
   });
   return known;
 }

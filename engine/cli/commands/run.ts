@@ -6,12 +6,12 @@ import type { Diagnostic } from '../../diagnostics.ts';
 import type { TaskGraph } from '../../graph/types.ts';
 import type { RunSummary } from '../../run/events.ts';
 import { replayRun } from '../../run/replay.ts';
-import { createReporter } from '../../run/reporters/reporter.ts';
 import { FORCING_FLAGS, lookupRunMemo, runMemoSlot, type MemoLookup } from '../../run/run-memo.ts';
 import { PIPELINES, type PipelineName } from '../../run/select.ts';
 import { openSession, type Session } from '../../run/session.ts';
 import { bool, suggest, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
+import { runReporter } from '../run-reporter.ts';
 import { stateDirOf } from '../state-dir.ts';
 import type { PipelineResult } from '../../run/pipeline.ts';
 
@@ -63,27 +63,20 @@ async function runLocked(
 ): Promise<number | Pick<PipelineResult, 'summary' | 'failures'>> {
   const debug = (io.env['DSG_DEBUG_RUN_MEMO'] ?? '') !== '' ? io.stderr : undefined;
   const memoable = pipeline !== 'purge' && FORCING_FLAGS.every((f) => !(f in flags));
-  if (loaded) {
-    const { runWithGraph } = await import('./run-graph.ts');
-    const slot = memoable
-      ? runMemoSlot({ stateDir: s.stateDir, cwd: io.cwd, pipeline, flags, env: io.env })
-      : undefined;
-    return runWithGraph(io, flags, pipeline, s, { slot, memo: undefined, stale: new Set(), debug }, loaded);
-  }
   const slot = memoable
     ? runMemoSlot({ stateDir: s.stateDir, cwd: io.cwd, pipeline, flags, env: io.env })
     : undefined;
+  if (loaded) {
+    const { runWithGraph } = await import('./run-graph.ts');
+    return runWithGraph(io, flags, pipeline, s, { slot, memo: undefined, stale: new Set(), debug }, loaded);
+  }
   const hit = slot && lookupRunMemo(slot);
   if (hit) debug?.write(`run memo: ${memoVerdict(hit)}\n`);
   const memo = hit?.ok ? hit.memo : undefined;
   const stale = hit?.ok ? hit.stale : new Set<string>();
   if (memo) for (const text of memo.notes) io.stderr.write(text);
   if (memo && stale.size === 0 && memo.tasks.every((t) => !t.check)) {
-    const reporter = createReporter(
-      bool(flags, 'json') ? 'json' : io.stdoutIsTTY ? 'tty' : 'plain',
-      io.stdout,
-      { color: io.color, verbose: bool(flags, 'verbose') },
-    );
+    const reporter = runReporter(io, flags);
     let summary: RunSummary;
     try {
       summary = replayRun(memo, pipeline, bool(flags, 'dry-run'), (e) => reporter.onEvent(e));
