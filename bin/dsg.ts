@@ -2,7 +2,7 @@
 // Entry point: hands the command line to the CLI and exits with its code.
 import process from 'node:process';
 import { main } from '../engine/cli/main.ts';
-import { argv } from '../engine/runtime.ts';
+import { argv } from '../core/runtime.ts';
 
 // Deprecation notices from dependencies are for their authors, not for dsg's users.
 process.noDeprecation = true;

@@ -4,7 +4,8 @@ import { lstat, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import process from 'node:process';
 import { IgnoreMatcher, parseDockerignore, type MatchState } from './dockerignore.ts';
-import { cacheFailure, errorCode, errorDetail, fail, ok, type CacheFailure, type Result } from './types.ts';
+import { cacheFailure, errorCode, errorDetail, type CacheFailure } from './types.ts';
+import { fail, ok, type Result } from '../core/result.ts';
 import { walkFiles } from './walk.ts';
 
 /** What `listContext` found. */

@@ -1,6 +1,6 @@
 // Canonical JSON: one spelling per value, so equal records hash equal whatever order their keys were built in.
 import { createHash } from 'node:crypto';
-import type { Json } from './types.ts';
+import type { Json } from '../core/json.ts';
 
 /** Serialises `value` with keys sorted at every level and no whitespace; throws on non-JSON numbers (a bug). */
 export function canonicalJson(value: Json): string {

@@ -1,7 +1,7 @@
 // What changed between two key records: a short list for the `input changed: <what>` reason, and a
 // longer before → after description for `dsg why`.
 import type { KeyRecord } from './key.ts';
-import type { Json } from './types.ts';
+import type { Json } from '../core/json.ts';
 
 /** One difference between two records. */
 export interface RecordChange {

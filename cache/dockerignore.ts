@@ -1,7 +1,8 @@
 // Reading a `.dockerignore` file the way BuildKit's ignorefile reader does, and deciding per path whether
 // the build context leaves it out: the last pattern that matches the path or one of its parent folders wins.
 import { cleanPath, compilePattern, patternSyntaxError, type CompiledPattern } from './ignore-pattern.ts';
-import { cacheFailure, errorDetail, fail, ok, type CacheFailure, type Result } from './types.ts';
+import { cacheFailure, errorDetail, type CacheFailure } from './types.ts';
+import { fail, ok, type Result } from '../core/result.ts';
 
 /** One pattern line of an ignore file. */
 export interface IgnoreRule {

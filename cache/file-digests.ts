@@ -6,7 +6,8 @@ import { readJsonFile, writeFileAtomic } from './atomic.ts';
 import { DigestMemo } from './digest-memo.ts';
 import { hashFile, readChunkBytes } from './hash-file.ts';
 import { SliceBudget } from './slice.ts';
-import { cacheFailure, errorDetail, fail, ok, type CacheFailure, type Result } from './types.ts';
+import { cacheFailure, errorDetail, type CacheFailure } from './types.ts';
+import { fail, ok, type Result } from '../core/result.ts';
 
 /** What the memo has done so far; tests assert on `filesRead` to prove a no-op run reads nothing. */
 export interface DigestCounters {

@@ -1,7 +1,7 @@
 // A task's key: the sha256 of its canonical, versioned input record (DESIGN.md "Content addressing").
 import { isAbsolute } from 'node:path';
 import { canonicalJson, sha256Hex } from './canonical.ts';
-import type { Json } from './types.ts';
+import type { Json } from '../core/json.ts';
 
 /** Everything a task's result depends on; stored beside the result so `dsg why` can diff two of them. */
 export interface KeyRecord {

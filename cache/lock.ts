@@ -7,7 +7,8 @@ import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cacheFailure, errorCode, fail, ok, type CacheFailure, type Result } from './types.ts';
+import { cacheFailure, errorCode, type CacheFailure } from './types.ts';
+import { fail, ok, type Result } from '../core/result.ts';
 
 /** Who holds a lock; written as JSON into the lock file. */
 export interface LockHolder {

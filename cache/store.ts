@@ -7,7 +7,9 @@ import { readJsonFile, tempMarker, writeFileAtomic } from './atomic.ts';
 import type { KeyRecord } from './key.ts';
 import { recordFile } from './record-file.ts';
 import { safeTaskName } from './safe-name.ts';
-import { cacheFailure, errorDetail, fail, ok, type CacheFailure, type Json, type Result } from './types.ts';
+import { cacheFailure, errorDetail, type CacheFailure } from './types.ts';
+import { fail, ok, type Result } from '../core/result.ts';
+import type { Json } from '../core/json.ts';
 
 /** A task's output as stored: its digest (for downstream keys) and its data (for downstream tasks). */
 export interface StoredOutput {

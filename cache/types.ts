@@ -1,8 +1,4 @@
-// The few shared shapes of the cache layer. `cache/` imports nothing from `engine/` or `tasks/`, so the
-// types it needs are declared here; they are structurally the engine's, which converts failures to diagnostics.
-
-/** A JSON value: what canonical records and stored outputs are made of. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+// The failures of the cache layer. `cache/` imports only `core/`; the engine turns these failures into diagnostics.
 
 /** Where in a file a cache failure points, 1-based; the engine turns it into a diagnostic location. */
 export interface CacheLocation {
@@ -26,19 +22,6 @@ export interface CacheFailure {
   message: string;
   hint?: string;
   location?: CacheLocation;
-}
-
-/** A value or an expected failure (the same shape as the engine's `Result`). */
-export type Result<T, F> = { ok: true; value: T } | { ok: false; error: F };
-
-/** Wraps a value as a successful Result. */
-export function ok<T>(value: T): { ok: true; value: T } {
-  return { ok: true, value };
-}
-
-/** Wraps an expected failure as a failed Result. */
-export function fail<F>(error: F): { ok: false; error: F } {
-  return { ok: false, error };
 }
 
 /** Builds a CacheFailure, leaving out absent optional fields (exactOptionalPropertyTypes). */

@@ -1,4 +1,4 @@
-import type { Diagnostic, SourceLocation } from './diagnostics.ts';
+import type { Diagnostic, SourceLocation } from '../core/diagnostics.ts';
 
 /** Reads the text of a file named in a diagnostic, or undefined when it cannot be read. */
 export type SourceReader = (file: string) => string | undefined;

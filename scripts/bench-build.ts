@@ -12,7 +12,7 @@ import { projectLister } from '../engine/run/list-files.ts';
 import { dockerBuildRun } from '../tasks/build-docker.ts';
 import { openDocker } from '../tasks/docker/client.ts';
 import { removeImage } from '../tasks/docker/images.ts';
-import type { BuiltImage } from '../tasks/types.ts';
+import type { BuiltImage } from '../core/task-kind.ts';
 import { tempDir } from '../test/helpers/cli.ts';
 import { imageConfig, settings, taskNode } from '../test/fixtures/docker/task.ts';
 

@@ -18,7 +18,7 @@ import { syncObjects } from '../tasks/kube/sync.ts';
 import { loadRenderedObjects, type RenderedData } from '../tasks/render/output.ts';
 import { renderKind } from '../tasks/render.ts';
 import { runTool } from '../tasks/render/run-tool.ts';
-import type { TaskOutput } from '../tasks/types.ts';
+import type { TaskOutput } from '../core/task-kind.ts';
 import {
   deployNode,
   kubectlDeployment,

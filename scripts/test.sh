@@ -10,6 +10,8 @@ export PATH="$PWD/.tools/bin:$PATH"
 echo "== build (tsc, bundle)"
 rm -rf dist
 npm run --silent build
+echo "== layers (dependency-cruiser, .dependency-cruiser.cjs)"
+npm run --silent deps
 echo "== lint (eslint)"
 npx eslint --max-warnings 0 .
 echo "== format (prettier)"

@@ -1,11 +1,11 @@
 // DevSpace's custom builder: a command of the user's builds (and usually pushes) the image itself.
-import { error, type Diagnostic } from '../engine/diagnostics.ts';
-import type { ImageConfig } from '../engine/config/types.ts';
-import type { TaskNode } from '../engine/graph/types.ts';
-import { fail, ok, type Result } from '../engine/result.ts';
+import { error, type Diagnostic } from '../core/diagnostics.ts';
+import type { ImageConfig } from '../core/config.ts';
+import type { TaskNode } from '../core/task.ts';
+import { fail, ok, type Result } from '../core/result.ts';
 import { resolveTags } from './image-tags.ts';
 import { runShell, shellQuote } from './shell.ts';
-import type { BuiltImage, InputsContext, TaskContext, TaskInputs, TaskOutput } from './types.ts';
+import type { BuiltImage, InputsContext, TaskContext, TaskInputs, TaskOutput } from '../core/task-kind.ts';
 
 type CustomBuilder = Extract<ImageConfig['builder'], { kind: 'custom' }>;
 

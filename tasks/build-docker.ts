@@ -1,11 +1,11 @@
 // The docker half of the build task: inputs, "is the image still there?", and the build through the Engine API.
 import { posix } from 'node:path';
-import type { Diagnostic } from '../engine/diagnostics.ts';
-import { error } from '../engine/diagnostics.ts';
-import type { Json } from '../engine/config/types.ts';
-import type { TaskNode } from '../engine/graph/types.ts';
-import type { Result } from '../engine/result.ts';
-import { fail, ok } from '../engine/result.ts';
+import type { Diagnostic } from '../core/diagnostics.ts';
+import { error } from '../core/diagnostics.ts';
+import type { Json } from '../core/json.ts';
+import type { TaskNode } from '../core/task.ts';
+import type { Result } from '../core/result.ts';
+import { fail, ok } from '../core/result.ts';
 import { buildImageOf, normalizeRel, planContext, planDockerfile } from './docker/build-plan.ts';
 import type { DockerClient } from './docker/client.ts';
 import { openDocker } from './docker/client.ts';
@@ -26,7 +26,7 @@ import type {
   TaskContext,
   TaskInputs,
   TaskOutput,
-} from './types.ts';
+} from '../core/task-kind.ts';
 
 /** Inputs of a docker build: Dockerfile, context files after .dockerignore, buildArgs, target, network, entrypoint/cmd, appendDockerfileInstructions. */
 export async function dockerBuildInputs(

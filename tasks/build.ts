@@ -1,9 +1,9 @@
 // The build task kind: the Docker Engine builder, or DevSpace's custom builder when `custom:` is set.
-import type { ImageConfig } from '../engine/config/types.ts';
-import type { TaskNode } from '../engine/graph/types.ts';
+import type { ImageConfig } from '../core/config.ts';
+import type { TaskNode } from '../core/task.ts';
 import { customBuildInputs, customBuildRun } from './build-custom.ts';
 import { defaultTag } from './image-tags.ts';
-import type { BuiltImage, RunSettings, TaskKindImpl } from './types.ts';
+import type { BuiltImage, RunSettings, TaskKindImpl } from '../core/task-kind.ts';
 
 // The Docker Engine and registry clients load only when a project builds with docker.
 const docker = (): Promise<typeof import('./build-docker.ts')> => import('./build-docker.ts');

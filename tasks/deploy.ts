@@ -3,16 +3,23 @@
 // become a release. The key covers the render output and the cluster identity, nothing else.
 // The Kubernetes client is loaded only when a cluster is talked to: computing keys must stay cheap.
 import { canonicalJson, sha256Hex } from '../cache/canonical.ts';
-import type { DeploymentConfig, Json } from '../engine/config/types.ts';
-import { error, type Diagnostic } from '../engine/diagnostics.ts';
-import type { TaskNode } from '../engine/graph/types.ts';
-import { fail, ok, type Result } from '../engine/result.ts';
+import type { DeploymentConfig } from '../core/config.ts';
+import type { Json } from '../core/json.ts';
+import { error, type Diagnostic } from '../core/diagnostics.ts';
+import type { TaskNode } from '../core/task.ts';
+import { fail, ok, type Result } from '../core/result.ts';
 import type { ObjectDeploy } from './kube/deploy-objects.ts';
 import { kubeconfigReads, readKubeconfig, targetNamespace, type ClusterIdentity } from './kube/kubeconfig.ts';
 import { sourceLocation } from './kube/messages.ts';
 import { locators } from './render/render-context.ts';
 import { toolPaths, toolVersion } from './render/tool-versions.ts';
-import type { ArtifactStatus, RunSettings, TaskContext, TaskKindImpl, TaskOutput } from './types.ts';
+import type {
+  ArtifactStatus,
+  RunSettings,
+  TaskContext,
+  TaskKindImpl,
+  TaskOutput,
+} from '../core/task-kind.ts';
 
 /** The deploy task kind. */
 export const deployKind: TaskKindImpl = {

@@ -1,7 +1,7 @@
 // Every task kind dsg knows, loaded on demand: `dsg run build` never loads the Kubernetes client.
 // Adding a kind is one file under tasks/ and one line here.
-import type { TaskKind } from '../engine/graph/types.ts';
-import type { TaskKindImpl } from './types.ts';
+import type { TaskKind } from '../core/task.ts';
+import type { TaskKindImpl } from '../core/task-kind.ts';
 
 const LOADERS: Record<TaskKind, () => Promise<TaskKindImpl>> = {
   build: async () => (await import('./build.ts')).buildKind,

@@ -1,9 +1,10 @@
 // The render task kind: a deployment's manifests, chart or component values become the exact objects to
 // deploy, with the images of this run substituted, written to `<stateDir>/rendered/`. No cluster is touched.
-import type { DeploymentConfig, Json } from '../engine/config/types.ts';
-import { error, type Diagnostic } from '../engine/diagnostics.ts';
-import type { TaskNode } from '../engine/graph/types.ts';
-import { fail, ok, type Result } from '../engine/result.ts';
+import type { DeploymentConfig } from '../core/config.ts';
+import type { Json } from '../core/json.ts';
+import { error, type Diagnostic } from '../core/diagnostics.ts';
+import type { TaskNode } from '../core/task.ts';
+import { fail, ok, type Result } from '../core/result.ts';
 import { kubeconfigReads, readKubeconfig, targetNamespace } from './kube/kubeconfig.ts';
 import { inputFiles } from './render/input-files.ts';
 import { readRendered, renderedPaths, writeRendered } from './render/output.ts';
@@ -13,7 +14,14 @@ import { renderComponentDeployment, renderHelm } from './render/render-helm.ts';
 import { renderKubectl } from './render/render-kubectl.ts';
 import type { BuiltImage } from './render/tag-replacement.ts';
 import { toolPaths, toolVersion, type VersionedTool } from './render/tool-versions.ts';
-import type { RunSettings, TaggedImage, TaskContext, TaskInputs, TaskKindImpl, TaskOutput } from './types.ts';
+import type {
+  RunSettings,
+  TaggedImage,
+  TaskContext,
+  TaskInputs,
+  TaskKindImpl,
+  TaskOutput,
+} from '../core/task-kind.ts';
 
 /** The render task kind. */
 export const renderKind: TaskKindImpl = {

@@ -1,11 +1,11 @@
 // The tag task: apply every ref of a built image in the engine and push it, unless the registry already has it.
 import { createHash } from 'node:crypto';
-import type { Diagnostic } from '../engine/diagnostics.ts';
-import { error } from '../engine/diagnostics.ts';
-import type { ImageConfig } from '../engine/config/types.ts';
-import type { TaskNode } from '../engine/graph/types.ts';
-import type { Result } from '../engine/result.ts';
-import { fail, ok } from '../engine/result.ts';
+import type { Diagnostic } from '../core/diagnostics.ts';
+import { error } from '../core/diagnostics.ts';
+import type { ImageConfig } from '../core/config.ts';
+import type { TaskNode } from '../core/task.ts';
+import type { Result } from '../core/result.ts';
+import { fail, ok } from '../core/result.ts';
 import type { DockerClient } from './docker/client.ts';
 import { openDocker } from './docker/client.ts';
 import { failureDetail } from './docker/failure.ts';
@@ -32,7 +32,7 @@ import type {
   TaskInputs,
   TaskKindImpl,
   TaskOutput,
-} from './types.ts';
+} from '../core/task-kind.ts';
 
 export { imageInRegistry } from './registry/image-in-registry.ts';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
-import type { Diagnostic } from '../engine/diagnostics.ts';
+import type { Diagnostic } from '../core/diagnostics.ts';
 import { diagnosticsOf, loadConfig } from '../engine/config/load.ts';
 import { testEnv } from './fixtures/config/load-helpers.ts';
 import { repoRoot } from './helpers/paths.ts';

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import { dockerBuildInputs, dockerBuildRun, dockerBuildStatus } from '../tasks/build-docker.ts';
 import { removeImage } from '../tasks/docker/images.ts';
 import { defaultTag } from '../tasks/image-tags.ts';
-import type { BuiltImage } from '../tasks/types.ts';
-import type { ImageConfig } from '../engine/config/types.ts';
+import type { BuiltImage } from '../core/task-kind.ts';
+import type { ImageConfig } from '../core/config.ts';
 import { engine, removeImages, runImage } from './fixtures/docker/engine.ts';
 import {
   BASE_IMAGE,

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
-import type { HelmDeployment } from '../engine/config/types.ts';
+import type { HelmDeployment } from '../core/config.ts';
 import { renderKind } from '../tasks/render.ts';
 import type { RenderedData } from '../tasks/render/output.ts';
 import { runTool } from '../tasks/render/run-tool.ts';

@@ -5,11 +5,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import type { Diagnostic } from '../engine/diagnostics.ts';
-import type { Result } from '../engine/result.ts';
+import type { Diagnostic } from '../core/diagnostics.ts';
+import type { Result } from '../core/result.ts';
 import { renderKind } from '../tasks/render.ts';
 import { loadRenderedObjects, type RenderedData } from '../tasks/render/output.ts';
-import type { TaskOutput } from '../tasks/types.ts';
+import type { TaskOutput } from '../core/task-kind.ts';
 import { brokenManifest, kindlessManifest } from './fixtures/render/chart.ts';
 import {
   fixtureProject,

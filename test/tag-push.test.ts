@@ -9,7 +9,7 @@ import { getManifest } from '../tasks/registry/client.ts';
 import { parseRepository } from '../tasks/registry/reference.ts';
 import { imageInRegistry, tagKind } from '../tasks/tag.ts';
 import type { TagResult } from '../tasks/tag.ts';
-import type { BuiltImage, TaskOutput } from '../tasks/types.ts';
+import type { BuiltImage, TaskOutput } from '../core/task-kind.ts';
 import { engine, removeImages } from './fixtures/docker/engine.ts';
 import {
   BASE_IMAGE,
@@ -23,7 +23,7 @@ import {
   uniqueRepo,
   writeDockerConfig,
 } from './fixtures/docker/task.ts';
-import type { ImageConfig } from '../engine/config/types.ts';
+import type { ImageConfig } from '../core/config.ts';
 
 /** A build output for the base image under `image`, as if `build:NAME` had produced it (no build needed). */
 async function baseImageOutput(image: ImageConfig, tags: string[]): Promise<Map<string, TaskOutput>> {

@@ -1,7 +1,7 @@
 // What a command may touch of the outside world, passed in rather than read from globals.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { Diagnostic } from '../diagnostics.ts';
+import type { Diagnostic } from '../../core/diagnostics.ts';
 import { formatDiagnostic } from '../diagnostics-format.ts';
 
 /** A place to write text to. */

@@ -1,6 +1,6 @@
 // Command dispatch. Kept light: `dsg --version` loads nothing else, each command loads its own modules.
 import process from 'node:process';
-import { runtimeVersion, stdoutIsTTY } from '../runtime.ts';
+import { runtimeVersion, stdoutIsTTY } from '../../core/runtime.ts';
 import { parseFlags, suggest, type FlagValues } from './args.ts';
 import { COMMANDS, commandHelp, mainHelp, type CommandSpec } from './commands.ts';
 import type { Io } from './io.ts';

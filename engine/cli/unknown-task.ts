@@ -1,5 +1,5 @@
 // "Task X is not in the graph — did you mean Y?", for every flag and argument that names a task.
-import type { Diagnostic } from '../diagnostics.ts';
+import type { Diagnostic } from '../../core/diagnostics.ts';
 import type { TaskGraph } from '../graph/types.ts';
 import { suggest } from './args.ts';
 

@@ -3,23 +3,13 @@
 // fetched: they get a located error saying how to use them anyway.
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { SourceLocation } from '../diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
-import type { ProjectRequest } from './load-project.ts';
+import type { DependencyRequest } from './requests.ts';
 import { bool, keyLocation, list, NAME_PATTERN, obj, s, scalarText } from './normalize-images.ts';
 import { locate, type TreeNode } from './tree.ts';
-import type { Json } from './types.ts';
+import type { Json } from '../../core/json.ts';
 
 type Obj = { [key: string]: Json };
-
-/** One dependency to load. */
-export interface DependencyRequest extends ProjectRequest {
-  name: string;
-  /** The dependency's key in the config. */
-  at: SourceLocation;
-  /** False when the dependency's pipeline does not deploy (e.g. `pipeline: build`). */
-  deploy: boolean;
-}
 
 /** What a dependency inherits from the project that names it. */
 export interface ParentScope {

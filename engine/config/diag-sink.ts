@@ -1,5 +1,5 @@
 // Collects the diagnostics of one load so that every error of a file is reported at once.
-import type { Diagnostic, SourceLocation } from '../diagnostics.ts';
+import type { Diagnostic, SourceLocation } from '../../core/diagnostics.ts';
 
 /** An append-only list of diagnostics with shorthands for the two severities. */
 export class DiagSink {

@@ -3,9 +3,9 @@
 // to the loader, which loads each project once.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, relative, sep } from 'node:path';
-import type { SourceLocation } from '../diagnostics.ts';
+import type { SourceLocation } from '../../core/diagnostics.ts';
 import { encodeName } from './names.ts';
-import type { DependencyRequest } from './dependencies.ts';
+import type { DependencyRequest, ProjectRequest } from './requests.ts';
 import { DiagSink } from './diag-sink.ts';
 import { warnIgnored } from './ignored-fields.ts';
 import { normalizeDeployments } from './normalize-deployments.ts';
@@ -14,23 +14,12 @@ import { parseYaml } from './parse-yaml.ts';
 import type { GitProbe } from './predefined-vars.ts';
 import { substituteVariables } from './substitute.ts';
 import { describe, locate, str, toJson, type MapNode, type TreeNode } from './tree.ts';
-import type { DependencyConfig, Json, ProjectConfig } from './types.ts';
+import type { DependencyConfig, ProjectConfig } from '../../core/config.ts';
+import type { Json } from '../../core/json.ts';
 import { validateConfig } from './validate.ts';
 import { readVarDefs } from './var-definitions.ts';
 import { VarResolver } from './var-resolver.ts';
 import { ALPHA_VERSIONS, generationOf, SUPPORTED_VERSIONS } from './versions.ts';
-
-/** What to load: a config file with its profiles and variables. */
-export interface ProjectRequest {
-  configFile: string;
-  profiles: string[];
-  profilesAt?: SourceLocation;
-  flags: Record<string, string>;
-  /** The namespace a dependency is deployed to (`dependencies.X.namespace`). */
-  namespace?: string;
-  disableActivation: boolean;
-  ignoreDependencies: boolean;
-}
 
 /** What every project of one load shares. */
 export interface LoadEnv {

@@ -3,14 +3,14 @@
 // ProjectConfig and cycles end, because a project already being loaded is returned as it is.
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { Diagnostic } from '../diagnostics.ts';
-import { fail, ok, type Result } from '../result.ts';
-import type { DependencyRequest } from './dependencies.ts';
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { DependencyRequest, ProjectRequest } from './requests.ts';
 import { DiagSink } from './diag-sink.ts';
 import { readDotEnv } from './dotenv.ts';
-import { displayPath, loadProject, type LoadEnv, type ProjectRequest } from './load-project.ts';
+import { displayPath, loadProject, type LoadEnv } from './load-project.ts';
 import { GitProbe } from './predefined-vars.ts';
-import type { ProjectConfig } from './types.ts';
+import type { ProjectConfig } from '../../core/config.ts';
 
 /** How dsg was started. */
 export interface LoadOptions {

@@ -1,10 +1,11 @@
 // Validated v2beta1 `deployments` → DeploymentConfig[]: kubectl, helm with a chart, or a component
 // deployment (helm without a chart, or the DevSpace component chart named explicitly).
-import type { SourceLocation } from '../diagnostics.ts';
+import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
 import { bool, keyLocation, list, NAME_PATTERN, obj, s } from './normalize-images.ts';
 import { locate, type TreeNode } from './tree.ts';
-import type { DeploymentConfig, HelmDeployment, Json, KubectlDeployment, PatchConfig } from './types.ts';
+import type { DeploymentConfig, HelmDeployment, KubectlDeployment, PatchConfig } from '../../core/config.ts';
+import type { Json } from '../../core/json.ts';
 
 type Obj = { [key: string]: Json };
 

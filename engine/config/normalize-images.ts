@@ -1,9 +1,10 @@
 // Validated v2beta1 `images` → ImageConfig[], with DevSpace's defaults filled in.
 import process from 'node:process';
-import type { SourceLocation } from '../diagnostics.ts';
+import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
 import { locate, type TreeNode } from './tree.ts';
-import type { BuilderConfig, ImageConfig, Json } from './types.ts';
+import type { BuilderConfig, ImageConfig } from '../../core/config.ts';
+import type { Json } from '../../core/json.ts';
 
 type Obj = { [key: string]: Json };
 

@@ -1,6 +1,6 @@
 // Text → located tree. The fast reader handles what devspace.yaml files are usually made of; the
 // `yaml` package handles the rest and reports syntax errors. Both report duplicate keys the same way.
-import type { Diagnostic } from '../diagnostics.ts';
+import type { Diagnostic } from '../../core/diagnostics.ts';
 import { formatPath, type Entry, type TreeNode, type TreePath } from './tree.ts';
 import { parseYamlFast } from './yaml-fast.ts';
 

@@ -1,7 +1,7 @@
 // Chooses the profiles to apply and applies them: profiles activated by `activation` (environment or
 // variable conditions) first, then those asked for with `-p` in order; each preceded by its
 // `parent`/`parents`. The `profiles` section is removed afterwards, as DevSpace does.
-import type { SourceLocation } from '../diagnostics.ts';
+import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
 import { applyMerge, applyPatches, applyReplace } from './profile-apply.ts';
 import { describe, entryLoc, str, type MapNode, type TreeNode } from './tree.ts';

@@ -2,7 +2,7 @@
 // Sections dsg ignores (dev, hooks, commands, pipelines, ...) are left alone: they are only warned
 // about, and resolving them could ask for values nobody needs. `${runtime.*}` stays as written for the
 // graph compiler. v2beta1 also evaluates whole-string `$(command)` expressions outside runtime fields.
-import type { SourceLocation } from '../diagnostics.ts';
+import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
 import { firstLine, runCommand } from './shell.ts';
 import type { MapNode, Scalar, ScalarNode, TreeNode } from './tree.ts';

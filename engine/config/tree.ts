@@ -1,8 +1,8 @@
 // The YAML document as dsg works on it: plain values that remember where they were written.
 // Profiles, variables and version conversion move these nodes around, so a value keeps its
 // location through every stage and an error found late still points at the right line.
-import type { SourceLocation } from '../diagnostics.ts';
-import type { Json } from './types.ts';
+import type { SourceLocation } from '../../core/diagnostics.ts';
+import type { Json } from '../../core/json.ts';
 
 /** A scalar value as YAML resolves it (core schema). */
 export type Scalar = string | number | boolean | null;

@@ -1,10 +1,10 @@
 // Checks the final v2beta1 tree against schemas/devspace-v2beta1.schema.json (through the validator
 // generated from it) and turns every ajv error into a located diagnostic: all errors at once.
 import { validate as generated } from '../../schemas/devspace-v2beta1.validate.ts';
-import type { SourceLocation } from '../diagnostics.ts';
+import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
 import { formatPath, locate, nodeAt, type TreeNode } from './tree.ts';
-import type { Json } from './types.ts';
+import type { Json } from '../../core/json.ts';
 import { hintFor } from './hints.ts';
 
 interface AjvError {

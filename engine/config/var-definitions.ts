@@ -1,6 +1,6 @@
 // Reads the `vars` section: a map in v2beta1 (`NAME: value` shorthand or a definition), a list of
 // definitions with `name` in v1betaN. Definitions keep their locations for error messages.
-import type { SourceLocation } from '../diagnostics.ts';
+import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
 import { describe, formatPath, type Scalar, type TreeNode } from './tree.ts';
 import type { Generation } from './versions.ts';

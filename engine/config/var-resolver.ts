@@ -2,7 +2,7 @@
 // definition (value, command, environment, default), the environment for undeclared names. A
 // variable DevSpace would ask for in a terminal gets its default or a located error naming `--var`.
 import process from 'node:process';
-import type { SourceLocation } from '../diagnostics.ts';
+import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
 import { isPredefined, predefinedValue, type PredefinedContext } from './predefined-vars.ts';
 import { firstLine, runCommand } from './shell.ts';

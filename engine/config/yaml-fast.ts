@@ -3,7 +3,7 @@
 // package needs ~150 ms of cold JIT for a 1,000-image file; this reader needs a few. Anything
 // outside that subset (anchors, tags, multi-line flow, folded scalars, errors) makes it give up,
 // and the caller parses the file with the `yaml` package instead, which also reports the errors.
-import type { SourceLocation } from '../diagnostics.ts';
+import type { SourceLocation } from '../../core/diagnostics.ts';
 import { entry, mapNode, scalarNode, seqNode, type Entry, type MapNode, type TreeNode } from './tree.ts';
 import {
   bail,

@@ -1,6 +1,6 @@
 // The complete YAML parser (the `yaml` package) for files the fast reader declines, and the source of
 // every YAML syntax error. Loaded on demand: importing it costs ~25 ms that most runs never need.
-import type { Diagnostic, SourceLocation } from '../diagnostics.ts';
+import type { Diagnostic, SourceLocation } from '../../core/diagnostics.ts';
 import { entry, mapNode, scalarNode, seqNode, type MapNode, type TreeNode } from './tree.ts';
 import type { DuplicateKeyHandler } from './yaml-fast.ts';
 

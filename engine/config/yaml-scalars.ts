@@ -1,6 +1,6 @@
 // Scalars and one-line flow collections for the fast YAML reader: quoting, escapes, and the YAML 1.2
 // core schema that decides whether `8080` is a number and `true` a boolean.
-import type { SourceLocation } from '../diagnostics.ts';
+import type { SourceLocation } from '../../core/diagnostics.ts';
 import { entry, mapNode, scalarNode, seqNode, type Scalar, type TreeNode } from './tree.ts';
 
 /** Thrown to abandon the fast path; caught in yaml-fast.ts and never escapes it. */

@@ -1,17 +1,18 @@
 // Config → TaskGraph: one build and tag task per image, one render and deploy task per deployment, and the
 // edges of DESIGN.md ("The graph"), each with the reason it exists.
 import { join, relative } from 'node:path';
-import type { ImageConfig } from '../config/types.ts';
-import type { ProjectConfig } from '../config/types.ts';
-import { error, type Diagnostic } from '../diagnostics.ts';
-import { fail, ok, type Result } from '../result.ts';
+import type { ImageConfig } from '../../core/config.ts';
+import type { ProjectConfig } from '../../core/config.ts';
+import { error, type Diagnostic } from '../../core/diagnostics.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { isAcyclic } from './acyclic.ts';
 import { dockerfileFroms } from './dockerfile-from.ts';
 import { repositoryIndex, scanDeployment } from './image-refs.ts';
 import { repositoryOf, runtimeImageNames } from './image-names.ts';
 import { collectProjects, type GraphProject } from './projects.ts';
 import { readTextIfExists } from './read-text.ts';
-import type { TaskEdge, TaskGraph, TaskKind, TaskNode } from './types.ts';
+import type { TaskEdge, TaskGraph } from './types.ts';
+import type { TaskKind, TaskNode } from '../../core/task.ts';
 
 /** A compiled graph and the warnings found on the way. */
 export interface CompiledGraph {

@@ -1,6 +1,6 @@
 // `dsg graph --format dot|mermaid`: pictures, one cluster per project, implicit edges dashed.
 import type { GraphView } from './view.ts';
-import type { TaskNode } from './types.ts';
+import type { TaskNode } from '../../core/task.ts';
 
 const SHAPES = { build: 'box', tag: 'cds', render: 'note', deploy: 'component' } as const;
 

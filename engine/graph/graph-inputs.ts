@@ -3,7 +3,7 @@
 // the compiler (compile.ts, image-refs.ts) read; it may hold more than they read, never less.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ProjectConfig } from '../config/types.ts';
+import type { ProjectConfig } from '../../core/config.ts';
 import { stampDir, stampFile, stampTree, type FileStamp, type InputStamps } from './input-stamps.ts';
 
 /** The stamps of a compile's inputs, or why its output must not be memoised. */

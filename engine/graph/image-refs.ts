@@ -1,8 +1,9 @@
 // Which images does a deployment use? Read at compile time from its manifests, values and runtime references.
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { DeploymentConfig, Json, ProjectConfig } from '../config/types.ts';
-import { warning, type Diagnostic } from '../diagnostics.ts';
+import type { DeploymentConfig, ProjectConfig } from '../../core/config.ts';
+import type { Json } from '../../core/json.ts';
+import { warning, type Diagnostic } from '../../core/diagnostics.ts';
 import { repositoryOf, runtimeImageNames } from './image-names.ts';
 import { manifestDocuments } from './manifest-docs.ts';
 import { readText, statIfExists } from './read-text.ts';

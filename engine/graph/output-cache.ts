@@ -187,7 +187,7 @@ export function codeStamps(moduleUrl: string): InputStamps | undefined {
   const roots =
     at >= 0
       ? [path.slice(0, at + marker.length - 1)]
-      : ['engine', 'schemas', 'bin', 'tasks', 'cache'].map((d) => resolve(dirname(path), '../..', d));
+      : ['core', 'engine', 'schemas', 'bin', 'tasks', 'cache'].map((d) => resolve(dirname(path), '../..', d));
   for (const root of roots) if (!stampTree(root, out, options)) return undefined;
   // The YAML package stays outside the bundle: the nearest node_modules/yaml is the one that is loaded.
   for (let dir = roots[0] ?? ''; ; dir = dirname(dir)) {

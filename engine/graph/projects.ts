@@ -1,8 +1,8 @@
 // The projects of a graph: the root and every dependency, once per resolved directory, each with its scope.
 import { relative } from 'node:path';
-import type { DependencyConfig, ProjectConfig } from '../config/types.ts';
-import { error, type Diagnostic } from '../diagnostics.ts';
-import type { TaskProject } from './types.ts';
+import type { DependencyConfig, ProjectConfig } from '../../core/config.ts';
+import { error, type Diagnostic } from '../../core/diagnostics.ts';
+import type { TaskProject } from '../../core/task.ts';
 
 /** A project of the graph and the dependencies whose deploys must finish before its own. */
 export interface GraphProject extends TaskProject {

@@ -1,8 +1,9 @@
 // What every graph format shows: a (possibly focused) set of nodes and edges, with a one-line summary per node.
-import type { Json } from '../config/types.ts';
+import type { Json } from '../../core/json.ts';
 import { formatLocation } from '../diagnostics-format.ts';
 import { reachable } from './reach.ts';
-import type { TaskEdge, TaskGraph, TaskNode } from './types.ts';
+import type { TaskEdge, TaskGraph } from './types.ts';
+import type { TaskNode } from '../../core/task.ts';
 
 /** The part of a graph a format prints. */
 export interface GraphView {

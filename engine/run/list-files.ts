@@ -2,7 +2,7 @@
 import { basename, join, posix, sep } from 'node:path';
 import { listContext } from '../../cache/build-context.ts';
 import { globFiles } from '../../cache/walk.ts';
-import type { ListFiles } from '../../tasks/types.ts';
+import type { ListFiles } from '../../core/task-kind.ts';
 
 /** A listing failed for a reason the user can fix (a missing context, a bad ignore pattern). */
 export class ListFilesError extends Error {

@@ -1,7 +1,7 @@
 // The two ends of a run memo inside a run: deciding a task from the memo without computing its key, and the
 // memo entry of a task that finished, with the paths its key and artifact proof depend on.
-import type { TaskNode } from '../graph/types.ts';
-import type { RunSettings, TaskContext, TaskKindImpl, TaskOutput } from '../../tasks/types.ts';
+import type { TaskNode } from '../../core/task.ts';
+import type { RunSettings, TaskContext, TaskKindImpl, TaskOutput } from '../../core/task-kind.ts';
 import type { MemoTask } from './run-memo.ts';
 import { resolveRuntimeRefs, runtimeImages } from './runtime-refs.ts';
 

@@ -1,9 +1,16 @@
 // Runs a pipeline over the graph: the scheduler decides when, task-step decides whether, reporters hear about it.
 import type { FileDigests } from '../../cache/file-digests.ts';
 import type { KeyRecord } from '../../cache/key.ts';
-import type { Diagnostic } from '../diagnostics.ts';
-import type { TaskGraph, TaskNode } from '../graph/types.ts';
-import type { InputsContext, RunSettings, TaskContext, TaskKindImpl, TaskOutput } from '../../tasks/types.ts';
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import type { TaskGraph } from '../graph/types.ts';
+import type { TaskNode } from '../../core/task.ts';
+import type {
+  InputsContext,
+  RunSettings,
+  TaskContext,
+  TaskKindImpl,
+  TaskOutput,
+} from '../../core/task-kind.ts';
 import { criticalPath } from './critical-path.ts';
 import { knownPresent, knownTask, memoEntry, type KnownTask } from './memo-step.ts';
 import type { MemoTask } from './run-memo.ts';

@@ -27,7 +27,7 @@ import {
   STAT_FIELDS,
   statMatches,
 } from './run-memo-file.ts';
-import type { TaskOutput } from '../../tasks/types.ts';
+import type { TaskOutput } from '../../core/task-kind.ts';
 
 /** Version of the file format; files of another version are misses. */
 const FORMAT = 2;

@@ -1,6 +1,6 @@
 // The run's view of the record store: typed records, corrupt files reported as warnings and treated as misses.
 import type { KeyRecord } from '../../cache/key.ts';
-import type { TaskOutput } from '../../tasks/types.ts';
+import type { TaskOutput } from '../../core/task-kind.ts';
 
 /** A successful task run, stored by key. */
 export interface StoredRun {

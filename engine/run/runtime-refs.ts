@@ -1,7 +1,7 @@
 // `${runtime.images.NAME.image}` / `.tag` / `${runtime.images.NAME}`: filled in from upstream outputs just before a
 // task's inputs are read, so the resolved values are part of its key.
-import type { Json } from '../config/types.ts';
-import type { TaskNode, TaskSpec } from '../graph/types.ts';
+import type { Json } from '../../core/json.ts';
+import type { TaskNode, TaskSpec } from '../../core/task.ts';
 
 /** What an upstream build or tag task produced for an image. */
 export interface RuntimeImage {

@@ -1,7 +1,7 @@
 // Runs a DAG of tasks with maximal parallelism: per-edge readiness (no phase barriers), a global and per-kind slot
 // pool, critical-path priority among ready tasks, and cancellation through one AbortSignal per task.
 // It knows nothing of caching, config or task kinds: `execute` decides what running a task means.
-import { fail, ok, type Result } from '../result.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { priorityRanks, ReadyPool } from './pool.ts';
 
 /** A node as the scheduler sees it: an id, a kind for the per-kind limits, and the ids it waits for. */

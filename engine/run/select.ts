@@ -1,5 +1,6 @@
 // Which tasks a pipeline runs, and the dependencies among them.
-import type { TaskGraph, TaskKind, TaskNode } from '../graph/types.ts';
+import type { TaskGraph } from '../graph/types.ts';
+import type { TaskKind, TaskNode } from '../../core/task.ts';
 
 /** The pipelines of `dsg run`. */
 export const PIPELINES = ['deploy', 'build', 'render', 'purge'] as const;

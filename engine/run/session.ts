@@ -6,8 +6,8 @@ import { acquireLock, describeHolder, type HeldLock } from '../../cache/lock.ts'
 import { openTaskLog, type TaskLog } from '../../cache/logs.ts';
 import { lastDurations, writeRunSummary } from '../../cache/runs.ts';
 import { openStore } from '../../cache/store.ts';
-import { error, warning, type Diagnostic } from '../diagnostics.ts';
-import { fail, ok, type Result } from '../result.ts';
+import { error, warning, type Diagnostic } from '../../core/diagnostics.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import type { RunSummary } from './events.ts';
 import { formatReason } from './reasons.ts';
 import type { RunStore } from './run-store.ts';

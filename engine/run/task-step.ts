@@ -3,10 +3,16 @@ import { join, posix, resolve, sep } from 'node:path';
 import type { FileDigests } from '../../cache/file-digests.ts';
 import { diffRecords } from '../../cache/diff.ts';
 import { taskKey, type KeyRecord } from '../../cache/key.ts';
-import type { Diagnostic } from '../diagnostics.ts';
-import { error } from '../diagnostics.ts';
-import type { TaskNode } from '../graph/types.ts';
-import type { InputsContext, RunSettings, TaskContext, TaskKindImpl, TaskOutput } from '../../tasks/types.ts';
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import { error } from '../../core/diagnostics.ts';
+import type { TaskNode } from '../../core/task.ts';
+import type {
+  InputsContext,
+  RunSettings,
+  TaskContext,
+  TaskKindImpl,
+  TaskOutput,
+} from '../../core/task-kind.ts';
 import type { Reason } from './events.ts';
 import { ListFilesError } from './list-files.ts';
 import { resolveRuntimeRefs, runtimeImages } from './runtime-refs.ts';

@@ -2,8 +2,8 @@
 import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
-import type { Result } from '../../engine/result.ts';
-import { fail, ok } from '../../engine/result.ts';
+import type { Result } from '../../core/result.ts';
+import { fail, ok } from '../../core/result.ts';
 import type { DockerFailure } from './failure.ts';
 import { failureFromError } from './failure.ts';
 import type { DockerHost } from './host.ts';

@@ -1,6 +1,6 @@
 // Container endpoints, enough to run a built image once and read what it printed (tests, smoke checks).
-import type { Result } from '../../engine/result.ts';
-import { fail, ok } from '../../engine/result.ts';
+import type { Result } from '../../core/result.ts';
+import { fail, ok } from '../../core/result.ts';
 import type { DockerClient } from './client.ts';
 import type { DockerFailure } from './failure.ts';
 

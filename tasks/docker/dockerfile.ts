@@ -1,5 +1,5 @@
 // Dockerfile text the build sends (DevSpace's entrypoint/cmd/extra-instruction rewrite) and where a step was written.
-import type { SourceLocation } from '../../engine/diagnostics.ts';
+import type { SourceLocation } from '../../core/diagnostics.ts';
 
 /** What DevSpace appends to a Dockerfile. */
 export interface DockerfileAdditions {

@@ -1,6 +1,6 @@
 // Where the Docker Engine listens: DOCKER_HOST as the docker CLI reads it, or the default unix socket.
-import type { Result } from '../../engine/result.ts';
-import { fail, ok } from '../../engine/result.ts';
+import type { Result } from '../../core/result.ts';
+import { fail, ok } from '../../core/result.ts';
 
 /** The default engine address on Linux. */
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';

@@ -1,7 +1,7 @@
 // Image endpoints of the Engine API: build from a tar stream, inspect, tag, push.
 import type { Readable } from 'node:stream';
-import type { Result } from '../../engine/result.ts';
-import { fail, ok } from '../../engine/result.ts';
+import type { Result } from '../../core/result.ts';
+import { fail, ok } from '../../core/result.ts';
 import type { DockerClient } from './client.ts';
 import { compareVersions } from './client.ts';
 import type { DockerFailure } from './failure.ts';

@@ -2,8 +2,8 @@
 // or a chart repository; and the helm arguments that name it.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HelmDeployment } from '../../engine/config/types.ts';
-import { fail, ok, type Result } from '../../engine/result.ts';
+import type { HelmDeployment } from '../../core/config.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 
 /** A resolved chart source. */
 export type ChartSource =

@@ -2,10 +2,10 @@
 // release already stands at the revision this very render made; the status check; and uninstall.
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { HelmDeployment } from '../../engine/config/types.ts';
-import { error, type Diagnostic } from '../../engine/diagnostics.ts';
-import type { TaskNode } from '../../engine/graph/types.ts';
-import { fail, ok, type Result } from '../../engine/result.ts';
+import type { HelmDeployment } from '../../core/config.ts';
+import { error, type Diagnostic } from '../../core/diagnostics.ts';
+import type { TaskNode } from '../../core/task.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { KubeClient } from '../kube/client.ts';
 import { rolloutTimeout } from '../kube/deploy-objects.ts';
 import type { KubeTarget } from '../kube/kube-target.ts';
@@ -13,7 +13,7 @@ import { clusterProblem, rolloutProblem, type MessageContext } from '../kube/mes
 import { hasRollout, waitForRollouts } from '../kube/rollout.ts';
 import { refOf, type KubeObject, type ObjectRef } from '../render/object.ts';
 import { readRendered, type RenderedData } from '../render/output.ts';
-import type { ArtifactStatus, TaskContext, TaskOutput } from '../types.ts';
+import type { ArtifactStatus, TaskContext, TaskOutput } from '../../core/task-kind.ts';
 import { chartSource, describeChart } from './chart.ts';
 import { releaseStatus, uninstall, upgradeInstall, type ReleaseTarget } from './release.ts';
 import type { HelmOptions } from './run-helm.ts';

@@ -1,5 +1,5 @@
 // Helm releases in the cluster: install or upgrade with the rendered values, read the status, uninstall.
-import { fail, ok, type Result } from '../../engine/result.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { chartArgs, type ChartSource } from './chart.ts';
 import { runHelm, type HelmOptions } from './run-helm.ts';
 

@@ -1,5 +1,5 @@
 // Runs the helm CLI and turns its failures into one sentence that names the chart or release.
-import { fail, ok, type Result } from '../../engine/result.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { firstLines, runTool } from '../render/run-tool.ts';
 import { describeChart, type ChartSource } from './chart.ts';
 

@@ -1,5 +1,5 @@
 // `helm template`: the objects a chart produces for a release, without a cluster.
-import { fail, type Result } from '../../engine/result.ts';
+import { fail, type Result } from '../../core/result.ts';
 import { chartArgs, type ChartSource } from './chart.ts';
 import { chartProblem, runHelm, type HelmOptions } from './run-helm.ts';
 

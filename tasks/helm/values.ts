@@ -4,9 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import type { Json } from '../../engine/config/types.ts';
-import { error, type Diagnostic } from '../../engine/diagnostics.ts';
-import { fail, ok, type Result } from '../../engine/result.ts';
+import type { Json } from '../../core/json.ts';
+import { error, type Diagnostic } from '../../core/diagnostics.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { isObject, type JsonObject } from '../render/object.ts';
 
 /** Merges `over` into a copy of `base`, helm style. */

@@ -1,5 +1,5 @@
 // Several requests at once, but not too many, and no new ones after the first failure.
-import { fail, ok, type Result } from '../../engine/result.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 
 /** Runs `fn` over `items` with at most `limit` in flight; stops starting new calls once one fails. */
 export async function eachBounded<T, E>(

@@ -1,6 +1,6 @@
 // The small typed client deploy uses: discovery, server-side apply, get, list, create, delete. Every call
 // returns a Result; nothing here throws for an answer of the server.
-import { fail, ok, type Result } from '../../engine/result.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import type { KubeObject, ObjectRef } from '../render/object.ts';
 import { toFailure, type KubeFailure } from './errors.ts';
 import type { KubeTarget } from './kube-target.ts';

@@ -1,6 +1,6 @@
 // CustomResourceDefinitions in a render: the kinds they will serve (so their objects are not reported as
 // unknown before the CRD exists), and waiting until the API server has established them.
-import { fail, ok, type Result } from '../../engine/result.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { isObject, objectAt, stringAt, type KubeObject } from '../render/object.ts';
 import type { KubeClient } from './client.ts';
 import type { KubeFailure } from './errors.ts';

@@ -1,12 +1,12 @@
 // Deploy of kubectl and component deployments: sync the rendered objects, wait for their rollout, record
 // what was deployed; the status check of a cached deploy; and purge.
-import { error, type Diagnostic } from '../../engine/diagnostics.ts';
-import type { DeploymentConfig } from '../../engine/config/types.ts';
-import type { TaskNode } from '../../engine/graph/types.ts';
-import { fail, ok, type Result } from '../../engine/result.ts';
+import { error, type Diagnostic } from '../../core/diagnostics.ts';
+import type { DeploymentConfig } from '../../core/config.ts';
+import type { TaskNode } from '../../core/task.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { describeRef, isObject, refKey, type KubeObject, type ObjectRef } from '../render/object.ts';
 import { loadRenderedObjects, readRendered, type RenderedData } from '../render/output.ts';
-import type { ArtifactStatus, TaskContext, TaskOutput } from '../types.ts';
+import type { ArtifactStatus, TaskContext, TaskOutput } from '../../core/task-kind.ts';
 import { eachBounded } from './bounded.ts';
 import { KubeClient } from './client.ts';
 import { parseDuration } from './duration.ts';

@@ -1,7 +1,7 @@
 // How dsg marks what it deployed: a label that finds every object of a deployment (for pruning and
 // status), a per-object content digest (for change detection) and the task key that last wrote it.
 import { createHash } from 'node:crypto';
-import type { TaskNode } from '../../engine/graph/types.ts';
+import type { TaskNode } from '../../core/task.ts';
 import { objectAt, refKey, type JsonObject, type KubeObject, type ObjectRef } from '../render/object.ts';
 
 /** The label that lists a deployment's objects. */

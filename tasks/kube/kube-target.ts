@@ -1,8 +1,8 @@
 // The client-side view of a kubeconfig: @kubernetes/client-node's KubeConfig for the chosen context,
 // with the identity read by kubeconfig.ts so that keys and requests agree on which cluster is meant.
 import { KubeConfig } from '@kubernetes/client-node';
-import { error, type Diagnostic } from '../../engine/diagnostics.ts';
-import { fail, ok, type Result } from '../../engine/result.ts';
+import { error, type Diagnostic } from '../../core/diagnostics.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { readKubeconfig, type ClusterIdentity } from './kubeconfig.ts';
 
 /** A loaded kubeconfig with the chosen context, and where it came from. */

@@ -4,9 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import type { DeploymentConfig } from '../../engine/config/types.ts';
-import { error, type Diagnostic } from '../../engine/diagnostics.ts';
-import { fail, ok, type Result } from '../../engine/result.ts';
+import type { DeploymentConfig } from '../../core/config.ts';
+import { error, type Diagnostic } from '../../core/diagnostics.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 
 /** The cluster identity that goes into deploy keys. */
 export interface ClusterIdentity {

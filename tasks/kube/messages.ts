@@ -1,6 +1,6 @@
 // One sentence per failure, naming the cluster, the object or the file: what the user reads when a deploy
 // stops. Kept apart from the logic so the wording can be read (and tested) in one place.
-import { error, type Diagnostic, type SourceLocation } from '../../engine/diagnostics.ts';
+import { error, type Diagnostic, type SourceLocation } from '../../core/diagnostics.ts';
 import { describeRef, type ObjectRef } from '../render/object.ts';
 import type { KubeFailure } from './errors.ts';
 import type { ClusterIdentity } from './kubeconfig.ts';

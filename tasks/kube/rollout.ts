@@ -1,7 +1,7 @@
 // Waiting for workloads to roll out, as `kubectl rollout status` judges them: Deployments, StatefulSets and
 // DaemonSets until the controller has seen the new generation and the new pods are ready; Jobs until
 // Complete. One list request per kind and namespace per poll, polls backing off from 100ms to 2s.
-import { fail, ok, type Result } from '../../engine/result.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import {
   describeRef,
   groupOf,

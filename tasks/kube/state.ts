@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJsonFile, writeFileAtomic } from '../../cache/atomic.ts';
 import { sha256Hex } from '../../cache/canonical.ts';
-import type { TaskNode } from '../../engine/graph/types.ts';
+import type { TaskNode } from '../../core/task.ts';
 import { renderedBase } from '../render/output.ts';
 import type { DeployedObject } from './inventory.ts';
 import type { ClusterIdentity } from './kubeconfig.ts';

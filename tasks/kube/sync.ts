@@ -1,7 +1,7 @@
 // Makes the cluster hold exactly the rendered objects of one deployment: what is missing or changed is
 // applied (Namespaces, then CRDs once established, then the rest, several at a time), what left the render
 // is deleted, and everything else is not touched at all. Listing by the deployment label is how it knows.
-import { fail, ok, type Result } from '../../engine/result.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { refKey, refOf, type KubeObject, type ObjectRef } from '../render/object.ts';
 import type { RenderedObject } from '../render/output.ts';
 import { eachBounded } from './bounded.ts';

@@ -1,8 +1,8 @@
 // Registry credentials from docker's config.json (DOCKER_CONFIG honoured). They stay in memory: never logged, never stored.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Result } from '../../engine/result.ts';
-import { fail, ok } from '../../engine/result.ts';
+import type { Result } from '../../core/result.ts';
+import { fail, ok } from '../../core/result.ts';
 import { DOCKER_HUB } from './reference.ts';
 
 /** How to authenticate to one registry. */

@@ -1,8 +1,8 @@
 // Registry API v2 over undici: manifest look-ups with the Basic and Bearer-token challenge flows.
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
-import type { Result } from '../../engine/result.ts';
-import { fail, ok } from '../../engine/result.ts';
+import type { Result } from '../../core/result.ts';
+import { fail, ok } from '../../core/result.ts';
 import type { RegistryCredentials } from './auth-config.ts';
 import type { RepositoryRef } from './reference.ts';
 import { registryBaseUrl } from './reference.ts';

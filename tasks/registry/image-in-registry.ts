@@ -1,5 +1,5 @@
 // "Is this tag already in the registry?" — the cross-machine skip: a content-addressed tag that is there need not be built.
-import type { ImageConfig } from '../../engine/config/types.ts';
+import type { ImageConfig } from '../../core/config.ts';
 import type { RegistryCredentials } from './auth-config.ts';
 import { registryCredentials } from './auth-config.ts';
 import { getManifest } from './client.ts';

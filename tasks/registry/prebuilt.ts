@@ -1,6 +1,6 @@
 // The cross-machine skip: a content-addressed tag already in the registry means this exact build was pushed before.
-import type { ImageConfig } from '../../engine/config/types.ts';
-import type { RunSettings } from '../types.ts';
+import type { ImageConfig } from '../../core/config.ts';
+import type { RunSettings } from '../../core/task-kind.ts';
 import type { RegistryCredentials } from './auth-config.ts';
 import { registryCredentials } from './auth-config.ts';
 import { getManifest } from './client.ts';

@@ -1,7 +1,7 @@
 // The objects around a component's workload: its Service, Ingress and HorizontalPodAutoscaler, as
 // loft-sh/component-chart's service, ingress and pod-autoscaling templates write them.
-import type { Json } from '../../engine/config/types.ts';
-import { fail, ok, type Result } from '../../engine/result.ts';
+import type { Json } from '../../core/json.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import type { JsonObject, KubeObject } from './object.ts';
 import { copyIfSet, mapOf, mapsOf, numberOf, stringMap, textOf, truthy } from './values-access.ts';
 

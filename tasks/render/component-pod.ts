@@ -1,7 +1,7 @@
 // The pod of a component: containers, init containers and volumes, following loft-sh/component-chart's
 // deployment template (defaults, names, the `"0"` requests it writes when only limits are given).
-import type { Json } from '../../engine/config/types.ts';
-import { fail, ok, type Result } from '../../engine/result.ts';
+import type { Json } from '../../core/json.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import type { JsonObject } from './object.ts';
 import { copyIfSet, listOf, mapOf, mapsOf, stringMap, textOf, truthy } from './values-access.ts';
 

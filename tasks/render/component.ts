@@ -1,7 +1,7 @@
 // DevSpace component deployments rendered natively: the values of loft-sh/component-chart become the
 // objects its templates would produce (Deployment or StatefulSet, Services, Ingress, claims, autoscaler),
 // without downloading or running the chart.
-import { fail, ok, type Result } from '../../engine/result.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { autoscaler, headlessService, ingress, service, type Selector } from './component-network.ts';
 import {
   checkVolumes,

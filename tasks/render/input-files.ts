@@ -3,8 +3,8 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { glob } from 'tinyglobby';
-import type { DeploymentConfig } from '../../engine/config/types.ts';
-import { ok, type Result } from '../../engine/result.ts';
+import type { DeploymentConfig } from '../../core/config.ts';
+import { ok, type Result } from '../../core/result.ts';
 import { chartSource } from '../helm/chart.ts';
 import { foldersUnder, SKIPPED_GLOBS } from './folders.ts';
 import { kustomizationFiles } from './kustomize.ts';

@@ -4,9 +4,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { glob } from 'tinyglobby';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import type { Json } from '../../engine/config/types.ts';
-import { error, type Diagnostic, type SourceLocation } from '../../engine/diagnostics.ts';
-import { fail, ok, type Result } from '../../engine/result.ts';
+import type { Json } from '../../core/json.ts';
+import { error, type Diagnostic, type SourceLocation } from '../../core/diagnostics.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { globFolders } from './folders.ts';
 import { isObject, objectAt, stringAt, type SourcedObject } from './object.ts';
 

@@ -1,5 +1,5 @@
 // The shape of a rendered Kubernetes object and the few accessors render and deploy share.
-import type { Json } from '../../engine/config/types.ts';
+import type { Json } from '../../core/json.ts';
 
 /** A JSON object. */
 export type JsonObject = { [key: string]: Json };

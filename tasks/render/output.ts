@@ -5,9 +5,9 @@ import { join, resolve } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { writeFileAtomic } from '../../cache/atomic.ts';
 import { canonicalJson, sha256Hex } from '../../cache/canonical.ts';
-import type { Json } from '../../engine/config/types.ts';
-import type { TaskNode } from '../../engine/graph/types.ts';
-import type { TaskOutput } from '../types.ts';
+import type { Json } from '../../core/json.ts';
+import type { TaskNode } from '../../core/task.ts';
+import type { TaskOutput } from '../../core/task-kind.ts';
 import { refOf, type KubeObject, type ObjectRef, type SourcedObject } from './object.ts';
 
 // YAML 1.1 quoting (`"on"`, `"yes"`, `"12:30"`) so that kubectl, which reads YAML 1.1, sees the same strings.

@@ -1,8 +1,9 @@
 // DevSpace `kubectl.patches`: add / replace / remove at a path, on the rendered objects whose name (and,
 // when given, kind and apiVersion) match the patch's target. Semantics follow DevSpace v6: replace and
 // remove need the path to exist; add merges into a map, appends to a list, or creates a missing key.
-import type { Json, PatchConfig } from '../../engine/config/types.ts';
-import { fail, ok, type Result } from '../../engine/result.ts';
+import type { Json } from '../../core/json.ts';
+import type { PatchConfig } from '../../core/config.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { cloneJson, describeRef, isObject, refOf, type KubeObject } from './object.ts';
 import { findPath, parsePath, type PathMatch, type PathSegment } from './yaml-path.ts';
 

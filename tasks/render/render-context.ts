@@ -1,10 +1,10 @@
 // What each deployment type's renderer receives, so the three of them read alike.
 import { dirname, join, normalize } from 'node:path';
-import type { DeploymentConfig } from '../../engine/config/types.ts';
-import type { Diagnostic, SourceLocation } from '../../engine/diagnostics.ts';
-import type { TaskNode } from '../../engine/graph/types.ts';
-import type { Result } from '../../engine/result.ts';
-import type { RunSettings } from '../types.ts';
+import type { DeploymentConfig } from '../../core/config.ts';
+import type { Diagnostic, SourceLocation } from '../../core/diagnostics.ts';
+import type { TaskNode } from '../../core/task.ts';
+import type { Result } from '../../core/result.ts';
+import type { RunSettings } from '../../core/task-kind.ts';
 import type { JsonObject, SourcedObject } from './object.ts';
 import type { BuiltImage } from './tag-replacement.ts';
 

@@ -1,8 +1,8 @@
 // kubectl deployments: manifest files, folders and globs (or kustomizations, or an inline manifest), with
 // the deployment's patches applied and image references replaced.
-import type { KubectlDeployment } from '../../engine/config/types.ts';
-import { error, type Diagnostic } from '../../engine/diagnostics.ts';
-import { fail, ok, type Result } from '../../engine/result.ts';
+import type { KubectlDeployment } from '../../core/config.ts';
+import { error, type Diagnostic } from '../../core/diagnostics.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { buildKustomization } from './kustomize.ts';
 import { manifestFiles, parseManifests, readManifestFile } from './manifests.ts';
 import { isObject, type SourcedObject } from './object.ts';

@@ -1,6 +1,6 @@
 // Runs kubectl and helm as child processes: arguments as an array (no shell), output captured, cancellable.
 import { spawn } from 'node:child_process';
-import { fail, ok, type Result } from '../../engine/result.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 
 /** What a finished tool process printed. */
 export interface ToolOutput {

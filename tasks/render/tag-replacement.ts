@@ -2,8 +2,8 @@
 // keys change (anywhere in the object, as DevSpace does); in helm/component values any string does, and a
 // map that splits `repository` and `tag` gets its `tag` set instead, so no chart ever renders `repo:tag:tag`.
 // A reference that already carries a tag or digest is the user's choice and stays, unless told otherwise.
-import type { Json } from '../../engine/config/types.ts';
-import { fail, ok, type Result } from '../../engine/result.ts';
+import type { Json } from '../../core/json.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { parseImageRef } from './image-refs.ts';
 import { isObject } from './object.ts';
 

@@ -1,5 +1,5 @@
 // Typed reads from loosely shaped values (component-chart values are whatever the user wrote).
-import type { Json } from '../../engine/config/types.ts';
+import type { Json } from '../../core/json.ts';
 import { isObject, type JsonObject } from './object.ts';
 
 /** The map under `key`, or an empty map. */

@@ -1,7 +1,7 @@
 // The path language of DevSpace patches: dotted paths with `[0]`, `[*]`, `[?(@.name=='api')]` and the legacy
 // `name=api` selector, `$.`-rooted or not, and the XPath / JSON-pointer spelling `/spec/containers/0/image`.
-import type { Json } from '../../engine/config/types.ts';
-import { fail, ok, type Result } from '../../engine/result.ts';
+import type { Json } from '../../core/json.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { isObject } from './object.ts';
 
 /** One step of a path. */

@@ -24,8 +24,8 @@ import {
   type FieldSet,
 } from './fieldset.ts';
 import { keyValue, listKey } from './list-keys.ts';
-import type { Result } from '../../engine/result.ts';
-import { fail, ok } from '../../engine/result.ts';
+import type { Result } from '../../core/result.ts';
+import { fail, ok } from '../../core/result.ts';
 
 /** A field another manager owns with a different value. */
 export interface ApplyConflict {

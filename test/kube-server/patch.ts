@@ -2,8 +2,8 @@
 // approximation of strategic merge patch that handles the directives kubectl and helm send.
 import { asArray, clone, deepEqual, isRecord, removeKey } from './object.ts';
 import { isPrimitiveMergeList, keyValue, listKey } from './list-keys.ts';
-import type { Result } from '../../engine/result.ts';
-import { fail, ok } from '../../engine/result.ts';
+import type { Result } from '../../core/result.ts';
+import { fail, ok } from '../../core/result.ts';
 
 /** Media types of PATCH bodies. */
 export const patchTypes = {

@@ -3,8 +3,8 @@
 // DeleteOptions), and `--create-namespace` creates a Namespace the same way. Replies stay JSON, which
 // those clients accept. Only the kinds below are known; others are refused with 415.
 import { text } from './object.ts';
-import type { Result } from '../../engine/result.ts';
-import { fail, ok } from '../../engine/result.ts';
+import type { Result } from '../../core/result.ts';
+import { fail, ok } from '../../core/result.ts';
 
 /** The media type of Kubernetes protobuf bodies. */
 export const protobufMediaType = 'application/vnd.kubernetes.protobuf';

@@ -5,8 +5,8 @@ import { groupVersion, type ResourceType } from './resources.ts';
 import { parseFieldSelector, parseLabelSelector, type Selector } from './selectors.ts';
 import { scaleOf } from './scale.ts';
 import { badRequest, notFound, success, type Reply } from './status.ts';
-import type { Result } from '../../engine/result.ts';
-import { fail, ok } from '../../engine/result.ts';
+import type { Result } from '../../core/result.ts';
+import { fail, ok } from '../../core/result.ts';
 
 /** The object as a client sees it: a copy, in the version it asked for. */
 export function present(type: ResourceType, object: KubeObject): KubeObject {

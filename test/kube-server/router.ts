@@ -25,8 +25,8 @@ import type { Stats, Verb } from './stats.ts';
 import { partialMetadata, partialMetadataList, representationOf, table } from './table.ts';
 import type { ResourceType } from './resources.ts';
 import { decodeKubernetesProtobuf, protobufMediaType } from './protobuf.ts';
-import type { Result } from '../../engine/result.ts';
-import { fail, ok } from '../../engine/result.ts';
+import type { Result } from '../../core/result.ts';
+import { fail, ok } from '../../core/result.ts';
 
 /** Per-server settings the router needs. */
 export interface RouterSettings {

@@ -1,7 +1,7 @@
 // Label and field selectors as list, watch and deletecollection take them.
 import { isRecord, text, valueAt, type KubeObject } from './object.ts';
-import type { Result } from '../../engine/result.ts';
-import { fail, ok } from '../../engine/result.ts';
+import type { Result } from '../../core/result.ts';
+import { fail, ok } from '../../core/result.ts';
 
 /** A parsed selector: true when the object matches. */
 export type Selector = (object: KubeObject) => boolean;

@@ -10,8 +10,8 @@ import { present } from './read.ts';
 import { writeScale } from './scale.ts';
 import { groupVersion } from './resources.ts';
 import { alreadyExists, badRequest, conflict, notFound, status, type Reply } from './status.ts';
-import type { Result } from '../../engine/result.ts';
-import { fail, ok } from '../../engine/result.ts';
+import type { Result } from '../../core/result.ts';
+import { fail, ok } from '../../core/result.ts';
 
 /** POST: create an object (`generateName` honoured); 409 when the name is taken. */
 export function createObject(state: ServerState, req: ResourceRequest): Reply {

@@ -1,7 +1,7 @@
 // `dsg graph`: print the compiled graph in one of several formats. A repeated run on an unchanged project
 // replays the memoised output (engine/graph/output-cache.ts); only a miss loads the config loader, the
 // compiler and the formatters.
-import type { ProjectConfig } from '../../config/types.ts';
+import type { ProjectConfig } from '../../../core/config.ts';
 import type { TaskGraph } from '../../graph/types.ts';
 import type { GraphView } from '../../graph/view.ts';
 import { str, type FlagValues } from '../args.ts';

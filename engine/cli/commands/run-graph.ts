@@ -10,7 +10,7 @@ import type { KnownTask } from '../../run/memo-step.ts';
 import { pipelineKinds, type PipelineName } from '../../run/select.ts';
 import { defaultParallel, type Session } from '../../run/session.ts';
 import { loadTaskKinds } from '../../../tasks/index.ts';
-import type { RunSettings } from '../../../tasks/types.ts';
+import type { RunSettings } from '../../../core/task-kind.ts';
 import { bool, list, num, str, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
 import { runReporter } from '../run-reporter.ts';

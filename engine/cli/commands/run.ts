@@ -2,7 +2,7 @@
 // again, replay it without loading the config; otherwise load, compile and decide (run-graph.ts).
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Diagnostic } from '../../diagnostics.ts';
+import type { Diagnostic } from '../../../core/diagnostics.ts';
 import type { TaskGraph } from '../../graph/types.ts';
 import type { RunSummary } from '../../run/events.ts';
 import { replayRun } from '../../run/replay.ts';

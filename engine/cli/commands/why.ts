@@ -2,7 +2,7 @@
 import { describeDiff } from '../../../cache/diff.ts';
 import { shortKey } from '../../../cache/key.ts';
 import { formatOneLine } from '../../diagnostics-format.ts';
-import type { Diagnostic } from '../../diagnostics.ts';
+import type { Diagnostic } from '../../../core/diagnostics.ts';
 import { makeDag } from '../../graph/dag.ts';
 import { runPipeline } from '../../run/pipeline.ts';
 import { formatReason } from '../../run/reasons.ts';

@@ -1,7 +1,7 @@
-import type { Diagnostic } from '../engine/diagnostics.ts';
-import type { Json } from '../engine/config/types.ts';
-import type { TaskNode } from '../engine/graph/types.ts';
-import type { Result } from '../engine/result.ts';
+import type { Diagnostic } from './diagnostics.ts';
+import type { Json } from './json.ts';
+import type { TaskNode } from './task.ts';
+import type { Result } from './result.ts';
 
 /** What a task reads, before upstream outputs are added; the engine hashes it into the task's key. */
 export interface TaskInputs {

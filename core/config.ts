@@ -1,7 +1,6 @@
-import type { SourceLocation } from '../diagnostics.ts';
-
-/** A JSON value, as kept in specs and cache records. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+// The configuration vocabulary: one project's config after loading, resolving and conversion (the v2beta1 shape).
+import type { SourceLocation } from './diagnostics.ts';
+import type { Json } from './json.ts';
 
 /** Finds where the value at a path of the resolved config was written, e.g. `['images', 'api', 'dockerfile']`. */
 export type Locator = (path: readonly (string | number)[]) => SourceLocation | undefined;
