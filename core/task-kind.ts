@@ -1,6 +1,8 @@
+// The task-kind contract: what a kind is given, what it answers, and how the engine calls it without knowing
+// which kind it is. A kind is typed by its node (core/task.ts) and by the data of its output.
 import type { Diagnostic } from './diagnostics.ts';
-import type { Json } from './json.ts';
-import type { TaskNode } from './task.ts';
+import type { Json, JsonObject } from './json.ts';
+import type { TaskKind, TaskNodeOf } from './task.ts';
 import type { Result } from './result.ts';
 
 /** What a task reads, before upstream outputs are added; the engine hashes it into the task's key. */
@@ -23,9 +25,9 @@ export interface TaskInputs {
 }
 
 /** What a successful task produced: a digest for downstream keys and data for downstream tasks. */
-export interface TaskOutput {
+export interface TaskOutput<D extends JsonObject = JsonObject> {
   digest: string;
-  data: { [key: string]: Json };
+  data: D;
 }
 
 /** Options of the whole run that tasks may consult. */
@@ -43,14 +45,13 @@ export interface RunSettings {
 
 /** Everything a task needs while it runs; no task reaches for globals. */
 export interface TaskContext {
-  task: TaskNode;
   /** The task's key, computed before it runs. */
   key: string;
   env: Readonly<Record<string, string>>;
   signal: AbortSignal;
   /** Appends a line to the task's log. */
   log: (line: string) => void;
-  /** Outputs of the upstream tasks, by task id. */
+  /** Outputs of the upstream tasks, by task id; a kind checks their shape with the producing kind's guard. */
   upstream: ReadonlyMap<string, TaskOutput>;
   settings: RunSettings;
   /** As in InputsContext: the build needs the context's file list again to pack it. */
@@ -59,7 +60,6 @@ export interface TaskContext {
 
 /** The context for computing inputs: no signal or log, it must be cheap and side-effect free. */
 export interface InputsContext {
-  task: TaskNode;
   env: Readonly<Record<string, string>>;
   settings: RunSettings;
   listFiles: ListFiles;
@@ -79,54 +79,82 @@ export type ListFiles = (
 /** Whether the artifact a cached run produced still exists. */
 export type ArtifactStatus = { present: true } | { present: false; missing: string };
 
-/** One task kind: how to read its inputs, check its artifact, and make it so. */
-export interface TaskKindImpl {
-  kind: TaskNode['kind'];
+/** An artifact made elsewhere for the same inputs, and what it is (for the reason `cached (...)`). */
+export interface Reused<D extends JsonObject = JsonObject> {
+  output: TaskOutput<D>;
+  what: string;
+}
+
+/** One task kind, for nodes of kind `K` whose outputs carry data `D`: read inputs, check the artifact, make it so. */
+export interface TaskKindImpl<K extends TaskKind, D extends JsonObject> {
+  kind: K;
   /** Bumped when the implementation changes what it produces for the same inputs. */
   implVersion: number;
-  inputs(task: TaskNode, ctx: InputsContext): Promise<Result<TaskInputs, Diagnostic>>;
-  status?(task: TaskNode, output: TaskOutput, ctx: TaskContext): Promise<ArtifactStatus>;
+  /** Whether output data read back from disk has this kind's shape (a damaged record is a miss, not a crash). */
+  isOutput(data: JsonObject): data is D;
+  inputs(task: TaskNodeOf<K>, ctx: InputsContext): Promise<Result<TaskInputs, Diagnostic>>;
+  /** Why the task runs whatever its key says (`-b`, `rebuildStrategy: always`), or undefined. */
+  forcedBy?(task: TaskNodeOf<K>, settings: RunSettings): string | undefined;
+  status?(task: TaskNodeOf<K>, output: TaskOutput<D>, ctx: TaskContext): Promise<ArtifactStatus>;
   /**
    * Local paths whose unchanged stamps prove that `status` would still find the artifact (`[]`: nothing can
    * take it away). Undefined when the artifact lives elsewhere (an engine, a registry, a cluster) and only
    * `status` can tell. A kind without `status` needs no proof.
    */
-  proof?(task: TaskNode, output: TaskOutput, settings: RunSettings): string[] | undefined;
+  proof?(task: TaskNodeOf<K>, output: TaskOutput<D>, settings: RunSettings): string[] | undefined;
   /**
    * Asked when this machine has no record of the key: an artifact made elsewhere for the same inputs (an image
    * whose content-addressed tag is already in the registry) is reused instead of being made again.
    */
-  reuse?(task: TaskNode, ctx: TaskContext): Promise<{ output: TaskOutput; what: string } | undefined>;
-  run(task: TaskNode, ctx: TaskContext): Promise<Result<TaskOutput, Diagnostic>>;
+  reuse?(task: TaskNodeOf<K>, ctx: TaskContext): Promise<Reused<D> | undefined>;
+  run(task: TaskNodeOf<K>, ctx: TaskContext): Promise<Result<TaskOutput<D>, Diagnostic>>;
   /** Removes what `run` created outside dsg (deploy kinds: the live objects, the helm release). */
-  purge?(task: TaskNode, ctx: TaskContext): Promise<Result<void, Diagnostic>>;
+  purge?(task: TaskNodeOf<K>, ctx: TaskContext): Promise<Result<void, Diagnostic>>;
 }
 
-/** `data` of a build task's output. */
-export interface BuiltImage {
-  [key: string]: Json;
-  /** Image name in `images:`. */
-  name: string;
-  /** Repository, e.g. `127.0.0.1:5000/shop/api`. */
-  image: string;
-  /** The tag the build produced (the first of `tags`). */
-  tag: string;
-  /** Every tag the build applied, the primary first. */
-  tags: string[];
-  /** Engine image id (`sha256:...`), empty for custom builders that do not report one. */
-  imageId: string;
+/** A node bound to the implementation of its kind: what the engine calls, blind to kinds and output shapes. */
+export interface BoundTask {
+  implVersion: number;
+  inputs(ctx: InputsContext): Promise<Result<TaskInputs, Diagnostic>>;
+  forcedBy(settings: RunSettings): string | undefined;
+  /** False when the kind trusts its record: no artifact to check. */
+  checks: boolean;
+  /** Whether a stored output's artifact still exists; an output of the wrong shape is missing. */
+  status(output: TaskOutput, ctx: TaskContext): Promise<ArtifactStatus>;
+  /** As the kind's `proof`; `[]` for a kind that checks nothing, undefined for an output of the wrong shape. */
+  proof(output: TaskOutput, settings: RunSettings): string[] | undefined;
+  reuse(ctx: TaskContext): Promise<Reused | undefined>;
+  run(ctx: TaskContext): Promise<Result<TaskOutput, Diagnostic>>;
+  /** Undefined when the kind leaves nothing outside dsg to remove. */
+  purge: ((ctx: TaskContext) => Promise<Result<void, Diagnostic>>) | undefined;
 }
 
-/** `data` of a tag task's output: what render tasks substitute into manifests and values. */
-export interface TaggedImage {
-  [key: string]: Json;
-  name: string;
-  image: string;
-  /** The primary tag. */
-  tag: string;
-  /** Every `repository:tag` applied. */
-  refs: string[];
-  /** Registry manifest digest when pushed (`sha256:...`), otherwise the engine image id. */
-  digest: string;
-  pushed: boolean;
+/** Binds nodes of one kind to its implementation; the one place where a kind's output type is narrowed. */
+export function bindKind<K extends TaskKind, D extends JsonObject>(
+  impl: TaskKindImpl<K, D>,
+): (node: TaskNodeOf<K>) => BoundTask {
+  const typed = (output: TaskOutput): TaskOutput<D> | undefined => {
+    const { data } = output;
+    return impl.isOutput(data) ? { digest: output.digest, data } : undefined;
+  };
+  const purge = impl.purge?.bind(impl);
+  return (node) => ({
+    implVersion: impl.implVersion,
+    inputs: (ctx) => impl.inputs(node, ctx),
+    forcedBy: (settings) => impl.forcedBy?.(node, settings),
+    checks: impl.status !== undefined,
+    status: async (output, ctx) => {
+      const known = typed(output);
+      if (!known) return { present: false, missing: 'a readable record of the output' };
+      return impl.status ? impl.status(node, known, ctx) : { present: true };
+    },
+    proof: (output, settings) => {
+      if (!impl.status) return [];
+      const known = typed(output);
+      return known && impl.proof?.(node, known, settings);
+    },
+    reuse: async (ctx) => impl.reuse?.(node, ctx),
+    run: (ctx) => impl.run(node, ctx),
+    purge: purge && ((ctx) => purge(node, ctx)),
+  });
 }

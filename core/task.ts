@@ -2,11 +2,20 @@
 import type { SourceLocation } from './diagnostics.ts';
 import type { DeploymentConfig, ImageConfig, ProjectConfig } from './config.ts';
 
-/** The task kinds, in pipeline order. */
-export const TASK_KINDS = ['build', 'tag', 'render', 'deploy'] as const;
+/** What each task kind is given by the compiler: the part of the config it acts on. */
+export interface TaskSpecs {
+  build: { image: ImageConfig };
+  tag: { image: ImageConfig };
+  /** `images`: the ids of the tag tasks whose images the render substitutes. */
+  render: { deployment: DeploymentConfig; images: string[] };
+  deploy: { deployment: DeploymentConfig };
+}
 
 /** One of the task kinds. */
-export type TaskKind = (typeof TASK_KINDS)[number];
+export type TaskKind = keyof TaskSpecs;
+
+/** The task kinds, in pipeline order. */
+export const TASK_KINDS: readonly TaskKind[] = ['build', 'tag', 'render', 'deploy'];
 
 /** The project a task belongs to. */
 export interface TaskProject {
@@ -19,19 +28,24 @@ export interface TaskProject {
   config: ProjectConfig;
 }
 
-/** The kind-specific part of a task. */
-export type TaskSpec =
-  | { kind: 'build'; image: ImageConfig }
-  | { kind: 'tag'; image: ImageConfig }
-  | { kind: 'render'; deployment: DeploymentConfig; images: string[] }
-  | { kind: 'deploy'; deployment: DeploymentConfig };
-
-/** A node of the graph: `build:api`, `db/deploy:postgres`. */
-export interface TaskNode {
+/** A node of one kind: `build:api`, `db/deploy:postgres`. */
+export interface TaskNodeOf<K extends TaskKind> {
   id: string;
-  kind: TaskKind;
+  kind: K;
   name: string;
   project: TaskProject;
   at: SourceLocation;
-  spec: TaskSpec;
+  spec: TaskSpecs[K];
+  /**
+   * The `${runtime...}` references in this task's config and files, each as its subject (`images.api`,
+   * `dependencies.db.images.pg`) → the id of the task whose output fills it in. Resolved by the compiler, so a
+   * reference to nothing is a compile error, never a literal string in a manifest.
+   */
+  refs: Readonly<Record<string, string>>;
 }
+
+/**
+ * A node of the graph, of any kind (`K` narrows it): a union discriminated by `kind`, written so that a
+ * function generic over `K` can pair a node with the implementation of its kind without a cast.
+ */
+export type TaskNode<K extends TaskKind = TaskKind> = { [P in K]: TaskNodeOf<P> }[K];

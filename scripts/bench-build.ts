@@ -9,10 +9,9 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
 import { projectLister } from '../engine/run/list-files.ts';
-import { dockerBuildRun } from '../tasks/build-docker.ts';
+import { dockerBuildRun } from '../tasks/build/docker.ts';
 import { openDocker } from '../tasks/docker/client.ts';
 import { removeImage } from '../tasks/docker/images.ts';
-import type { BuiltImage } from '../core/task-kind.ts';
 import { tempDir } from '../test/helpers/cli.ts';
 import { imageConfig, settings, taskNode } from '../test/fixtures/docker/task.ts';
 
@@ -49,7 +48,6 @@ async function dsgBuild(dir: string, repo: string): Promise<{ ms: number; ref: s
   const task = taskNode('build', dir, image);
   const start = performance.now();
   const result = await dockerBuildRun(task, {
-    task,
     // One key per repository: every repetition re-tags the same ref, as `docker build -t` does.
     key: createHash('sha256').update(repo).digest('hex'),
     env,
@@ -61,7 +59,7 @@ async function dsgBuild(dir: string, repo: string): Promise<{ ms: number; ref: s
   });
   const ms = performance.now() - start;
   if (!result.ok) throw new Error(result.error.message);
-  const data = result.value.data as BuiltImage;
+  const data = result.value.data;
   return { ms, ref: `${repo}:${data.tag}` };
 }
 

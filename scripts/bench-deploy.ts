@@ -11,12 +11,12 @@ import process from 'node:process';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { deployKind } from '../tasks/deploy.ts';
+import { deployKind } from '../tasks/deploy/kind.ts';
 import { KubeClient } from '../tasks/kube/client.ts';
 import { loadKubeTarget } from '../tasks/kube/kube-target.ts';
 import { syncObjects } from '../tasks/kube/sync.ts';
 import { loadRenderedObjects, type RenderedData } from '../tasks/render/output.ts';
-import { renderKind } from '../tasks/render.ts';
+import { renderKind } from '../tasks/render/kind.ts';
 import { runTool } from '../tasks/render/run-tool.ts';
 import type { TaskOutput } from '../core/task-kind.ts';
 import {
@@ -163,10 +163,14 @@ async function kubectl(args: string[], dir: string, env: Record<string, string>)
 }
 
 /** dsg's apply path alone: discovery, listing by label, server-side apply of every object (no rollout). */
-async function dsgApply(cluster: Cluster, stateDir: string, render: TaskOutput): Promise<[number, number]> {
+async function dsgApply(
+  cluster: Cluster,
+  stateDir: string,
+  render: TaskOutput<RenderedData>,
+): Promise<[number, number]> {
   const target = loadKubeTarget(cluster.env);
   if (!target.ok) throw new Error(target.error.message);
-  const data = render.data as unknown as RenderedData;
+  const { data } = render;
   const client = KubeClient.connect(target.value, 16);
   const cpu = process.cpuUsage();
   const [synced, ms] = await timed(async () => {

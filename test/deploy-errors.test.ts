@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import test from 'node:test';
-import { deployKind } from '../tasks/deploy.ts';
+import { deployKind } from '../tasks/deploy/kind.ts';
 import { neverReadyAnnotation, startKubeServer } from './kube-server/index.ts';
 import { renderAndDeploy, testCluster } from './fixtures/render/cluster.ts';
 import {

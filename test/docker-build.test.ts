@@ -1,10 +1,9 @@
 // The docker build task against the real engine: what reaches the daemon, what the image holds, how failures read.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dockerBuildInputs, dockerBuildRun, dockerBuildStatus } from '../tasks/build-docker.ts';
+import { dockerBuildInputs, dockerBuildRun, dockerBuildStatus } from '../tasks/build/docker.ts';
 import { removeImage } from '../tasks/docker/images.ts';
-import { defaultTag } from '../tasks/image-tags.ts';
-import type { BuiltImage } from '../core/task-kind.ts';
+import { defaultTag } from '../tasks/build/image-tags.ts';
 import type { ImageConfig } from '../core/config.ts';
 import { engine, removeImages, runImage } from './fixtures/docker/engine.ts';
 import {
@@ -43,7 +42,7 @@ void test('a build sends only the files .dockerignore keeps (negation, **, direc
   const ctx = taskContext(task, env);
   const built = await dockerBuildRun(task, ctx);
   assert.ok(built.ok, JSON.stringify(built.ok ? '' : built.error));
-  const data = built.value.data as BuiltImage;
+  const data = built.value.data;
   assert.deepEqual(data.tags, [defaultTag(ctx.key)]);
   assert.equal(data.tag, defaultTag(ctx.key));
   assert.match(data.imageId, /^sha256:[0-9a-f]{64}$/);
@@ -107,7 +106,7 @@ void test('a Dockerfile outside the context is sent under a generated name and l
   const env = await testEnv();
   const built = await dockerBuildRun(task, taskContext(task, env));
   assert.ok(built.ok, JSON.stringify(built.ok ? '' : built.error));
-  const data = built.value.data as BuiltImage;
+  const data = built.value.data;
   const docker = await engine();
   try {
     const out = await runImage(docker, data.imageId, ['sh', '-c', 'cd /app && find . | sort']);
@@ -154,7 +153,7 @@ void test('ignore rules reach the image as docker build applies them: excluded D
       const task = taskNode('build', dir, image);
       const built = await dockerBuildRun(task, taskContext(task, await testEnv()));
       assert.ok(built.ok, JSON.stringify(built.ok ? '' : built.error));
-      const id = (built.value.data as BuiltImage).imageId;
+      const id = built.value.data.imageId;
       try {
         const out = await runImage(docker, id, ['sh', '-c', 'cd /app && find . | sort']);
         assert.deepEqual(out.trim().split('\n'), c.expected, JSON.stringify(c.files));
@@ -190,7 +189,7 @@ void test('target picks the stage; entrypoint, cmd and extra instructions go at 
   const task = taskNode('build', dir, image);
   const built = await dockerBuildRun(task, taskContext(task, await testEnv()));
   assert.ok(built.ok, JSON.stringify(built.ok ? '' : built.error));
-  const data = built.value.data as BuiltImage;
+  const data = built.value.data;
   const docker = await engine();
   try {
     assert.equal(await runImage(docker, data.imageId), 'dev yes\n');
@@ -212,7 +211,7 @@ void test('tags: become every ref of the build', async () => {
   const task = taskNode('build', dir, image);
   const built = await dockerBuildRun(task, taskContext(task, await testEnv()));
   assert.ok(built.ok, JSON.stringify(built.ok ? '' : built.error));
-  const data = built.value.data as BuiltImage;
+  const data = built.value.data;
   assert.match(data.tags[0] ?? '', /^v1-[a-z0-9]{3}$/);
   assert.equal(data.tags[1], 'stable');
   const docker = await engine();

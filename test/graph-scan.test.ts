@@ -12,7 +12,7 @@ import { isAcyclic } from '../engine/graph/acyclic.ts';
 import { makeDag } from '../engine/graph/dag.ts';
 import { reachable } from '../engine/graph/reach.ts';
 import { compileGraph } from '../engine/graph/compile.ts';
-import { manifestFiles } from '../engine/graph/image-refs.ts';
+import { manifestFiles } from '../tasks/render/manifest-files.ts';
 import { fastManifestDocuments, manifestDocuments } from '../engine/graph/manifest-docs.ts';
 import { tempDir } from './helpers/cli.ts';
 
@@ -155,20 +155,26 @@ test('what a focused task reaches agrees with graphlib, upstream and downstream'
   }
 });
 
-test('manifest entries: files, folders and globs; names with + or @ are not patterns', async () => {
+test('manifest entries: files, folders and globs, each file once; names with + or @ are not patterns', async () => {
   const dir = await tempDir();
   await mkdir(join(dir, 'kube/more'), { recursive: true });
-  for (const f of ['kube/b.yaml', 'kube/a.yml', 'kube/notes.txt', 'kube/more/c.yaml', 'v1+2@x.yaml']) {
-    await writeFile(join(dir, f), 'kind: X\n');
-  }
-  assert.deepEqual(await manifestFiles(dir, ['kube', 'kube/**/*.yaml', 'v1+2@x.yaml', 'missing.yaml']), [
+  const files = [
+    'kube/b.yaml',
     'kube/a.yml',
-    'kube/b.yaml',
-    'kube/b.yaml',
+    'kube/C.YAML',
+    'kube/notes.txt',
     'kube/more/c.yaml',
     'v1+2@x.yaml',
-    'missing.yaml',
-  ]);
+  ];
+  for (const f of files) await writeFile(join(dir, f), 'kind: X\n');
+  assert.deepEqual(await manifestFiles(dir, ['kube', 'kube/**/*.yaml', './v1+2@x.yaml']), {
+    ok: true,
+    value: ['kube/C.YAML', 'kube/a.yml', 'kube/b.yaml', 'kube/more/c.yaml', 'v1+2@x.yaml'],
+  });
+  assert.deepEqual(await manifestFiles(dir, ['kube', 'missing.yaml']), {
+    ok: false,
+    error: 'Cannot find manifests "missing.yaml": no such file or folder',
+  });
 });
 
 test('a project of 300 deployments compiles to the same edges whether its manifests take the fast path or not', async () => {

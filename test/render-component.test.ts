@@ -1,10 +1,9 @@
 // Component deployments rendered natively: the objects loft-sh/component-chart would produce.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { renderKind } from '../tasks/render.ts';
+import { renderKind } from '../tasks/render/kind.ts';
 import { renderComponent } from '../tasks/render/component.ts';
 import type { KubeObject } from '../tasks/render/object.ts';
-import type { RenderedData } from '../tasks/render/output.ts';
 import {
   componentDeployment,
   renderNode,
@@ -218,7 +217,7 @@ test('the render task replaces image names in component values before rendering'
   const ctx = taskContext(task, await toolEnv(), settings(stateDir), { upstream });
   const result = await renderKind.run(task, ctx);
   assert.ok(result.ok, JSON.stringify(result));
-  const data = result.value.data as unknown as RenderedData;
+  const { data } = result.value;
   assert.deepEqual(
     data.objects.map((o) => `${o.kind}/${o.name}`),
     ['Deployment/api'],

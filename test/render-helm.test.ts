@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import test from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import type { HelmDeployment } from '../core/config.ts';
-import { renderKind } from '../tasks/render.ts';
-import type { RenderedData } from '../tasks/render/output.ts';
+import { renderKind } from '../tasks/render/kind.ts';
 import { runTool } from '../tasks/render/run-tool.ts';
 import { webChart } from './fixtures/render/chart.ts';
 import {
@@ -38,7 +37,7 @@ async function renderHelm(
   const result = await renderKind.run(task, ctx);
   const read = async (): Promise<{ objects: Record<string, unknown>[]; values: unknown }> => {
     assert.ok(result.ok, JSON.stringify(result));
-    const data = result.value.data as unknown as RenderedData;
+    const { data } = result.value;
     const text = await readFile(join(stateDir, data.file), 'utf8');
     const values = parse(await readFile(join(stateDir, data.valuesFile ?? ''), 'utf8')) as unknown;
     return { objects: parseAllDocuments(text).map((d) => d.toJS() as Record<string, unknown>), values };

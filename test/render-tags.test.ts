@@ -5,14 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { renderKind } from '../tasks/render.ts';
-import type { RenderedData } from '../tasks/render/output.ts';
-import {
-  replaceImageKeys,
-  replaceInValues,
-  resolveRuntimeRefs,
-  type BuiltImage,
-} from '../tasks/render/tag-replacement.ts';
+import { renderKind } from '../tasks/render/kind.ts';
+import { replaceImageKeys, replaceInValues, type BuiltImage } from '../tasks/render/tag-replacement.ts';
 import {
   fixtureProject,
   kubectlDeployment,
@@ -38,7 +32,7 @@ async function renderFixture(updateImageTags: boolean): Promise<Record<string, u
     taskContext(task, await toolEnv(), settings(stateDir), { upstream }),
   );
   assert.ok(result.ok, JSON.stringify(result));
-  const file = (result.value.data as unknown as RenderedData).file;
+  const file = result.value.data.file;
   return parseAllDocuments(await readFile(join(stateDir, file), 'utf8')).map(
     (d) => d.toJS() as Record<string, unknown>,
   );
@@ -131,20 +125,4 @@ test('values: any string naming an image is replaced, a repository/tag map gets 
   const forced = replaceInValues(values, images, { replaceExplicitTags: true }) as typeof values;
   assert.equal(forced.pinned.tag, 'abc123');
   assert.equal(forced.bitnami.tag, 'abc123');
-});
-
-test('runtime references resolve image, tag and both; an unknown image is an error', () => {
-  const resolved = resolveRuntimeRefs(
-    { a: '${runtime.images.web.image}', b: 'v=${runtime.images.web.tag}', c: ['${runtime.images.proxy}'] },
-    images,
-  );
-  assert.ok(resolved.ok);
-  assert.deepEqual(resolved.value, {
-    a: '127.0.0.1:5000/shop/web',
-    b: 'v=abc123',
-    c: ['docker.io/library/nginx:n1'],
-  });
-  const unknown = resolveRuntimeRefs({ a: '${runtime.images.db.image}' }, images);
-  assert.equal(unknown.ok, false);
-  assert.match(unknown.ok ? '' : unknown.error, /^Cannot resolve "\$\{runtime\.images\.db\.image\}"/);
 });

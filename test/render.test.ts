@@ -7,7 +7,7 @@ import test from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { Diagnostic } from '../core/diagnostics.ts';
 import type { Result } from '../core/result.ts';
-import { renderKind } from '../tasks/render.ts';
+import { renderKind } from '../tasks/render/kind.ts';
 import { loadRenderedObjects, type RenderedData } from '../tasks/render/output.ts';
 import type { TaskOutput } from '../core/task-kind.ts';
 import { brokenManifest, kindlessManifest } from './fixtures/render/chart.ts';
@@ -29,7 +29,7 @@ const web = taggedImage('web', '127.0.0.1:5000/shop/web', 'abc123');
 async function render(
   deployment: Parameters<typeof renderNode>[1],
   dir = fixtureProject,
-): Promise<{ result: Result<TaskOutput, Diagnostic>; stateDir: string; lines: string[] }> {
+): Promise<{ result: Result<TaskOutput<RenderedData>, Diagnostic>; stateDir: string; lines: string[] }> {
   const stateDir = await tempDir('dsg-render-state-');
   const task = renderNode(dir, deployment, ['tag:web']);
   const ctx = taskContext(task, await toolEnv(), settings(stateDir), {
@@ -38,8 +38,11 @@ async function render(
   return { result: await renderKind.run(task, ctx), stateDir, lines: ctx.lines };
 }
 
-async function renderedObjects(stateDir: string, output: TaskOutput): Promise<Record<string, unknown>[]> {
-  const data = output.data as unknown as RenderedData;
+async function renderedObjects(
+  stateDir: string,
+  output: TaskOutput<RenderedData>,
+): Promise<Record<string, unknown>[]> {
+  const { data } = output;
   const text = await readFile(join(stateDir, data.file), 'utf8');
   return parseAllDocuments(text).map((d) => d.toJS() as Record<string, unknown>);
 }
@@ -49,7 +52,7 @@ test('a folder renders its YAML files in name order, a List expands, other files
     kubectlDeployment({ name: 'web', manifests: ['kube/', 'more/extra.yaml'] }),
   );
   assert.ok(result.ok, JSON.stringify(result));
-  const data = result.value.data as unknown as RenderedData;
+  const data = result.value.data;
   assert.equal(data.file, 'rendered/web.yaml');
   assert.deepEqual(
     data.objects.map((o) => `${o.kind}/${o.name}`),
@@ -70,7 +73,7 @@ test('globs select files, each file once, in a stable order', async () => {
     kubectlDeployment({ name: 'web', manifests: ['kube/*.y*ml', 'kube/config.yml'] }),
   );
   assert.ok(result.ok);
-  const data = result.value.data as unknown as RenderedData;
+  const data = result.value.data;
   assert.deepEqual(
     data.objects.map((o) => o.name),
     ['web-config', 'web', 'web'],
@@ -95,7 +98,7 @@ test('rendering twice gives the same digest; the status holds until the file is 
 test('deploy reads the JSON copy of the render, and the YAML when the copy no longer matches', async () => {
   const { result, stateDir } = await render(kubectlDeployment({ name: 'web', manifests: ['kube/'] }));
   assert.ok(result.ok);
-  const data = result.value.data as unknown as RenderedData;
+  const data = result.value.data;
   const yamlText = await readFile(join(stateDir, data.file), 'utf8');
   const fromJson = await loadRenderedObjects(stateDir, result.value, 'not: used');
   assert.equal(fromJson.length, 3);
@@ -231,7 +234,7 @@ test('a manifest path that matches nothing is an error at the deployment', async
   assert.equal(result.ok, false);
   assert.equal(
     result.ok ? '' : result.error.message,
-    'Cannot find manifests "missing/*.yaml": no YAML file matches',
+    'Cannot find manifests "missing/*.yaml": no YAML or JSON file matches',
   );
 });
 

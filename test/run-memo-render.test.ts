@@ -8,8 +8,9 @@ import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/p
 import { delimiter, dirname, join, relative } from 'node:path';
 import process from 'node:process';
 import test from 'node:test';
-import { deployKind } from '../tasks/deploy.ts';
-import { renderKind } from '../tasks/render.ts';
+import { bindKind } from '../core/task-kind.ts';
+import { deployKind } from '../tasks/deploy/kind.ts';
+import { renderKind } from '../tasks/render/kind.ts';
 import { globFolders } from '../tasks/render/folders.ts';
 import { webChart } from './fixtures/render/chart.ts';
 import {
@@ -20,6 +21,7 @@ import {
   makeProject,
   renderNode,
   settings,
+  taskContext,
   toolEnv,
 } from './fixtures/render/tasks.ts';
 import { runDsg, tempDir, type DsgResult } from './helpers/cli.ts';
@@ -245,7 +247,13 @@ test('inputs name the chart folders, kubeconfig files and tool binaries they rea
     join(dir, '.dsg/rendered/web.yaml'),
     join(dir, '.dsg/rendered/web.values.yaml'),
   ]);
-  assert.equal(renderKind.proof?.(render, { digest: 'd', data: {} }, runSettings), undefined);
+  // A record of another shape proves nothing: the engine asks `status`, which says it is missing.
+  const bound = bindKind(renderKind)(render);
+  assert.equal(bound.proof({ digest: 'd', data: {} }, runSettings), undefined);
+  assert.equal(
+    (await bound.status({ digest: 'd', data: {} }, taskContext(render, env, runSettings))).present,
+    false,
+  );
 });
 
 test('a manifest that appears under a glob, in a nested folder or a new one, renders again', async () => {

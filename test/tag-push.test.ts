@@ -3,13 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { dockerBuildReuse, dockerBuildRun, dockerBuildStatus } from '../tasks/build-docker.ts';
+import { dockerBuildRun, dockerBuildStatus } from '../tasks/build/docker.ts';
+import { buildKind } from '../tasks/build/kind.ts';
+import type { BuiltImage } from '../tasks/build/output.ts';
+import { imageInRegistry } from '../tasks/registry/image-in-registry.ts';
 import { inspectImage } from '../tasks/docker/images.ts';
 import { getManifest } from '../tasks/registry/client.ts';
-import { parseRepository } from '../tasks/registry/reference.ts';
-import { imageInRegistry, tagKind } from '../tasks/tag.ts';
-import type { TagResult } from '../tasks/tag.ts';
-import type { BuiltImage, TaskOutput } from '../core/task-kind.ts';
+import { parseRepository } from '../core/image-ref.ts';
+import { tagKind } from '../tasks/tag/kind.ts';
+import type { TaskOutput } from '../core/task-kind.ts';
 import { engine, removeImages } from './fixtures/docker/engine.ts';
 import {
   BASE_IMAGE,
@@ -52,7 +54,7 @@ void test('build, push to the open registry, read the digest back; a second run 
   const buildCtx = taskContext(buildTask, env);
   const built = await dockerBuildRun(buildTask, buildCtx);
   assert.ok(built.ok, JSON.stringify(built.ok ? '' : built.error));
-  const builtData = built.value.data as BuiltImage;
+  const builtData: BuiltImage = built.value.data;
   assert.equal(builtData['fromRegistry'], undefined);
   const task = taskNode('tag', dir, image);
   const docker = await engine();
@@ -60,7 +62,7 @@ void test('build, push to the open registry, read the digest back; a second run 
     const ctx = taskContext(task, env, { upstream: new Map([['build:api', built.value]]) });
     const tagged = await tagKind.run(task, ctx);
     assert.ok(tagged.ok, JSON.stringify(tagged.ok ? '' : tagged.error));
-    const data = tagged.value.data as TagResult;
+    const data = tagged.value.data;
     assert.equal(data.pushed, true);
     assert.equal(data.alreadyInRegistry, false);
     assert.deepEqual(data.refs, [`${image.image}:${builtData.tag}`]);
@@ -82,7 +84,7 @@ void test('build, push to the open registry, read the digest back; a second run 
     const again = taskContext(task, env, { upstream: new Map([['build:api', built.value]]) });
     const second = await tagKind.run(task, again);
     assert.ok(second.ok);
-    const secondData = second.value.data as TagResult;
+    const secondData = second.value.data;
     assert.equal(secondData.alreadyInRegistry, true);
     assert.equal(secondData.pushed, false);
     assert.equal(secondData.digest, data.digest);
@@ -94,16 +96,17 @@ void test('build, push to the open registry, read the digest back; a second run 
     // Another machine with the same key and an empty engine: no build, and the tag task needs no engine either.
     await removeImages(docker, [builtData.imageId]);
     const elsewhere = taskContext(buildTask, env, { key: buildCtx.key });
-    const reused = await dockerBuildReuse(buildTask, elsewhere);
+    const reused = await buildKind.reuse?.(buildTask, elsewhere);
     assert.ok(reused);
     assert.equal(reused.what, `image ${image.image}:${builtData.tag} in the registry`);
-    assert.equal(reused.output.digest, builtData.imageId);
-    assert.equal(reused.output.data['fromRegistry'], true);
+    // The content-addressed tag names the inputs: the digest is the same on every machine.
+    assert.equal(reused.output.digest, `${image.image}:${builtData.tag}`);
+    assert.equal(reused.output.data.fromRegistry, true);
     assert.deepEqual(await dockerBuildStatus(buildTask, reused.output, elsewhere), { present: true });
-    assert.equal(await dockerBuildReuse(buildTask, taskContext(buildTask, env)), undefined);
+    assert.equal(await buildKind.reuse?.(buildTask, taskContext(buildTask, env)), undefined);
     const withTags = taskNode('build', dir, { ...image, tags: ['v1'] });
     assert.equal(
-      await dockerBuildReuse(withTags, taskContext(withTags, env, { key: buildCtx.key })),
+      await buildKind.reuse?.(withTags, taskContext(withTags, env, { key: buildCtx.key })),
       undefined,
     );
     const noEngine = await testEnv({ DOCKER_HOST: `unix://${dir}/no-engine.sock` });
@@ -112,8 +115,8 @@ void test('build, push to the open registry, read the digest back; a second run 
       taskContext(task, noEngine, { upstream: new Map([['build:api', reused.output]]) }),
     );
     assert.ok(third.ok, JSON.stringify(third.ok ? '' : third.error));
-    assert.equal((third.value.data as TagResult).alreadyInRegistry, true);
-    assert.equal((third.value.data as TagResult).digest, data.digest);
+    assert.equal(third.value.data.alreadyInRegistry, true);
+    assert.equal(third.value.data.digest, data.digest);
 
     // An output without an image id (reused by tag alone): the tag in the registry is the proof.
     const noId = { digest: 'x', data: { ...reused.output.data, imageId: '' } };
@@ -122,7 +125,7 @@ void test('build, push to the open registry, read the digest back; a second run 
       taskContext(task, noEngine, { upstream: new Map([['build:api', noId]]) }),
     );
     assert.ok(fourth.ok, JSON.stringify(fourth.ok ? '' : fourth.error));
-    assert.equal((fourth.value.data as TagResult).alreadyInRegistry, true);
+    assert.equal(fourth.value.data.alreadyInRegistry, true);
   } finally {
     await removeImages(docker, [builtData.imageId]);
     await docker.close();
@@ -147,7 +150,7 @@ void test('push to the registry with a password: the right one works, a wrong on
       { method: 'HEAD' },
     );
     assert.ok(manifest.ok && manifest.value);
-    assert.equal(manifest.value.digest, (ok.value.data as TagResult).digest);
+    assert.equal(manifest.value.digest, ok.value.data.digest);
 
     // Only HOME is set here, so the message names the default config file.
     const home = await testEnv();
@@ -222,7 +225,7 @@ void test('--skip-push and skipPush tag in the engine only; status then asks the
     const ctx = taskContext(task, env, { upstream, settings: settings({ skipPush: true }) });
     const run = await tagKind.run(task, ctx);
     assert.ok(run.ok, JSON.stringify(run.ok ? '' : run.error));
-    const data = run.value.data as TagResult;
+    const data = run.value.data;
     assert.equal(data.pushed, false);
     assert.deepEqual(data.refs, [`${image.image}:a`, `${image.image}:b`]);
     assert.equal(data.digest, data.imageId);
@@ -237,7 +240,6 @@ void test('--skip-push and skipPush tag in the engine only; status then asks the
     assert.equal((await tagKind.status?.(task, run.value, ctx))?.present, false);
 
     const inputs = await tagKind.inputs(task, {
-      task,
       env,
       settings: settings({ skipPush: true }),
       listFiles: async () => [],
@@ -273,6 +275,6 @@ void test('custom-builder images: tag only records the refs and never asks the e
   const ctx = taskContext(task, env, { upstream });
   const run = await tagKind.run(task, ctx);
   assert.ok(run.ok, JSON.stringify(run.ok ? '' : run.error));
-  assert.deepEqual((run.value.data as TagResult).refs, [`${image.image}:t1`, `${image.image}:t2`]);
+  assert.deepEqual(run.value.data.refs, [`${image.image}:t1`, `${image.image}:t2`]);
   assert.deepEqual(await tagKind.status?.(task, run.value, ctx), { present: true });
 });

@@ -14,7 +14,8 @@ import {
 } from '../tasks/registry/auth-config.ts';
 import { parseChallenge } from '../tasks/registry/challenge.ts';
 import { getManifest, MANIFEST_ACCEPT } from '../tasks/registry/client.ts';
-import { parseRepository, registryBaseUrl, splitRef } from '../tasks/registry/reference.ts';
+import { parseRepository, splitRef } from '../core/image-ref.ts';
+import { registryBaseUrl } from '../tasks/registry/base-url.ts';
 import { testEnv } from './fixtures/docker/task.ts';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;

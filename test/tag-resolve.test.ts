@@ -1,7 +1,7 @@
 // Which tags an image gets: -t over tags: over the content-addressed default; # placeholders; vars.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_TAG_LENGTH, defaultTag, resolveTags } from '../tasks/image-tags.ts';
+import { DEFAULT_TAG_LENGTH, defaultTag, resolveTags } from '../tasks/build/image-tags.ts';
 import { imageConfig, settings } from './fixtures/docker/task.ts';
 
 const KEY = '0123456789abcdef'.repeat(4);

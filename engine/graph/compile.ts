@@ -1,16 +1,16 @@
 // Config → TaskGraph: one build and tag task per image, one render and deploy task per deployment, and the
 // edges of DESIGN.md ("The graph"), each with the reason it exists.
 import { join, relative } from 'node:path';
-import type { ImageConfig } from '../../core/config.ts';
-import type { ProjectConfig } from '../../core/config.ts';
-import { error, type Diagnostic } from '../../core/diagnostics.ts';
+import type { ImageConfig, ProjectConfig } from '../../core/config.ts';
+import { error, type Diagnostic, type SourceLocation } from '../../core/diagnostics.ts';
+import { scanRuntimeRefsIn } from '../../core/runtime-refs.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { isAcyclic } from './acyclic.ts';
 import { dockerfileFroms } from './dockerfile-from.ts';
-import { repositoryIndex, scanDeployment } from './image-refs.ts';
-import { repositoryOf, runtimeImageNames } from './image-names.ts';
+import { imageNamed, repositoryIndex, scanDeployment, type SeenText } from './image-refs.ts';
 import { collectProjects, type GraphProject } from './projects.ts';
 import { readTextIfExists } from './read-text.ts';
+import { fileLocation, invalidRef, resolveRefs, type RefSite } from './runtime-edges.ts';
 import type { TaskEdge, TaskGraph } from './types.ts';
 import type { TaskKind, TaskNode } from '../../core/task.ts';
 
@@ -40,38 +40,24 @@ export async function compileGraph(
   // Per-project lookups, built once: per deployment or per image they would make compiling quadratic.
   const indexes = new Map(projects.map((p) => [p, projectIndex(p.config)]));
   const indexOf = (p: GraphProject): ProjectIndex => indexes.get(p) ?? projectIndex(p.config);
+  const base = (project: GraphProject, name: string, at: SourceLocation) => ({ name, project, at, refs: {} });
 
   for (const project of projects) {
     const { scope } = project;
     for (const image of project.config.images) {
-      for (const kind of ['build', 'tag'] as const) {
-        const id = taskId(scope, kind, image.name);
-        nodes.set(id, { id, kind, name: image.name, project, at: image.at, spec: { kind, image } });
-      }
-      edges.push(
-        edge(taskId(scope, 'build', image.name), taskId(scope, 'tag', image.name), 'build-tag', 'image'),
-      );
+      const build = taskId(scope, 'build', image.name);
+      const tag = taskId(scope, 'tag', image.name);
+      nodes.set(build, { ...base(project, image.name, image.at), id: build, kind: 'build', spec: { image } });
+      nodes.set(tag, { ...base(project, image.name, image.at), id: tag, kind: 'tag', spec: { image } });
+      edges.push(edge(build, tag, 'build-tag', 'image'));
     }
     for (const deployment of project.config.deployments) {
       const render = taskId(scope, 'render', deployment.name);
-      nodes.set(render, {
-        id: render,
-        kind: 'render',
-        name: deployment.name,
-        project,
-        at: deployment.at,
-        spec: { kind: 'render', deployment, images: [] },
-      });
+      const node = base(project, deployment.name, deployment.at);
+      nodes.set(render, { ...node, id: render, kind: 'render', spec: { deployment, images: [] } });
       if (!deploying.has(project)) continue;
       const deploy = taskId(scope, 'deploy', deployment.name);
-      nodes.set(deploy, {
-        id: deploy,
-        kind: 'deploy',
-        name: deployment.name,
-        project,
-        at: deployment.at,
-        spec: { kind: 'deploy', deployment },
-      });
+      nodes.set(deploy, { ...node, id: deploy, kind: 'deploy', spec: { deployment } });
       edges.push(edge(render, deploy, 'render-deploy', 'rendered objects'));
     }
   }
@@ -88,37 +74,40 @@ export async function compileGraph(
   for (const { project, d, scan } of scans) {
     warnings.push(...scan.warnings);
     const render = nodes.get(taskId(project.scope, 'render', d.name));
+    if (render?.kind !== 'render') continue;
+    const where = `deployment "${d.name}"`;
+    const located = (file: SeenText['file']): SourceLocation =>
+      file ? fileLocation(project, cwd, file) : d.at;
+    const config = scanRuntimeRefsIn(d);
+    for (const text of config.invalid) problems.push(invalidRef(text, where, d.at));
+    for (const seen of scan.invalid) problems.push(invalidRef(seen.text, seen.where, located(seen.file)));
+    const sites: RefSite[] = [
+      ...config.refs.map((ref) => ({ ref, where, at: d.at })),
+      ...scan.runtime.map((seen) => ({ ref: seen.ref, where: seen.where, at: located(seen.file) })),
+    ];
+    const resolved = resolveRefs(project, render.id, 'tag', sites, 'image-ref');
+    problems.push(...resolved.problems);
+    render.refs = resolved.refs;
+    const tags = new Map<string, TaskEdge>(resolved.edges.map((e) => [e.from, e]));
     const known = indexOf(project).byName;
-    for (const name of scan.runtime) {
-      if (!known.has(name))
-        problems.push(undefinedImage(project.config, name, `deployment "${d.name}"`, d.at));
-    }
-    const tags = new Map<string, TaskEdge>();
     for (const [name, detail] of scan.explicit) {
-      if (known.has(name))
-        tags.set(name, edge(taskId(project.scope, 'tag', name), render?.id ?? '', 'image-ref', detail));
+      const from = taskId(project.scope, 'tag', name);
+      if (known.has(name) && !tags.has(from)) tags.set(from, edge(from, render.id, 'image-ref', detail));
     }
     if (scan.implicit) {
       for (const name of known.keys()) {
-        if (!tags.has(name)) {
-          tags.set(name, {
-            ...edge(
-              taskId(project.scope, 'tag', name),
-              render?.id ?? '',
-              'image-ref',
-              'references not visible: every image of the project',
-            ),
-            implicit: true,
-          });
-        }
+        const from = taskId(project.scope, 'tag', name);
+        if (tags.has(from)) continue;
+        const detail = 'references not visible: every image of the project';
+        tags.set(from, { ...edge(from, render.id, 'image-ref', detail), implicit: true });
       }
     }
     edges.push(...tags.values());
-    if (render?.spec.kind === 'render') render.spec.images = [...tags.values()].map((e) => e.from);
+    render.spec.images = [...tags.keys()];
   }
 
   const builds = await Promise.all(
-    projects.flatMap((p) => p.config.images.map((image) => buildEdges(p, indexOf(p), image, cwd))),
+    projects.flatMap((p) => p.config.images.map((image) => buildEdges(p, indexOf(p), image, cwd, nodes))),
   );
   for (const result of builds) {
     edges.push(...result.edges);
@@ -158,52 +147,34 @@ function projectIndex(config: ProjectConfig): ProjectIndex {
   return { byName: new Map(config.images.map((i) => [i.name, i])), byRepository: repositoryIndex(config) };
 }
 
+/** The edges into one build: its runtime references (which also fill its node's `refs`) and its `FROM` lines. */
 async function buildEdges(
   project: GraphProject,
-  { byName: known, byRepository }: ProjectIndex,
+  { byRepository }: ProjectIndex,
   image: ImageConfig,
   cwd: string,
+  nodes: ReadonlyMap<string, TaskNode>,
 ): Promise<{ edges: TaskEdge[]; problems: Diagnostic[] }> {
   const target = taskId(project.scope, 'build', image.name);
-  const out: TaskEdge[] = [];
-  const problems: Diagnostic[] = [];
-  const strings = JSON.stringify([
-    image.buildArgs,
-    image.builder,
-    image.tags,
-    image.appendDockerfileInstructions,
-  ]);
-  for (const name of new Set(runtimeImageNames(strings))) {
-    if (!known.has(name))
-      problems.push(undefinedImage(project.config, name, `image "${image.name}"`, image.at));
-    else if (name !== image.name)
-      out.push({
-        ...edge(
-          taskId(project.scope, 'build', name),
-          target,
-          'from',
-          `\${runtime.images.${name}} in image "${image.name}"`,
-        ),
-        at: image.at,
-      });
-  }
+  const where = `image "${image.name}"`;
+  const scan = scanRuntimeRefsIn(image);
+  const sites = scan.refs.map((ref) => ({ ref, where, at: image.at }));
+  const resolved = resolveRefs(project, target, 'build', sites, 'from', image.name);
+  const node = nodes.get(target);
+  if (node) node.refs = resolved.refs;
+  const out = resolved.edges;
+  const problems = [...resolved.problems, ...scan.invalid.map((text) => invalidRef(text, where, image.at))];
   if (image.builder.kind !== 'docker') return { edges: out, problems };
   const file = join(project.dir, image.dockerfile);
   const text = readTextIfExists(file);
   if (text === undefined) return { edges: out, problems };
   for (const from of dockerfileFroms(text, image.buildArgs)) {
-    const name = byRepository.get(repositoryOf(from.image));
+    const name = imageNamed(from.image, byRepository);
     if (name === undefined || name === image.name) continue;
     const at = { file: relative(cwd, file), line: from.line, col: 1 };
-    out.push({
-      ...edge(
-        taskId(project.scope, 'build', name),
-        target,
-        'from',
-        `FROM ${from.image} in ${image.dockerfile}`,
-      ),
-      at,
-    });
+    const parent = taskId(project.scope, 'build', name);
+    if (out.some((e) => e.from === parent)) continue;
+    out.push({ ...edge(parent, target, 'from', `FROM ${from.image} in ${image.dockerfile}`), at });
   }
   return { edges: out, problems };
 }
@@ -237,11 +208,6 @@ function dependencyEdges(
     }
   }
   return out;
-}
-
-function undefinedImage(project: ProjectConfig, name: string, where: string, at: TaskNode['at']): Diagnostic {
-  const names = project.images.map((i) => `"${i.name}"`).join(', ') || 'none';
-  return error(`Image "${name}" used by ${where} is not defined in images`, at, `defined images: ${names}`);
 }
 
 function cycleError(cycle: readonly string[], edges: readonly TaskEdge[]): Diagnostic {

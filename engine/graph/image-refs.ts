@@ -1,19 +1,37 @@
 // Which images does a deployment use? Read at compile time from its manifests, values and runtime references.
-import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { DeploymentConfig, ProjectConfig } from '../../core/config.ts';
-import type { Json } from '../../core/json.ts';
 import { warning, type Diagnostic } from '../../core/diagnostics.ts';
-import { repositoryOf, runtimeImageNames } from './image-names.ts';
+import { parseImageRef } from '../../core/image-ref.ts';
+import { scanRuntimeRefs, type RuntimeRef } from '../../core/runtime-refs.ts';
+import { manifestFiles } from '../../tasks/render/manifest-files.ts';
 import { manifestDocuments } from './manifest-docs.ts';
-import { readText, statIfExists } from './read-text.ts';
+import { readText } from './read-text.ts';
+
+/** A runtime reference seen in a deployment, and where. */
+export interface SeenRuntimeRef {
+  ref: RuntimeRef;
+  /** `helm values`, `kube/api.yaml`. */
+  where: string;
+  /** The project-relative file and 1-based line, when it was seen in a file. */
+  file?: { path: string; line: number };
+}
+
+/** A `${runtime...}` expression seen somewhere. */
+export interface SeenText {
+  text: string;
+  where: string;
+  file?: { path: string; line: number };
+}
 
 /** What a deployment was found to reference. */
 export interface ImageRefScan {
   /** Image name → where the reference was seen (for the edge's detail). */
   explicit: Map<string, string>;
-  /** Names used as `${runtime.images.NAME...}` (checked against `images:` by the compiler). */
-  runtime: Set<string>;
+  /** `${runtime...}` references, resolved to tasks by the compiler. */
+  runtime: SeenRuntimeRef[];
+  /** `${runtime...}` expressions that are not references to an image, and where. */
+  invalid: SeenText[];
   /** The references could not all be seen: the deployment depends on every image of its project. */
   implicit: boolean;
   warnings: Diagnostic[];
@@ -21,7 +39,18 @@ export interface ImageRefScan {
 
 /** Image repository (normalised) → image name, for one project; build it once and pass it to every scan. */
 export function repositoryIndex(project: ProjectConfig): ReadonlyMap<string, string> {
-  return new Map(project.images.map((i) => [repositoryOf(i.image), i.name]));
+  const index = new Map<string, string>();
+  for (const image of project.images) {
+    const normalized = parseImageRef(image.image)?.normalized;
+    if (normalized !== undefined) index.set(normalized, image.name);
+  }
+  return index;
+}
+
+/** The image of `byRepository` that `reference` (a full image reference) names, if any. */
+export function imageNamed(reference: string, byRepository: ReadonlyMap<string, string>): string | undefined {
+  const normalized = parseImageRef(reference.trim())?.normalized;
+  return normalized === undefined ? undefined : byRepository.get(normalized);
 }
 
 /** Scans one deployment of `project` for references to the project's images. */
@@ -30,14 +59,19 @@ export async function scanDeployment(
   deployment: DeploymentConfig,
   byRepository: ReadonlyMap<string, string> = repositoryIndex(project),
 ): Promise<ImageRefScan> {
-  const scan: ImageRefScan = { explicit: new Map(), runtime: new Set(), implicit: false, warnings: [] };
+  const scan: ImageRefScan = {
+    explicit: new Map(),
+    runtime: [],
+    invalid: [],
+    implicit: false,
+    warnings: [],
+  };
   const note = (value: string, where: string, anyString: boolean, key: string | undefined): void => {
-    for (const name of runtimeImageNames(value)) {
-      scan.runtime.add(name);
-      if (!scan.explicit.has(name)) scan.explicit.set(name, `\${runtime.images.${name}} in ${where}`);
-    }
+    const found = scanRuntimeRefs(value);
+    for (const ref of found.refs) scan.runtime.push({ ref, where });
+    for (const text of found.invalid) scan.invalid.push({ text, where });
     if (!anyString && key !== 'image') return;
-    const name = byRepository.get(repositoryOf(value));
+    const name = imageNamed(value, byRepository);
     if (name !== undefined && !scan.explicit.has(name))
       scan.explicit.set(name, `${key ?? 'value'}: ${value} in ${where}`);
   };
@@ -59,78 +93,61 @@ export async function scanDeployment(
       );
       return false;
     }
+    const before = { runtime: scan.runtime.length, invalid: scan.invalid.length };
     for (const doc of await manifestDocuments(text)) walk(doc, rel, anyString);
+    // Found in a file: point at its first occurrence there.
+    const at = (ref: string): { path: string; line: number } => ({ path: rel, line: lineOf(text, ref) });
+    for (const seen of scan.runtime.slice(before.runtime)) seen.file = at(seen.ref.text);
+    for (const seen of scan.invalid.slice(before.invalid)) seen.file = at(seen.text);
     return true;
   };
 
-  walk(configStrings(deployment), `deployment "${deployment.name}"`, false);
   switch (deployment.type) {
     case 'kubectl': {
+      for (const patch of deployment.patches)
+        walk(patch.value ?? null, `patches of "${deployment.name}"`, false);
       if (deployment.inlineManifest !== undefined) {
         for (const doc of await manifestDocuments(deployment.inlineManifest))
           walk(doc, 'inlineManifest', false);
       }
+      if (deployment.kustomize) {
+        scan.implicit = true;
+        break;
+      }
       const files = await manifestFiles(project.dir, deployment.manifests);
-      if (deployment.kustomize) scan.implicit = true;
-      for (const rel of files) if (!(await readYaml(rel, false))) scan.implicit = true;
-      if (files.length === 0 && deployment.inlineManifest === undefined) scan.implicit = true;
+      if (!files.ok) {
+        scan.implicit = true;
+        scan.warnings.push(
+          warning(
+            `${files.error}; deployment "${deployment.name}" depends on every image of its project`,
+            deployment.at,
+          ),
+        );
+        break;
+      }
+      for (const rel of files.value) if (!(await readYaml(rel, false))) scan.implicit = true;
+      if (files.value.length === 0 && deployment.inlineManifest === undefined) scan.implicit = true;
       break;
     }
     case 'helm': {
       walk(deployment.values, 'helm values', true);
       for (const rel of deployment.valuesFiles) await readYaml(rel, true);
       // Chart templates can name images we cannot see: without a visible reference, assume all.
-      if (scan.explicit.size === 0) scan.implicit = true;
+      if (scan.explicit.size === 0 && scan.runtime.length === 0) scan.implicit = true;
       break;
     }
     case 'component':
       walk(deployment.values, 'component values', true);
       break;
-    default:
-      return assertNever(deployment);
   }
   return scan;
 }
 
-// Only the strings of the config itself that can hold runtime references (manifests paths, values, patches).
-function configStrings(deployment: DeploymentConfig): Json {
-  switch (deployment.type) {
-    case 'kubectl':
-      return deployment.patches.map((p) => p.value ?? null);
-    case 'helm':
-    case 'component':
-      return null;
-    default:
-      return assertNever(deployment);
-  }
-}
-
-// Without one of these characters picomatch sees neither a glob nor a negation.
-const GLOB_CHARS = /[*?[\]{}()!@+\\]/;
-
-/** Expands manifest entries (files, folders, globs) to sorted files relative to the project directory. */
-export async function manifestFiles(projectDir: string, entries: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of entries) {
-    if (GLOB_CHARS.test(entry)) {
-      // tinyglobby (and picomatch) load only for entries that may be patterns.
-      const { glob, isDynamicPattern } = await import('tinyglobby');
-      if (isDynamicPattern(entry)) {
-        out.push(...(await glob(entry, { cwd: projectDir, onlyFiles: true })).sort());
-        continue;
-      }
-    }
-    const info = statIfExists(join(projectDir, entry));
-    if (info?.isDirectory()) {
-      const names = (await readdir(join(projectDir, entry))).filter((n) => /\.ya?ml$/.test(n)).sort();
-      out.push(...names.map((n) => relative(projectDir, join(projectDir, entry, n))));
-    } else {
-      out.push(entry);
-    }
-  }
-  return out;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unexpected deployment ${JSON.stringify(value)}`);
+/** The 1-based line of the first occurrence of `needle` in `text` (1 when absent). */
+function lineOf(text: string, needle: string): number {
+  const at = text.indexOf(needle);
+  if (at < 0) return 1;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }

@@ -25,31 +25,32 @@ export function graphView(graph: TaskGraph, focus?: string): GraphView {
 
 /** The inputs of a task in a few fields: what a person needs to recognise it. */
 export function inputsSummary(node: TaskNode): { [key: string]: Json } {
-  const spec = node.spec;
-  switch (spec.kind) {
+  switch (node.kind) {
     case 'build': {
-      const { image } = spec;
+      const { image } = node.spec;
       return image.builder.kind === 'custom'
         ? { builder: 'custom', command: image.builder.command, onChange: image.builder.onChange }
         : { builder: 'docker', dockerfile: image.dockerfile, context: image.context };
     }
-    case 'tag':
+    case 'tag': {
+      const { image } = node.spec;
       return {
-        image: spec.image.image,
-        tags: spec.image.tags.length > 0 ? spec.image.tags : ['<content key>'],
-        push: !spec.image.skipPush,
+        image: image.image,
+        tags: image.tags.length > 0 ? image.tags : ['<content key>'],
+        push: !image.skipPush,
       };
+    }
     case 'render': {
-      const d = spec.deployment;
+      const d = node.spec.deployment;
       if (d.type === 'kubectl')
         return { type: d.kustomize ? 'kustomize' : 'kubectl', manifests: d.manifests };
       if (d.type === 'helm') return { type: 'helm', chart: d.chart.name, release: d.releaseName };
       return { type: 'component' };
     }
     case 'deploy':
-      return { type: spec.deployment.type, namespace: spec.deployment.namespace ?? null };
+      return { type: node.spec.deployment.type, namespace: node.spec.deployment.namespace ?? null };
     default:
-      return assertNever(spec);
+      return assertNever(node);
   }
 }
 

@@ -1,9 +1,10 @@
 // The two ends of a run memo inside a run: deciding a task from the memo without computing its key, and the
 // memo entry of a task that finished, with the paths its key and artifact proof depend on.
 import type { TaskNode } from '../../core/task.ts';
-import type { RunSettings, TaskContext, TaskKindImpl, TaskOutput } from '../../core/task-kind.ts';
+import type { BoundTask, RunSettings, TaskContext, TaskOutput } from '../../core/task-kind.ts';
+import { bindTask, type TaskKinds } from '../../tasks/index.ts';
 import type { MemoTask } from './run-memo.ts';
-import { resolveRuntimeRefs, runtimeImages } from './runtime-refs.ts';
+import { resolveNode } from './resolve-node.ts';
 
 /** A task a run memo answers for, with the paths its key and proof depend on. */
 export type KnownTask = MemoTask & { reads: readonly string[] };
@@ -27,20 +28,20 @@ export function knownTask(
 export async function knownPresent(
   task: MemoTask,
   node: TaskNode,
-  kind: TaskKindImpl | undefined,
-  upstream: readonly TaskOutput[],
-  ctx: (node: TaskNode) => TaskContext,
+  kinds: TaskKinds,
+  outputs: ReadonlyMap<string, TaskOutput>,
+  ctx: TaskContext,
 ): Promise<boolean> {
   if (!task.check) return true;
-  if (!kind?.status) return false;
-  const resolved = resolveRuntimeRefs(node, runtimeImages(upstream));
-  return (await kind.status(resolved, task.output, ctx(resolved))).present;
+  const resolved = resolveNode(node, outputs);
+  if (!resolved.ok) return false;
+  return (await bindTask(kinds, resolved.value).status(task.output, ctx)).present;
 }
 
 /** A finished task as a memo keeps it, and the paths it depends on; undefined when they cannot be named. */
 export function memoEntry(
   node: TaskNode,
-  kind: TaskKindImpl,
+  task: BoundTask,
   key: string,
   deps: readonly string[],
   output: TaskOutput,
@@ -48,7 +49,7 @@ export function memoEntry(
   settings: RunSettings,
 ): { task: MemoTask; reads: readonly string[] } | undefined {
   if (reads === undefined) return undefined;
-  const proof = kind.status ? kind.proof?.(node, output, settings) : [];
-  const task: MemoTask = { id: node.id, kind: node.kind, key, deps: [...deps], output, check: !proof };
-  return { task, reads: proof && proof.length > 0 ? [...reads, ...proof] : reads };
+  const proof = task.proof(output, settings);
+  const entry: MemoTask = { id: node.id, kind: node.kind, key, deps: [...deps], output, check: !proof };
+  return { task: entry, reads: proof && proof.length > 0 ? [...reads, ...proof] : reads };
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { error } from '../../core/diagnostics.ts';
 import type { ImageConfig } from '../../core/config.ts';
-import type { TaskNode } from '../../core/task.ts';
+import type { TaskNodeOf } from '../../core/task.ts';
 import type { Result } from '../../core/result.ts';
 import { fail, ok } from '../../core/result.ts';
 import type { ListFiles } from '../../core/task-kind.ts';
@@ -28,15 +28,9 @@ export interface DockerfilePlan {
   ignoreFile: string | undefined;
 }
 
-/** The image of a build task; any other task is a bug of the caller. */
-export function buildImageOf(task: TaskNode): ImageConfig {
-  if (task.spec.kind !== 'build') throw new Error(`${task.id} is not a build task`);
-  return task.spec.image;
-}
-
 /** Reads the Dockerfile and finds the ignore file; a missing Dockerfile is a diagnostic at `images.NAME.dockerfile`. */
-export async function planDockerfile(task: TaskNode): Promise<Result<DockerfilePlan, Diagnostic>> {
-  const image = buildImageOf(task);
+export async function planDockerfile(task: TaskNodeOf<'build'>): Promise<Result<DockerfilePlan, Diagnostic>> {
+  const { image } = task.spec;
   const dockerfile = normalizeRel(image.dockerfile);
   const display = toPosix(join(dirname(task.project.config.file), dockerfile));
   const where = task.project.config.locate(['images', image.name, 'dockerfile']) ?? image.at;
@@ -98,7 +92,7 @@ export interface ContextPlan {
  * generated name that the tar's `.dockerignore` lists.
  */
 export async function planContext(
-  task: TaskNode,
+  task: TaskNodeOf<'build'>,
   plan: DockerfilePlan,
   listFiles: ListFiles,
 ): Promise<Result<ContextPlan, Diagnostic>> {
@@ -158,7 +152,7 @@ export async function planContext(
 
 /** Whether the ignore file in effect excludes a context path (its syntax was checked by the lister). */
 async function ignoreMatcher(
-  task: TaskNode,
+  task: TaskNodeOf<'build'>,
   ignoreFile: string | undefined,
 ): Promise<(path: string) => boolean> {
   if (ignoreFile === undefined) return () => false;

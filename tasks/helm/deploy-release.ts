@@ -6,6 +6,7 @@ import type { HelmDeployment } from '../../core/config.ts';
 import { error, type Diagnostic } from '../../core/diagnostics.ts';
 import type { TaskNode } from '../../core/task.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
+import type { JsonObject } from '../../core/json.ts';
 import { KubeClient } from '../kube/client.ts';
 import { rolloutTimeout } from '../kube/deploy-objects.ts';
 import type { KubeTarget } from '../kube/kube-target.ts';
@@ -29,7 +30,7 @@ export interface ReleaseDeploy {
 }
 
 /** `data` of a deploy output for helm deployments. */
-export interface ReleaseData {
+export interface ReleaseData extends JsonObject {
   server: string;
   context: string;
   namespace: string;
@@ -50,12 +51,12 @@ function helmOptions(d: ReleaseDeploy): HelmOptions {
 /** Installs or upgrades the release, then waits for its workloads. */
 export async function deployRelease(
   d: ReleaseDeploy,
-  render: TaskOutput,
+  render: TaskOutput<RenderedData>,
   digest: string,
-): Promise<Result<TaskOutput, Diagnostic>> {
+): Promise<Result<TaskOutput<ReleaseData>, Diagnostic>> {
   const timeout = rolloutTimeout(d.ctx.env);
   if (!timeout.ok) return timeout;
-  const data = render.data as unknown as RenderedData;
+  const { data } = render;
   const files = await readRendered(d.ctx.settings.stateDir, render);
   if (!files || !data.valuesFile) {
     return fail(
@@ -116,12 +117,15 @@ export async function deployRelease(
     release: target.release,
     revision,
   };
-  return ok({ digest, data: out as unknown as TaskOutput['data'] });
+  return ok({ digest, data: out });
 }
 
 /** Present when the release is deployed at the revision recorded. */
-export async function releaseArtifactStatus(d: ReleaseDeploy, output: TaskOutput): Promise<ArtifactStatus> {
-  const data = output.data as unknown as ReleaseData;
+export async function releaseArtifactStatus(
+  d: ReleaseDeploy,
+  output: TaskOutput<ReleaseData>,
+): Promise<ArtifactStatus> {
+  const { data } = output;
   const target = releaseTarget(d);
   const status = await releaseStatus(target, helmOptions(d));
   if (!status.ok) return { present: false, missing: helmProblem(d, status.error).message };

@@ -4,6 +4,7 @@ import { error, type Diagnostic } from '../../core/diagnostics.ts';
 import type { DeploymentConfig } from '../../core/config.ts';
 import type { TaskNode } from '../../core/task.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
+import type { JsonObject } from '../../core/json.ts';
 import { describeRef, isObject, refKey, type KubeObject, type ObjectRef } from '../render/object.ts';
 import { loadRenderedObjects, readRendered, type RenderedData } from '../render/output.ts';
 import type { ArtifactStatus, TaskContext, TaskOutput } from '../../core/task-kind.ts';
@@ -39,7 +40,7 @@ export interface ObjectDeploy {
 }
 
 /** `data` of a deploy output for kubectl and component deployments. */
-export interface DeployedData {
+export interface DeployedData extends JsonObject {
   server: string;
   context: string;
   namespace: string;
@@ -61,13 +62,13 @@ export function rolloutTimeout(env: Readonly<Record<string, string>>): Result<nu
 /** Applies what changed, prunes what left, waits for the rollout, records the result. */
 export async function deployObjects(
   d: ObjectDeploy,
-  render: TaskOutput,
+  render: TaskOutput<RenderedData>,
   digest: string,
-): Promise<Result<TaskOutput, Diagnostic>> {
+): Promise<Result<TaskOutput<DeployedData>, Diagnostic>> {
   const { ctx, task } = d;
   const timeout = rolloutTimeout(ctx.env);
   if (!timeout.ok) return timeout;
-  const data = render.data as unknown as RenderedData;
+  const { data } = render;
   const files = await readRendered(ctx.settings.stateDir, render);
   if (!files) {
     return fail(
@@ -112,7 +113,7 @@ export async function deployObjects(
     // An unchanged deploy leaves the state as it was: no write, no fsync.
     if (JSON.stringify(previous.objects) !== JSON.stringify(objects)) await writeState(path, { objects });
     const out: DeployedData = { ...identityOf(d), label, objects };
-    return ok({ digest, data: out as unknown as TaskOutput['data'] });
+    return ok({ digest, data: out });
   } finally {
     client.close();
   }
@@ -127,9 +128,11 @@ function sourceOf(data: RenderedData, ref: ObjectRef): string | undefined {
 }
 
 /** Whether every object of a cached deploy is still there as deployed. */
-export async function objectsStatus(d: ObjectDeploy, output: TaskOutput): Promise<ArtifactStatus> {
-  const data = output.data as unknown as DeployedData;
-  if (!Array.isArray(data.objects)) return { present: false, missing: 'the recorded deploy has no objects' };
+export async function objectsStatus(
+  d: ObjectDeploy,
+  output: TaskOutput<DeployedData>,
+): Promise<ArtifactStatus> {
+  const { data } = output;
   const client = KubeClient.connect(d.target, concurrency, d.ctx.signal);
   try {
     const live = new Map<string, KubeObject>();
@@ -171,15 +174,14 @@ function nameOf(object: KubeObject): string {
  */
 export async function purgeObjects(
   d: ObjectDeploy,
-  render: TaskOutput | undefined,
+  render: TaskOutput<RenderedData> | undefined,
 ): Promise<Result<void, Diagnostic>> {
   const label = deploymentLabelValue(d.task);
   const path = statePath(d.ctx.settings.stateDir, d.task, d.target.identity, d.namespace);
   const client = KubeClient.connect(d.target, concurrency, d.ctx.signal);
   try {
     const recorded: ObjectRef[] = (await readState(path)).objects;
-    const rendered = render ? (render.data as unknown as RenderedData).objects : [];
-    for (const o of Array.isArray(rendered) ? rendered : []) {
+    for (const o of render?.data.objects ?? []) {
       const kind = await client.kind(o.apiVersion, o.kind);
       if (!kind.ok || !kind.value) continue;
       const ref: ObjectRef = { apiVersion: o.apiVersion, kind: o.kind, name: o.name };

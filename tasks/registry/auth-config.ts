@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Result } from '../../core/result.ts';
 import { fail, ok } from '../../core/result.ts';
-import { DOCKER_HUB } from './reference.ts';
+import { DOCKER_HUB } from '../../core/image-ref.ts';
 
 /** How to authenticate to one registry. */
 export type RegistryCredentials =

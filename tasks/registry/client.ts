@@ -4,8 +4,8 @@ import type { Dispatcher } from 'undici';
 import type { Result } from '../../core/result.ts';
 import { fail, ok } from '../../core/result.ts';
 import type { RegistryCredentials } from './auth-config.ts';
-import type { RepositoryRef } from './reference.ts';
-import { registryBaseUrl } from './reference.ts';
+import type { RepositoryRef } from '../../core/image-ref.ts';
+import { registryBaseUrl } from './base-url.ts';
 import { parseChallenge } from './challenge.ts';
 
 /** An expected failure talking to a registry. */

@@ -3,7 +3,7 @@ import type { ImageConfig } from '../../core/config.ts';
 import type { RegistryCredentials } from './auth-config.ts';
 import { registryCredentials } from './auth-config.ts';
 import { getManifest } from './client.ts';
-import { parseRepository } from './reference.ts';
+import { parseRepository } from '../../core/image-ref.ts';
 
 /** What a registry look-up needs from the task around it. */
 export interface RegistryLookupContext {

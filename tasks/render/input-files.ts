@@ -8,7 +8,7 @@ import { ok, type Result } from '../../core/result.ts';
 import { chartSource } from '../helm/chart.ts';
 import { foldersUnder, SKIPPED_GLOBS } from './folders.ts';
 import { kustomizationFiles } from './kustomize.ts';
-import { manifestFiles } from './manifests.ts';
+import { manifestFiles } from './manifest-files.ts';
 
 /** Project-relative input files of a deployment; `onRead` is told (absolute) each other path consulted. */
 export async function inputFiles(

@@ -1,67 +1,14 @@
-// Manifest files: which files a kubectl deployment names (files, folders, globs) and how their YAML
-// documents become objects, with every error pointing at the file and line.
-import { readFile, stat } from 'node:fs/promises';
+// Manifest files: how their YAML documents become objects, with every error pointing at the file and line.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { glob } from 'tinyglobby';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Json } from '../../core/json.ts';
 import { error, type Diagnostic, type SourceLocation } from '../../core/diagnostics.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
-import { globFolders } from './folders.ts';
 import { isObject, objectAt, stringAt, type SourcedObject } from './object.ts';
 
 /** Turns a project-relative path into the cwd-relative path messages use. */
 export type Locate = (projectRelative: string) => string;
-
-const manifestExtensions = /\.ya?ml$/i;
-const globChars = /[*?[\]{}]/;
-
-/**
- * The manifest files a deployment names, project-relative: a file as is, a folder's `*.yaml`/`*.yml`
- * (sorted, not recursive, as `kubectl apply -f dir` reads it), a glob's matches sorted; duplicates once.
- * `onRead` is told (absolute) each path named and every folder a glob could walk.
- */
-export async function manifestFiles(
-  projectDir: string,
-  patterns: readonly string[],
-  onRead?: (path: string) => void,
-): Promise<Result<string[], string>> {
-  const seen = new Set<string>();
-  const files: string[] = [];
-  const add = (file: string): void => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    files.push(file);
-  };
-  for (const pattern of patterns) {
-    const clean = pattern.replace(/^\.\//, '');
-    if (globChars.test(clean)) {
-      if (onRead) for (const folder of await globFolders(projectDir, clean)) onRead(folder);
-      const matches = await glob(clean, {
-        cwd: projectDir,
-        onlyFiles: true,
-        dot: false,
-        expandDirectories: false,
-      });
-      const yamls = matches.filter((m) => manifestExtensions.test(m)).sort();
-      if (yamls.length === 0) return fail(`Cannot find manifests "${pattern}": no YAML file matches`);
-      yamls.forEach(add);
-      continue;
-    }
-    onRead?.(join(projectDir, clean));
-    const info = await stat(join(projectDir, clean)).catch(() => undefined);
-    if (!info) return fail(`Cannot find manifests "${pattern}": no such file or folder`);
-    if (info.isFile()) {
-      add(clean);
-      continue;
-    }
-    const inFolder = await glob('*.{yaml,yml,YAML,YML}', { cwd: join(projectDir, clean), onlyFiles: true });
-    if (inFolder.length === 0)
-      return fail(`Cannot find manifests "${pattern}": the folder has no YAML files`);
-    inFolder.sort().forEach((f) => add(join(clean, f)));
-  }
-  return ok(files);
-}
 
 /** Reads and parses one manifest file of the project. */
 export async function readManifestFile(

@@ -20,7 +20,7 @@ export interface SourcedObject {
 }
 
 /** Identity of an object, as recorded in render and deploy outputs. */
-export interface ObjectRef {
+export interface ObjectRef extends JsonObject {
   apiVersion: string;
   kind: string;
   name: string;

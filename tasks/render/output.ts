@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { writeFileAtomic } from '../../cache/atomic.ts';
 import { canonicalJson, sha256Hex } from '../../cache/canonical.ts';
-import type { Json } from '../../core/json.ts';
-import type { TaskNode } from '../../core/task.ts';
+import { hasStrings, isJsonObject, type Json, type JsonObject } from '../../core/json.ts';
+import type { TaskNode, TaskNodeOf } from '../../core/task.ts';
 import type { TaskOutput } from '../../core/task-kind.ts';
 import { refOf, type KubeObject, type ObjectRef, type SourcedObject } from './object.ts';
 
@@ -21,7 +21,7 @@ export interface RenderedObject extends ObjectRef {
 }
 
 /** `data` of a render task's output. */
-export interface RenderedData {
+export interface RenderedData extends JsonObject {
   /** The rendered objects, relative to the state directory: `rendered/web.yaml`. */
   file: string;
   objects: RenderedObject[];
@@ -51,10 +51,10 @@ export function toYamlDocuments(objects: readonly SourcedObject[]): string {
 /** Writes the objects (and a helm values file) and returns the task output describing them. */
 export async function writeRendered(
   stateDir: string,
-  task: TaskNode,
+  task: TaskNodeOf<'render'>,
   objects: readonly SourcedObject[],
   values?: Json,
-): Promise<TaskOutput> {
+): Promise<TaskOutput<RenderedData>> {
   const base = renderedBase(task);
   const file = `rendered/${base}.yaml`;
   const text = toYamlDocuments(objects);
@@ -76,7 +76,7 @@ export async function writeRendered(
     valuesText = stringify(values, yamlOptions);
     await writeFileAtomic(join(stateDir, data.valuesFile), valuesText);
   }
-  return { digest: renderedDigest(text, valuesText), data: data as unknown as TaskOutput['data'] };
+  return { digest: renderedDigest(text, valuesText), data };
 }
 
 /** The output digest: the objects file, and the values file when there is one, separated unambiguously. */
@@ -88,20 +88,17 @@ function renderedDigest(objectsText: string, valuesText: string): string {
  * The files `readRendered` reads for an output, as absolute paths (the objects file, and the values file
  * when there is one); undefined when the output names no file, so that only reading it can tell.
  */
-export function renderedPaths(stateDir: string, output: TaskOutput): string[] | undefined {
-  const { file, valuesFile } = output.data as unknown as RenderedData;
-  // An output read back from disk is not checked against its type: anything else only `status` can judge.
-  if (typeof file !== 'string' || (valuesFile && typeof valuesFile !== 'string')) return undefined;
+export function renderedPaths(stateDir: string, output: TaskOutput<RenderedData>): string[] {
+  const { file, valuesFile } = output.data;
   return (valuesFile ? [file, valuesFile] : [file]).map((path) => resolve(stateDir, path));
 }
 
 /** Reads back the files of an output; undefined when either is gone or no longer has the recorded digest. */
 export async function readRendered(
   stateDir: string,
-  output: TaskOutput,
+  output: TaskOutput<RenderedData>,
 ): Promise<{ objects: string; values?: string } | undefined> {
-  const data = output.data as unknown as RenderedData;
-  if (typeof data.file !== 'string') return undefined;
+  const { data } = output;
   try {
     const objects = await readFile(join(stateDir, data.file), 'utf8');
     const values = data.valuesFile ? await readFile(join(stateDir, data.valuesFile), 'utf8') : undefined;
@@ -118,11 +115,11 @@ export async function readRendered(
  */
 export async function loadRenderedObjects(
   stateDir: string,
-  output: TaskOutput,
+  output: TaskOutput<RenderedData>,
   yamlText: string,
 ): Promise<KubeObject[]> {
-  const data = output.data as unknown as RenderedData;
-  if (typeof data.json === 'string') {
+  const { data } = output;
+  if (data.json !== undefined) {
     try {
       const parsed = JSON.parse(await readFile(join(stateDir, data.json), 'utf8')) as unknown;
       if (
@@ -137,4 +134,16 @@ export async function loadRenderedObjects(
     }
   }
   return parseAllDocuments(yamlText).map((doc) => doc.toJS() as KubeObject);
+}
+
+/** True when `data` is a render output. */
+export function isRenderedData(data: JsonObject): data is RenderedData {
+  const { objects, valuesFile, json } = data;
+  return (
+    hasStrings(data, 'file') &&
+    Array.isArray(objects) &&
+    objects.every((o) => isJsonObject(o) && hasStrings(o, 'apiVersion', 'kind', 'name', 'digest')) &&
+    (valuesFile === undefined || typeof valuesFile === 'string') &&
+    (json === undefined || typeof json === 'string')
+  );
 }

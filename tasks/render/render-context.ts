@@ -6,6 +6,7 @@ import type { TaskNode } from '../../core/task.ts';
 import type { Result } from '../../core/result.ts';
 import type { RunSettings } from '../../core/task-kind.ts';
 import type { JsonObject, SourcedObject } from './object.ts';
+import type { RuntimeLookup } from '../../core/runtime-refs.ts';
 import type { BuiltImage } from './tag-replacement.ts';
 
 /** The inputs of one render. */
@@ -22,6 +23,8 @@ export interface RenderContext<D extends DeploymentConfig = DeploymentConfig> {
   namespace: string;
   /** The images of the upstream tag tasks. */
   images: BuiltImage[];
+  /** Fills in the task's `${runtime...}` references (resolved by the compiler) from the upstream outputs. */
+  runtime: RuntimeLookup;
   /** A project-relative path as messages name it (relative to where dsg was started). */
   locate: (projectRelative: string) => string;
   /** Where a part of this deployment's config was written, falling back to the deployment itself. */
@@ -50,4 +53,9 @@ export function locators(
     configAt: (path) =>
       task.project.config.locate(['deployments', deployment.name, ...path]) ?? deployment.at,
   };
+}
+
+/** The message for a runtime reference render found no image for (the compiler resolves every one it can see). */
+export function unresolved(text: string): string {
+  return `Cannot resolve "${text}": no image of that name was built for this deployment`;
 }

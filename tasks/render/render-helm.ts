@@ -14,7 +14,9 @@ import { renderComponent } from './component.ts';
 import { parseManifests } from './manifests.ts';
 import { isObject, type JsonObject } from './object.ts';
 import type { Renderer, RenderContext } from './render-context.ts';
-import { replaceInValues, resolveRuntimeRefs } from './tag-replacement.ts';
+import { substituteRuntimeRefsIn } from '../../core/runtime-refs.ts';
+import { unresolved } from './render-context.ts';
+import { replaceInValues } from './tag-replacement.ts';
 
 /** Renders a helm deployment with `helm template`. */
 export const renderHelm: Renderer<HelmDeployment> = async (ctx) => {
@@ -68,8 +70,8 @@ function prepareValues(
   ctx: RenderContext,
   values: JsonObject,
 ): { ok: true; value: JsonObject } | { ok: false; error: string } {
-  const resolved = resolveRuntimeRefs(values, ctx.images);
-  if (!resolved.ok) return resolved;
+  const resolved = substituteRuntimeRefsIn(values, ctx.runtime);
+  if (!resolved.ok) return { ok: false, error: unresolved(resolved.error.text) };
   const made: string[] = [];
   const replaced = ctx.deployment.updateImageTags
     ? replaceInValues(resolved.value, ctx.images, {}, made)

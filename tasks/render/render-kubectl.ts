@@ -4,11 +4,13 @@ import type { KubectlDeployment } from '../../core/config.ts';
 import { error, type Diagnostic } from '../../core/diagnostics.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { buildKustomization } from './kustomize.ts';
-import { manifestFiles, parseManifests, readManifestFile } from './manifests.ts';
+import { manifestFiles } from './manifest-files.ts';
+import { parseManifests, readManifestFile } from './manifests.ts';
 import { isObject, type SourcedObject } from './object.ts';
 import { applyPatches } from './patches.ts';
-import type { Renderer, RenderContext } from './render-context.ts';
-import { replaceImageKeys, resolveRuntimeRefs } from './tag-replacement.ts';
+import { unresolved, type Renderer, type RenderContext } from './render-context.ts';
+import { substituteRuntimeRefsIn } from '../../core/runtime-refs.ts';
+import { replaceImageKeys } from './tag-replacement.ts';
 
 /** Renders a kubectl deployment. */
 export const renderKubectl: Renderer<KubectlDeployment> = async (ctx) => {
@@ -26,11 +28,11 @@ export const renderKubectl: Renderer<KubectlDeployment> = async (ctx) => {
         ),
       );
     }
-    const resolved = resolveRuntimeRefs(patched.value, ctx.images);
+    const resolved = substituteRuntimeRefsIn(patched.value, ctx.runtime);
     if (!resolved.ok)
       return fail(
         error(
-          resolved.error,
+          unresolved(resolved.error.text),
           item.source
             ? { file: ctx.locate(item.source.file), line: item.source.line, col: 1 }
             : ctx.deployment.at,

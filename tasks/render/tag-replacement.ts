@@ -3,8 +3,7 @@
 // map that splits `repository` and `tag` gets its `tag` set instead, so no chart ever renders `repo:tag:tag`.
 // A reference that already carries a tag or digest is the user's choice and stays, unless told otherwise.
 import type { Json } from '../../core/json.ts';
-import { fail, ok, type Result } from '../../core/result.ts';
-import { parseImageRef } from './image-refs.ts';
+import { parseImageRef } from '../../core/image-ref.ts';
 import { isObject } from './object.ts';
 
 /** A built image as render sees it: the `images:` name, its repository and the tag to deploy. */
@@ -22,30 +21,6 @@ export interface ReplaceOptions {
 
 /** One replacement made, for the task log: `api -> 127.0.0.1:5000/api:3f2a`. */
 export type Replacement = string;
-
-const runtimeRef = /\$\{runtime\.images\.([A-Za-z0-9_-]+)(?:\.(image|tag))?\}/g;
-
-/** Resolves `${runtime.images.NAME.image}`, `.tag` and `${runtime.images.NAME}` (both) in every string of `value`. */
-export function resolveRuntimeRefs(value: Json, images: readonly BuiltImage[]): Result<Json, string> {
-  const byName = new Map(images.map((i) => [i.name, i]));
-  let missing: string | undefined;
-  const resolved = mapStrings(value, (s) =>
-    s.includes('${runtime.')
-      ? s.replace(runtimeRef, (whole, name: string, field?: string) => {
-          const image = byName.get(name);
-          if (!image) {
-            missing ??= whole;
-            return whole;
-          }
-          if (field === 'image') return image.image;
-          return field === 'tag' ? image.tag : `${image.image}:${image.tag}`;
-        })
-      : s,
-  );
-  if (missing)
-    return fail(`Cannot resolve "${missing}": no image of that name was built for this deployment`);
-  return ok(resolved);
-}
 
 /** Replaces bare image names in the `image:` keys of a manifest object. */
 export function replaceImageKeys(
@@ -130,13 +105,4 @@ function replaceString(
 
 function findImage(normalized: string, images: readonly BuiltImage[]): BuiltImage | undefined {
   return images.find((i) => parseImageRef(i.image)?.normalized === normalized);
-}
-
-function mapStrings(value: Json, fn: (s: string) => string): Json {
-  if (typeof value === 'string') return fn(value);
-  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
-  if (!isObject(value)) return value;
-  const out: { [key: string]: Json } = {};
-  for (const [k, v] of Object.entries(value)) out[k] = mapStrings(v, fn);
-  return out;
 }

@@ -9,7 +9,7 @@ import { formatReason } from '../../run/reasons.ts';
 import { projectLister } from '../../run/list-files.ts';
 import { openSession } from '../../run/session.ts';
 import { pipelineKinds } from '../../run/select.ts';
-import type { Decision } from '../../run/task-step.ts';
+import type { Decision } from '../../run/decide.ts';
 import { loadTaskKinds } from '../../../tasks/index.ts';
 import { list, str, type FlagValues } from '../args.ts';
 import { unknownTask } from '../unknown-task.ts';

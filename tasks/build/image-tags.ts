@@ -1,7 +1,7 @@
 // Which tags a built image gets: `-t` over `tags:` over the content-addressed default (a prefix of the build key).
 import { randomInt } from 'node:crypto';
-import type { ImageConfig } from '../core/config.ts';
-import type { RunSettings } from '../core/task-kind.ts';
+import type { ImageConfig } from '../../core/config.ts';
+import type { RunSettings } from '../../core/task-kind.ts';
 
 /** Hex characters of the build key in the default tag: 48 bits, plenty for the images of one repository. */
 export const DEFAULT_TAG_LENGTH = 12;

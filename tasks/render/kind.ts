@@ -1,35 +1,30 @@
 // The render task kind: a deployment's manifests, chart or component values become the exact objects to
 // deploy, with the images of this run substituted, written to `<stateDir>/rendered/`. No cluster is touched.
-import type { DeploymentConfig } from '../core/config.ts';
-import type { Json } from '../core/json.ts';
-import { error, type Diagnostic } from '../core/diagnostics.ts';
-import type { TaskNode } from '../core/task.ts';
-import { fail, ok, type Result } from '../core/result.ts';
-import { kubeconfigReads, readKubeconfig, targetNamespace } from './kube/kubeconfig.ts';
-import { inputFiles } from './render/input-files.ts';
-import { readRendered, renderedPaths, writeRendered } from './render/output.ts';
-import type { Rendered, RenderContext } from './render/render-context.ts';
-import { locators } from './render/render-context.ts';
-import { renderComponentDeployment, renderHelm } from './render/render-helm.ts';
-import { renderKubectl } from './render/render-kubectl.ts';
-import type { BuiltImage } from './render/tag-replacement.ts';
-import { toolPaths, toolVersion, type VersionedTool } from './render/tool-versions.ts';
-import type {
-  RunSettings,
-  TaggedImage,
-  TaskContext,
-  TaskInputs,
-  TaskKindImpl,
-  TaskOutput,
-} from '../core/task-kind.ts';
+import type { DeploymentConfig } from '../../core/config.ts';
+import type { Json } from '../../core/json.ts';
+import { error, type Diagnostic } from '../../core/diagnostics.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import { kubeconfigReads, readKubeconfig, targetNamespace } from '../kube/kubeconfig.ts';
+import { inputFiles } from './input-files.ts';
+import { isRenderedData, readRendered, renderedPaths, writeRendered, type RenderedData } from './output.ts';
+import type { Rendered, RenderContext } from './render-context.ts';
+import { locators } from './render-context.ts';
+import { renderComponentDeployment, renderHelm } from './render-helm.ts';
+import { renderKubectl } from './render-kubectl.ts';
+import type { BuiltImage } from './tag-replacement.ts';
+import { toolPaths, toolVersion, type VersionedTool } from './tool-versions.ts';
+import type { RunSettings, TaskContext, TaskInputs, TaskKindImpl, TaskOutput } from '../../core/task-kind.ts';
+import { isTaggedImage } from '../tag/output.ts';
+import { refLookup } from '../../core/runtime-refs.ts';
 
 /** The render task kind. */
-export const renderKind: TaskKindImpl = {
+export const renderKind: TaskKindImpl<'render', RenderedData> = {
   kind: 'render',
   implVersion: 1,
+  isOutput: isRenderedData,
 
   async inputs(task, ctx) {
-    const { deployment, images } = renderSpec(task);
+    const { deployment, images } = task.spec;
     const reads: string[] = [];
     const files = await inputFiles(task.project.dir, deployment, (path) => reads.push(path));
     if (!files.ok) return fail(error(files.error, deployment.at));
@@ -58,7 +53,7 @@ export const renderKind: TaskKindImpl = {
   proof: (_task, output, settings) => renderedPaths(settings.stateDir, output),
 
   async run(task, ctx) {
-    const { deployment, images } = renderSpec(task);
+    const { deployment, images } = task.spec;
     const built = upstreamImages(images, ctx);
     if (!built.ok) return fail(error(built.error, deployment.at));
     const rctx: Omit<RenderContext, 'deployment'> = {
@@ -70,6 +65,7 @@ export const renderKind: TaskKindImpl = {
       log: ctx.log,
       namespace: deployment.type === 'helm' ? helmNamespace(deployment, ctx) : '',
       images: built.value,
+      runtime: refLookup(task.refs, (id) => ctx.upstream.get(id)),
       ...locators(task, deployment),
     };
     const rendered = await renderDeployment(deployment, rctx);
@@ -99,9 +95,8 @@ function renderDeployment(
   }
 }
 
-function fileOf(output: TaskOutput): string {
-  const file = output.data['file'];
-  return typeof file === 'string' ? file : '?';
+function fileOf(output: TaskOutput<RenderedData>): string {
+  return output.data.file;
 }
 
 /** The deployment as a key sees it: its source position is left out, so moving it in the file changes nothing. */
@@ -109,11 +104,6 @@ function withoutLocation(deployment: DeploymentConfig): Json {
   const copy: { [key: string]: unknown } = { ...deployment };
   delete copy['at'];
   return copy as Json;
-}
-
-function renderSpec(task: TaskNode): { deployment: DeploymentConfig; images: string[] } {
-  if (task.spec.kind !== 'render') throw new Error(`render task "${task.id}" has a "${task.spec.kind}" spec`);
-  return task.spec;
 }
 
 /** Helm renders a release for a namespace; the kube context's counts when neither `-n` nor the deployment names one. */
@@ -129,9 +119,10 @@ function upstreamImages(ids: readonly string[], ctx: TaskContext): Result<BuiltI
   const images: BuiltImage[] = [];
   for (const id of ids) {
     const output = ctx.upstream.get(id);
-    if (!output) return fail(`Cannot render with the image of "${id}": its output is missing`);
-    const data = output.data as TaggedImage;
-    images.push({ name: data.name, image: data.image, tag: data.tag });
+    if (!output || !isTaggedImage(output.data))
+      return fail(`Cannot render with the image of "${id}": its output is missing`);
+    const { name, image, tag } = output.data;
+    images.push({ name, image, tag });
   }
   return ok(images);
 }

@@ -1,27 +1,23 @@
 // DevSpace's custom builder: a command of the user's builds (and usually pushes) the image itself.
-import { error, type Diagnostic } from '../core/diagnostics.ts';
-import type { ImageConfig } from '../core/config.ts';
-import type { TaskNode } from '../core/task.ts';
-import { fail, ok, type Result } from '../core/result.ts';
+import { error, type Diagnostic } from '../../core/diagnostics.ts';
+import type { ImageConfig } from '../../core/config.ts';
+import type { TaskNodeOf } from '../../core/task.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
 import { resolveTags } from './image-tags.ts';
-import { runShell, shellQuote } from './shell.ts';
-import type { BuiltImage, InputsContext, TaskContext, TaskInputs, TaskOutput } from '../core/task-kind.ts';
+import { runShell, shellQuote } from '../shell.ts';
+import type { InputsContext, TaskContext, TaskInputs, TaskOutput } from '../../core/task-kind.ts';
+import type { BuiltImage } from './output.ts';
 
-type CustomBuilder = Extract<ImageConfig['builder'], { kind: 'custom' }>;
-
-function customOf(task: TaskNode): { image: ImageConfig; custom: CustomBuilder } {
-  if (task.spec.kind !== 'build' || task.spec.image.builder.kind !== 'custom') {
-    throw new Error(`${task.id} is not a custom build`);
-  }
-  return { image: task.spec.image, custom: task.spec.image.builder };
-}
+/** The `custom:` builder of an image. */
+export type CustomBuilder = Extract<ImageConfig['builder'], { kind: 'custom' }>;
 
 /** Inputs of a custom build: the command line and the files its `onChange` globs match. */
 export async function customBuildInputs(
-  task: TaskNode,
+  task: TaskNodeOf<'build'>,
+  custom: CustomBuilder,
   ctx: InputsContext,
 ): Promise<Result<TaskInputs, Diagnostic>> {
-  const { image, custom } = customOf(task);
+  const { image } = task.spec;
   const files = custom.onChange.length > 0 ? await ctx.listFiles('.', { globs: custom.onChange }) : [];
   return ok({
     spec: {
@@ -53,10 +49,11 @@ export function customCommandLine(custom: CustomBuilder, reference: string, tag:
 
 /** Runs the custom command in the project directory with the task's signal. */
 export async function customBuildRun(
-  task: TaskNode,
+  task: TaskNodeOf<'build'>,
+  custom: CustomBuilder,
   ctx: TaskContext,
-): Promise<Result<TaskOutput, Diagnostic>> {
-  const { image, custom } = customOf(task);
+): Promise<Result<TaskOutput<BuiltImage>, Diagnostic>> {
+  const { image } = task.spec;
   const tags = resolveTags(image, ctx.key, ctx.settings, task.project.config.vars);
   const tag = tags[0] ?? 'latest';
   const reference = `${image.image}:${tag}`;

@@ -2,32 +2,42 @@
 // component deployments are server-side applied object by object (only what changed); helm deployments
 // become a release. The key covers the render output and the cluster identity, nothing else.
 // The Kubernetes client is loaded only when a cluster is talked to: computing keys must stay cheap.
-import { canonicalJson, sha256Hex } from '../cache/canonical.ts';
-import type { DeploymentConfig } from '../core/config.ts';
-import type { Json } from '../core/json.ts';
-import { error, type Diagnostic } from '../core/diagnostics.ts';
-import type { TaskNode } from '../core/task.ts';
-import { fail, ok, type Result } from '../core/result.ts';
-import type { ObjectDeploy } from './kube/deploy-objects.ts';
-import { kubeconfigReads, readKubeconfig, targetNamespace, type ClusterIdentity } from './kube/kubeconfig.ts';
-import { sourceLocation } from './kube/messages.ts';
-import { locators } from './render/render-context.ts';
-import { toolPaths, toolVersion } from './render/tool-versions.ts';
+import { canonicalJson, sha256Hex } from '../../cache/canonical.ts';
+import type { DeploymentConfig } from '../../core/config.ts';
+import type { Json } from '../../core/json.ts';
+import { error, type Diagnostic } from '../../core/diagnostics.ts';
+import type { TaskNodeOf } from '../../core/task.ts';
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { ObjectDeploy } from '../kube/deploy-objects.ts';
+import { isRenderedData, type RenderedData } from '../render/output.ts';
+import { isDeployOutput, isReleaseData, type DeployOutput } from './output.ts';
+import {
+  kubeconfigReads,
+  readKubeconfig,
+  targetNamespace,
+  type ClusterIdentity,
+} from '../kube/kubeconfig.ts';
+import { sourceLocation } from '../kube/messages.ts';
+import { locators } from '../render/render-context.ts';
+import { toolPaths, toolVersion } from '../render/tool-versions.ts';
 import type {
   ArtifactStatus,
   RunSettings,
   TaskContext,
   TaskKindImpl,
   TaskOutput,
-} from '../core/task-kind.ts';
+} from '../../core/task-kind.ts';
+
+type DeployTask = TaskNodeOf<'deploy'>;
 
 /** The deploy task kind. */
-export const deployKind: TaskKindImpl = {
+export const deployKind: TaskKindImpl<'deploy', DeployOutput> = {
   kind: 'deploy',
   implVersion: 1,
+  isOutput: isDeployOutput,
 
   async inputs(task, ctx) {
-    const deployment = deploymentOf(task);
+    const { deployment } = task.spec;
     const cluster = clusterOf(deployment, ctx);
     if (!cluster.ok) return fail({ ...cluster.error, location: deployment.at });
     const tools: Record<string, string> = {};
@@ -46,7 +56,7 @@ export const deployKind: TaskKindImpl = {
   async status(task, output, ctx) {
     const d = await deployContext(task, ctx);
     if (!d.ok) return { present: false, missing: d.error.message };
-    const recorded = output.data as { server?: unknown; namespace?: unknown };
+    const recorded = output.data;
     if (recorded.server !== d.value.target.identity.server || recorded.namespace !== d.value.namespace) {
       return { present: false, missing: 'the deploy was made to another cluster or namespace' };
     }
@@ -68,38 +78,39 @@ export const deployKind: TaskKindImpl = {
     const digest = sha256Hex(canonicalJson({ render: render.digest, cluster: { ...identity } }));
     const deployment = d.value.deployment;
     if (deployment.type === 'helm') {
-      return (await import('./helm/deploy-release.ts')).deployRelease(
+      return (await import('../helm/deploy-release.ts')).deployRelease(
         { ...d.value, deployment },
         render,
         digest,
       );
     }
-    return (await import('./kube/deploy-objects.ts')).deployObjects(d.value, render, digest);
+    return (await import('../kube/deploy-objects.ts')).deployObjects(d.value, render, digest);
   },
+
+  forcedBy: (_task, settings) => (settings.forceDeploy ? '-d' : undefined),
 
   async purge(task, ctx) {
     const d = await deployContext(task, ctx);
     if (!d.ok) return d;
     const deployment = d.value.deployment;
     if (deployment.type === 'helm')
-      return (await import('./helm/deploy-release.ts')).purgeRelease({ ...d.value, deployment });
-    return (await import('./kube/deploy-objects.ts')).purgeObjects(d.value, renderOutput(task, ctx));
+      return (await import('../helm/deploy-release.ts')).purgeRelease({ ...d.value, deployment });
+    return (await import('../kube/deploy-objects.ts')).purgeObjects(d.value, renderOutput(task, ctx));
   },
 };
 
-async function statusOf(d: ObjectDeploy, output: TaskOutput): Promise<ArtifactStatus> {
-  const deployment = d.deployment;
+async function statusOf(d: ObjectDeploy, output: TaskOutput<DeployOutput>): Promise<ArtifactStatus> {
+  const { deployment } = d;
+  const { data } = output;
   if (deployment.type === 'helm') {
-    return (await import('./helm/deploy-release.ts')).releaseArtifactStatus({ ...d, deployment }, output);
+    if (!isReleaseData(data)) return { present: false, missing: 'the recorded helm release' };
+    return (await import('../helm/deploy-release.ts')).releaseArtifactStatus(
+      { ...d, deployment },
+      { digest: output.digest, data },
+    );
   }
-  return (await import('./kube/deploy-objects.ts')).objectsStatus(d, output);
-}
-
-function deploymentOf(task: TaskNode): DeploymentConfig {
-  if (task.spec.kind !== 'deploy' && task.spec.kind !== 'render') {
-    throw new Error(`deploy task "${task.id}" has a "${task.spec.kind}" spec`);
-  }
-  return task.spec.deployment;
+  if (isReleaseData(data)) return { present: false, missing: 'the recorded objects' };
+  return (await import('../kube/deploy-objects.ts')).objectsStatus(d, { digest: output.digest, data });
 }
 
 /** The cluster identity that goes into the key: server, context and the namespace this deployment uses. */
@@ -117,9 +128,9 @@ function clusterOf(
   });
 }
 
-async function deployContext(task: TaskNode, ctx: TaskContext): Promise<Result<ObjectDeploy, Diagnostic>> {
-  const deployment = deploymentOf(task);
-  const { loadKubeTarget } = await import('./kube/kube-target.ts');
+async function deployContext(task: DeployTask, ctx: TaskContext): Promise<Result<ObjectDeploy, Diagnostic>> {
+  const { deployment } = task.spec;
+  const { loadKubeTarget } = await import('../kube/kube-target.ts');
   const target = loadKubeTarget(ctx.env, ctx.settings.kubeContext);
   if (!target.ok) return fail({ ...target.error, location: deployment.at });
   const { locate } = locators(task, deployment);
@@ -140,13 +151,9 @@ async function deployContext(task: TaskNode, ctx: TaskContext): Promise<Result<O
 }
 
 /** The output of this deployment's render task among the upstream outputs. */
-function renderOutput(task: TaskNode, ctx: TaskContext): TaskOutput | undefined {
-  const id = `${task.project.scope}render:${task.name}`;
-  const direct = ctx.upstream.get(id);
-  if (direct) return direct;
-  return [...ctx.upstream.values()].find(
-    (o) => typeof o.data['file'] === 'string' && Array.isArray(o.data['objects']),
-  );
+function renderOutput(task: DeployTask, ctx: TaskContext): TaskOutput<RenderedData> | undefined {
+  const output = ctx.upstream.get(`${task.project.scope}render:${task.name}`);
+  return output && isRenderedData(output.data) ? { digest: output.digest, data: output.data } : undefined;
 }
 
 function withoutLocation(deployment: DeploymentConfig): Json {

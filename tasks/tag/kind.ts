@@ -1,61 +1,48 @@
 // The tag task: apply every ref of a built image in the engine and push it, unless the registry already has it.
 import { createHash } from 'node:crypto';
-import type { Diagnostic } from '../core/diagnostics.ts';
-import { error } from '../core/diagnostics.ts';
-import type { ImageConfig } from '../core/config.ts';
-import type { TaskNode } from '../core/task.ts';
-import type { Result } from '../core/result.ts';
-import { fail, ok } from '../core/result.ts';
-import type { DockerClient } from './docker/client.ts';
-import { openDocker } from './docker/client.ts';
-import { failureDetail } from './docker/failure.ts';
-import { inspectImage, pushImage, tagImage } from './docker/images.ts';
-import type { ProgressMessage } from './docker/progress.ts';
-import type { RegistryCredentials } from './registry/auth-config.ts';
-import { dockerConfigFile, engineAuthHeader, registryCredentials } from './registry/auth-config.ts';
-import { getManifest } from './registry/client.ts';
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import { error } from '../../core/diagnostics.ts';
+import type { ImageConfig } from '../../core/config.ts';
+import type { TaskNodeOf } from '../../core/task.ts';
+import type { Result } from '../../core/result.ts';
+import { fail, ok } from '../../core/result.ts';
+import type { DockerClient } from '../docker/client.ts';
+import { openDocker } from '../docker/client.ts';
+import { failureDetail } from '../docker/failure.ts';
+import { inspectImage, pushImage, tagImage } from '../docker/images.ts';
+import type { ProgressMessage } from '../docker/progress.ts';
+import type { RegistryCredentials } from '../registry/auth-config.ts';
+import { dockerConfigFile, engineAuthHeader, registryCredentials } from '../registry/auth-config.ts';
+import { getManifest } from '../registry/client.ts';
 import {
   credentialsHint,
   isAuthError,
   refusedMessage,
   registryFailureDetail,
   registryFailureMessage,
-} from './registry/messages.ts';
-import type { RepositoryRef } from './registry/reference.ts';
-import { parseRepository, splitRef } from './registry/reference.ts';
+} from '../registry/messages.ts';
+import type { RepositoryRef } from '../../core/image-ref.ts';
+import { parseRepository, splitRef } from '../../core/image-ref.ts';
 import type {
   ArtifactStatus,
-  BuiltImage,
   InputsContext,
-  TaggedImage,
   TaskContext,
   TaskInputs,
   TaskKindImpl,
   TaskOutput,
-} from '../core/task-kind.ts';
+} from '../../core/task-kind.ts';
+import { isBuiltImage, type BuiltImage } from '../build/output.ts';
+import { isTaggedImage, type TaggedImage } from './output.ts';
 
-export { imageInRegistry } from './registry/image-in-registry.ts';
-
-/** `data` of a tag output: what render needs, plus whether the push was skipped because the registry had it. */
-export interface TagResult extends TaggedImage {
-  /** Engine image id (empty for custom builders). */
-  imageId: string;
-  /** True when every ref was already in the registry with this image, so nothing was pushed. */
-  alreadyInRegistry: boolean;
-}
-
-function imageOf(task: TaskNode): ImageConfig {
-  if (task.spec.kind !== 'tag') throw new Error(`${task.id} is not a tag task`);
-  return task.spec.image;
-}
+type TagTask = TaskNodeOf<'tag'>;
 
 function pushes(image: ImageConfig, settings: TaskContext['settings']): boolean {
   return !image.skipPush && !settings.skipPush;
 }
 
 /** Inputs of a tag task: repository, registry, tag templates, push or not. Credentials never enter a key. */
-async function tagInputs(task: TaskNode, ctx: InputsContext): Promise<Result<TaskInputs, Diagnostic>> {
-  const image = imageOf(task);
+async function tagInputs(task: TagTask, ctx: InputsContext): Promise<Result<TaskInputs, Diagnostic>> {
+  const { image } = task.spec;
   return ok({
     spec: {
       image: image.image,
@@ -73,26 +60,14 @@ async function tagInputs(task: TaskNode, ctx: InputsContext): Promise<Result<Tas
 }
 
 /** The build output this tag task consumes (`build:NAME` of the same project scope). */
-function builtImage(task: TaskNode, ctx: TaskContext): { output: TaskOutput; data: BuiltImage } {
+function builtImage(task: TagTask, ctx: TaskContext): TaskOutput<BuiltImage> {
   const id = `${task.project.scope}build:${task.name}`;
   const output = ctx.upstream.get(id);
-  if (!output) throw new Error(`${task.id} ran without the output of ${id}`);
-  const data = output.data as Partial<BuiltImage>;
-  const tag = typeof data.tag === 'string' ? data.tag : '';
-  const tags = Array.isArray(data.tags) && data.tags.length > 0 ? data.tags : [tag];
-  return {
-    output,
-    data: {
-      name: data.name ?? task.name,
-      image: data.image ?? imageOf(task).image,
-      tag,
-      tags,
-      imageId: data.imageId ?? '',
-    },
-  };
+  if (!output || !isBuiltImage(output.data)) throw new Error(`${task.id} ran without the output of ${id}`);
+  return { digest: output.digest, data: output.data };
 }
 
-function tagOutput(result: TagResult): TaskOutput {
+function tagOutput(result: TaggedImage): TaskOutput<TaggedImage> {
   // Render tasks substitute refs, so the digest covers the refs as well as the content.
   const digest = createHash('sha256')
     .update(JSON.stringify([result.refs, result.digest]))
@@ -101,9 +76,10 @@ function tagOutput(result: TagResult): TaskOutput {
 }
 
 /** Tags every ref in the engine, then pushes each ref the registry does not already hold for this image. */
-async function tagRun(task: TaskNode, ctx: TaskContext): Promise<Result<TaskOutput, Diagnostic>> {
-  const image = imageOf(task);
-  const { output, data } = builtImage(task, ctx);
+async function tagRun(task: TagTask, ctx: TaskContext): Promise<Result<TaskOutput<TaggedImage>, Diagnostic>> {
+  const { image } = task.spec;
+  const output = builtImage(task, ctx);
+  const { data } = output;
   const refs = data.tags.map((t) => `${image.image}:${t}`);
   const base = { name: image.name, image: image.image, tag: data.tag, refs, imageId: data.imageId };
   if (image.builder.kind === 'custom') {
@@ -234,11 +210,15 @@ async function pushRef(
 }
 
 /** Pushed: every ref's manifest is still in the registry; tag only: every ref still names the image in the engine. */
-async function tagStatus(task: TaskNode, output: TaskOutput, ctx: TaskContext): Promise<ArtifactStatus> {
-  const image = imageOf(task);
+async function tagStatus(
+  task: TagTask,
+  output: TaskOutput<TaggedImage>,
+  ctx: TaskContext,
+): Promise<ArtifactStatus> {
+  const { image } = task.spec;
   if (image.builder.kind === 'custom') return { present: true };
-  const data = output.data as Partial<TagResult>;
-  const refs = data.refs ?? [];
+  const { data } = output;
+  const { refs } = data;
   if (pushes(image, ctx.settings)) {
     const repo = parseRepository(image.image);
     const found = await registryCredentials(repo.registry, ctx.env);
@@ -254,7 +234,7 @@ async function tagStatus(task: TaskNode, output: TaskOutput, ctx: TaskContext): 
           missing: `${ref} in the registry (${registryFailureDetail(manifest.error)})`,
         };
       if (!manifest.value) return { present: false, missing: `${ref} in the registry` };
-      if (data.digest !== undefined && data.digest !== '' && manifest.value.digest !== data.digest) {
+      if (data.digest !== '' && manifest.value.digest !== data.digest) {
         return {
           present: false,
           missing: `${ref} in the registry (the tag now names ${manifest.value.digest})`,
@@ -278,11 +258,14 @@ async function tagStatus(task: TaskNode, output: TaskOutput, ctx: TaskContext): 
 }
 
 /** The `tag` task kind. */
-export const tagKind: TaskKindImpl = {
+export const tagKind: TaskKindImpl<'tag', TaggedImage> = {
   kind: 'tag',
   implVersion: 1,
+  isOutput: isTaggedImage,
   inputs: tagInputs,
+  // -b rebuilds and pushes again: a rebuilt image under an unchanged tag must still reach the registry.
+  forcedBy: (_task, settings) => (settings.forceBuild ? '-b' : undefined),
   status: tagStatus,
-  proof: (task) => (imageOf(task).builder.kind === 'custom' ? [] : undefined),
+  proof: (task) => (task.spec.image.builder.kind === 'custom' ? [] : undefined),
   run: tagRun,
 };

@@ -1,36 +1,35 @@
 // The docker half of the build task: inputs, "is the image still there?", and the build through the Engine API.
 import { posix } from 'node:path';
-import type { Diagnostic } from '../core/diagnostics.ts';
-import { error } from '../core/diagnostics.ts';
-import type { Json } from '../core/json.ts';
-import type { TaskNode } from '../core/task.ts';
-import type { Result } from '../core/result.ts';
-import { fail, ok } from '../core/result.ts';
-import { buildImageOf, normalizeRel, planContext, planDockerfile } from './docker/build-plan.ts';
-import type { DockerClient } from './docker/client.ts';
-import { openDocker } from './docker/client.ts';
-import { contextTar } from './docker/context-tar.ts';
-import { locateStep } from './docker/dockerfile.ts';
-import type { DockerFailure } from './docker/failure.ts';
-import { failureDetail } from './docker/failure.ts';
-import { buildImage, inspectImage } from './docker/images.ts';
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import { error } from '../../core/diagnostics.ts';
+import type { Json } from '../../core/json.ts';
+import type { TaskNodeOf } from '../../core/task.ts';
+import type { Result } from '../../core/result.ts';
+import { fail, ok } from '../../core/result.ts';
+import { normalizeRel, planContext, planDockerfile } from '../docker/build-plan.ts';
+import type { DockerClient } from '../docker/client.ts';
+import { openDocker } from '../docker/client.ts';
+import { contextTar } from '../docker/context-tar.ts';
+import { locateStep } from '../docker/dockerfile.ts';
+import type { DockerFailure } from '../docker/failure.ts';
+import { failureDetail } from '../docker/failure.ts';
+import { buildImage, inspectImage } from '../docker/images.ts';
 import { resolveTags } from './image-tags.ts';
-import { buildRegistryConfig } from './registry/auth-config.ts';
-import { imageInRegistry } from './registry/image-in-registry.ts';
-import { prebuiltInRegistry } from './registry/prebuilt.ts';
-import { isValidTag } from './registry/reference.ts';
+import { buildRegistryConfig } from '../registry/auth-config.ts';
+import { imageInRegistry } from '../registry/image-in-registry.ts';
+import { isValidTag } from '../../core/image-ref.ts';
 import type {
   ArtifactStatus,
-  BuiltImage,
   InputsContext,
   TaskContext,
   TaskInputs,
   TaskOutput,
-} from '../core/task-kind.ts';
+} from '../../core/task-kind.ts';
+import type { BuiltImage } from './output.ts';
 
 /** Inputs of a docker build: Dockerfile, context files after .dockerignore, buildArgs, target, network, entrypoint/cmd, appendDockerfileInstructions. */
 export async function dockerBuildInputs(
-  task: TaskNode,
+  task: TaskNodeOf<'build'>,
   ctx: InputsContext,
 ): Promise<Result<TaskInputs, Diagnostic>> {
   const plan = await planDockerfile(task);
@@ -72,21 +71,21 @@ export async function dockerBuildInputs(
  * engine. Found in the registry (the cross-machine skip): its tag in the registry, as long as it is pushed.
  */
 export async function dockerBuildStatus(
-  task: TaskNode,
-  output: TaskOutput,
+  task: TaskNodeOf<'build'>,
+  output: TaskOutput<BuiltImage>,
   ctx: TaskContext,
 ): Promise<ArtifactStatus> {
-  const data = output.data as Partial<BuiltImage>;
-  const imageId = data.imageId ?? '';
-  const image = buildImageOf(task);
-  const refs = (data.tags ?? []).map((t) => `${data.image ?? image.image}:${t}`);
-  if (data['fromRegistry'] === true) {
+  const { data } = output;
+  const { imageId } = data;
+  const { image } = task.spec;
+  const refs = data.tags.map((t) => `${data.image}:${t}`);
+  if (data.fromRegistry === true) {
     if (image.skipPush || ctx.settings.skipPush)
       return {
         present: false,
         missing: `image ${imageId} in the Docker Engine (it is only in the registry)`,
       };
-    const inRegistry = await imageInRegistry(image, data.tag ?? '', ctx);
+    const inRegistry = await imageInRegistry(image, data.tag, ctx);
     return inRegistry
       ? { present: true }
       : { present: false, missing: `${refs[0] ?? image.image} in the registry` };
@@ -107,36 +106,11 @@ export async function dockerBuildStatus(
   }
 }
 
-/**
- * The `reuse` hook: when this build's content-addressed tag is already in the registry (pushed by another
- * machine or an earlier run), its output without building. The image id is the manifest's config digest, so
- * the output digest, and with it the tag task's key, is the same as on the machine that built it.
- */
-export async function dockerBuildReuse(
-  task: TaskNode,
-  ctx: TaskContext,
-): Promise<{ output: TaskOutput; what: string } | undefined> {
-  const image = buildImageOf(task);
-  if (image.builder.kind !== 'docker') return undefined;
-  const tags = resolveTags(image, ctx.key, ctx.settings, task.project.config.vars);
-  const prebuilt = await prebuiltInRegistry(image, tags, ctx.settings, ctx);
-  if (prebuilt === undefined) return undefined;
-  const data: BuiltImage = {
-    name: image.name,
-    image: image.image,
-    tag: tags[0] ?? '',
-    tags,
-    imageId: prebuilt.imageId,
-    fromRegistry: true,
-  };
-  return { output: { digest: prebuilt.imageId, data }, what: `image ${prebuilt.ref} in the registry` };
-}
-
 /** Builds the image: context streamed as a tar, output line by line into the task log, every tag applied. */
 export async function dockerBuildRun(
-  task: TaskNode,
+  task: TaskNodeOf<'build'>,
   ctx: TaskContext,
-): Promise<Result<TaskOutput, Diagnostic>> {
+): Promise<Result<TaskOutput<BuiltImage>, Diagnostic>> {
   const plan = await planDockerfile(task);
   if (!plan.ok) return plan;
   const image = plan.value.image;
@@ -186,12 +160,12 @@ export async function dockerBuildRun(
 
 /** One diagnostic for a failed build: the image, the step, the engine's words; located at the step if found. */
 function buildFailure(
-  task: TaskNode,
+  task: TaskNodeOf<'build'>,
   failure: DockerFailure,
   step: string | undefined,
   plan: { content: string; display: string } | undefined,
 ): Diagnostic {
-  const image = buildImageOf(task);
+  const { image } = task.spec;
   if (failure.reason === 'unreachable') return error(failureDetail(failure));
   if (failure.reason === 'aborted') return error(`Build of image "${image.name}" was cancelled`, image.at);
   if (failure.reason === 'context')

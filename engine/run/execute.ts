@@ -1,0 +1,153 @@
+// One task of a run, start to end: answered by the run memo when it can be, else decided (key, record,
+// artifact), then run and recorded, or purged. Every path ends in exactly one ledger entry.
+import type { TaskNode } from '../../core/task.ts';
+import type { InputsContext, RunSettings, TaskContext, TaskOutput } from '../../core/task-kind.ts';
+import type { TaskKinds } from '../../tasks/index.ts';
+import type { FileDigests } from '../../cache/file-digests.ts';
+import { decide, type Decision } from './decide.ts';
+import type { RunEvent } from './events.ts';
+import type { Ledger } from './ledger.ts';
+import { knownPresent, knownTask, memoEntry, type KnownTask } from './memo-step.ts';
+import { purgeTask } from './purge.ts';
+import type { RunStore } from './run-store.ts';
+
+/** A task's log for this run: the line writer and a close function. */
+export interface TaskLogHandle {
+  write(line: string): void;
+  close(): Promise<void>;
+}
+
+/** Everything running one task needs from the run around it. */
+export interface ExecuteContext {
+  kinds: TaskKinds;
+  settings: RunSettings;
+  force: ReadonlySet<string>;
+  purge: boolean;
+  dryRun: boolean;
+  store: RunStore;
+  digests: FileDigests;
+  env: Readonly<Record<string, string>>;
+  emit: (event: RunEvent) => void;
+  openLog: (taskId: string) => TaskLogHandle;
+  listFiles: (node: TaskNode, onRead?: (path: string) => void) => InputsContext['listFiles'];
+  /** Upstream task ids of each task within the pipeline. */
+  upstream: ReadonlyMap<string, readonly string[]>;
+  /** The tasks of a run memo whose stamps still hold. */
+  known?: ReadonlyMap<string, KnownTask>;
+  onDecision?: (taskId: string, decision: Decision) => void;
+  ledger: Ledger;
+}
+
+/** Runs `node` to its end; `'failed'` also for a cancelled task. */
+export async function executeTask(
+  node: TaskNode,
+  signal: AbortSignal,
+  x: ExecuteContext,
+): Promise<'succeeded' | 'failed'> {
+  const { ledger } = x;
+  ledger.start(node.id);
+  const known = x.known && knownTask(x.known, node.id, ledger.outputs);
+  if (
+    known &&
+    (await knownPresent(known, node, x.kinds, ledger.outputs, taskContext(x, node, known.key, signal)))
+  ) {
+    ledger.outputs.set(node.id, known.output);
+    ledger.memo.set(node.id, { task: known, reads: known.reads });
+    ledger.end(node, 'cached', { type: 'cached' });
+    return 'succeeded';
+  }
+  // The log is opened (and the last run's truncated) only when the task really runs: a cache hit keeps it.
+  let log: TaskLogHandle | undefined;
+  const ctxFor = (key: string): TaskContext => taskContext(x, node, key, signal, (line) => log?.write(line));
+  try {
+    if (x.purge) {
+      log = x.openLog(node.id);
+      return await purgeTask(node, ctxFor(''), signal, x);
+    }
+    const step = await decide({ ...x, outputs: ledger.outputs, deps: x.upstream }, node, ctxFor);
+    if (!step.ok) return ledger.failed(node, { type: 'first-run' }, step.error, signal);
+    const decision = step.value;
+    x.onDecision?.(node.id, decision);
+    if (!decision.run) {
+      // An artifact found elsewhere is recorded here, so the next run is a plain hit.
+      if (decision.reused) await record(x, node, decision.key, decision, decision.output);
+      finish(x, node, decision, decision.output);
+      ledger.end(node, 'cached', decision.reason);
+      return 'succeeded';
+    }
+    if (x.dryRun) {
+      ledger.outputs.set(node.id, { digest: `would-run:${decision.key}`, data: {} });
+      ledger.end(node, 'skipped', decision.reason);
+      return 'succeeded';
+    }
+    // A run that was stopped while this task was deciding starts nothing new.
+    if (signal.aborted) {
+      ledger.end(node, 'cancelled', { type: 'cancelled' });
+      return 'failed';
+    }
+    x.emit({ type: 'task-start', id: node.id, kind: node.kind, reason: decision.reason });
+    log = x.openLog(node.id);
+    const result = await decision.task.run(ctxFor(decision.key));
+    if (!result.ok) return ledger.failed(node, decision.reason, result.error, signal);
+    await record(x, node, decision.key, decision, result.value);
+    finish(x, node, decision, result.value);
+    ledger.end(node, 'ran', decision.reason);
+    return 'succeeded';
+  } finally {
+    await log?.close();
+  }
+}
+
+function taskContext(
+  x: ExecuteContext,
+  node: TaskNode,
+  key: string,
+  signal: AbortSignal,
+  toLog?: (line: string) => void,
+): TaskContext {
+  const upstream = new Map<string, TaskOutput>();
+  for (const id of x.upstream.get(node.id) ?? []) {
+    const output = x.ledger.outputs.get(id);
+    if (output) upstream.set(id, output);
+  }
+  return {
+    key,
+    env: x.env,
+    signal,
+    log: (line) => {
+      toLog?.(line);
+      x.emit({ type: 'task-log', id: node.id, line });
+    },
+    upstream,
+    settings: x.settings,
+    listFiles: x.listFiles(node),
+  };
+}
+
+/** Stores the record of a task that succeeded: only now may a later run skip it. */
+function record(
+  x: ExecuteContext,
+  node: TaskNode,
+  key: string,
+  decision: Decision,
+  output: TaskOutput,
+): Promise<void> {
+  return x.store.put({
+    key,
+    taskId: node.id,
+    record: decision.record,
+    output,
+    finishedAt: new Date().toISOString(),
+    durationMs: x.ledger.since() - x.ledger.startOf(node.id),
+  });
+}
+
+/** Makes a finished task's output visible downstream and notes its memo entry. */
+function finish(x: ExecuteContext, node: TaskNode, decision: Decision, output: TaskOutput): void {
+  x.ledger.outputs.set(node.id, output);
+  const deps = x.upstream.get(node.id) ?? [];
+  x.ledger.memo.set(
+    node.id,
+    memoEntry(node, decision.task, decision.key, deps, output, decision.reads, x.settings),
+  );
+}

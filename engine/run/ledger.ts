@@ -1,0 +1,83 @@
+// The bookkeeping of one run: when each task started, how it ended and why, the outputs downstream tasks
+// read, the diagnostics of failures, and the memo entries of tasks that finished. Every outcome is emitted
+// as a `task-end` event the moment it is written down.
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import type { TaskNode } from '../../core/task.ts';
+import type { TaskOutput } from '../../core/task-kind.ts';
+import type { Reason, RunEvent, TaskStatus, TaskSummary } from './events.ts';
+import type { MemoTask } from './run-memo.ts';
+
+/** A finished task's memo entry and the paths it depends on; undefined when they cannot be named. */
+export type MemoSlot = { task: MemoTask; reads: readonly string[] } | undefined;
+
+/** What a run has recorded so far. */
+export interface Ledger {
+  readonly outputs: Map<string, TaskOutput>;
+  readonly summaries: Map<string, TaskSummary>;
+  readonly failures: Diagnostic[];
+  readonly memo: Map<string, MemoSlot>;
+  /** ISO 8601 time the run started. */
+  readonly startedAt: string;
+  /** Milliseconds since the run started. */
+  since(): number;
+  /** Notes that a task starts now. */
+  start(id: string): void;
+  /** When a task started, in milliseconds since the run started. */
+  startOf(id: string): number;
+  /** Records (and emits) how a task ended. */
+  end(node: TaskNode, status: TaskStatus, reason: Reason, error?: string): void;
+  /** Records a failure (or a cancellation, when `signal` was aborted); always `'failed'`, for `return`. */
+  failed(node: TaskNode, reason: Reason, d: Diagnostic, signal: AbortSignal): 'failed';
+}
+
+/** An empty ledger that emits through `emit` and formats failures with `formatError`. */
+export function openLedger(emit: (event: RunEvent) => void, formatError: (d: Diagnostic) => string): Ledger {
+  const started = performance.now();
+  const starts = new Map<string, number>();
+  const since = (): number => performance.now() - started;
+  const ledger: Ledger = {
+    outputs: new Map(),
+    summaries: new Map(),
+    failures: [],
+    memo: new Map(),
+    startedAt: new Date().toISOString(),
+    since,
+    start: (id) => void starts.set(id, since()),
+    startOf: (id) => starts.get(id) ?? 0,
+    end(node, status, reason, error) {
+      const startMs = starts.get(node.id) ?? since();
+      const endMs = since();
+      const durationMs = endMs - startMs;
+      const summary: TaskSummary = {
+        id: node.id,
+        kind: node.kind,
+        status,
+        reason,
+        startMs,
+        endMs,
+        durationMs,
+      };
+      if (error !== undefined) summary.error = error;
+      ledger.summaries.set(node.id, summary);
+      emit({
+        type: 'task-end',
+        id: node.id,
+        kind: node.kind,
+        status,
+        reason,
+        durationMs,
+        ...(error !== undefined ? { error } : {}),
+      });
+    },
+    failed(node, reason, d, signal) {
+      if (signal.aborted) {
+        ledger.end(node, 'cancelled', { type: 'cancelled' });
+      } else {
+        ledger.failures.push(d);
+        ledger.end(node, 'failed', reason, formatError(d));
+      }
+      return 'failed';
+    },
+  };
+  return ledger;
+}
