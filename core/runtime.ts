@@ -23,3 +23,15 @@ export function stdoutIsTTY(): boolean {
   // Typed as boolean, but undefined when stdout is a pipe.
   return process.stdout.isTTY ?? false;
 }
+
+/**
+ * Sends `signal` to every process of the group `pid` leads (a child started with `detached: true`); a group
+ * that is already gone is not an error. Node and Deno both take a negative pid as "the group".
+ */
+export function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group ended on its own meanwhile.
+  }
+}

@@ -17,7 +17,7 @@ import { loadKubeTarget } from '../tasks/kube/kube-target.ts';
 import { syncObjects } from '../tasks/kube/sync.ts';
 import { loadRenderedObjects, type RenderedData } from '../tasks/render/output.ts';
 import { renderKind } from '../tasks/render/kind.ts';
-import { runTool } from '../tasks/render/run-tool.ts';
+import { runProcess } from '../core/process.ts';
 import type { TaskOutput } from '../core/task-kind.ts';
 import {
   deployNode,
@@ -149,7 +149,7 @@ async function kubectlCpu(
 ): Promise<[number, number]> {
   const script = `TIMEFORMAT='%U %S'; time kubectl "$@" >/dev/null`;
   const [result, ms] = await timed(() =>
-    runTool('bash', ['-c', script, 'kubectl', ...args], { cwd: dir, env }),
+    runProcess('bash', ['-c', script, 'kubectl', ...args], { cwd: dir, env }),
   );
   if (!result.ok || result.value.code !== 0) {
     throw new Error(`kubectl ${args.join(' ')} failed: ${JSON.stringify(result)}`);

@@ -15,7 +15,7 @@ const repo = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../'
 /** Packages loaded from node_modules at run time instead of inlined: the heavy ones only `dsg run` needs (their
  * own lazy loading and file lookups keep working), and `yaml`, which the config and graph stages import on
  * demand: esbuild turns `await import()` of a CommonJS package into a chunk with only a default export. */
-export const EXTERNAL = ['@kubernetes/client-node', 'undici', 'zx', 'tar-fs', 'tar-stream', 'yaml'];
+export const EXTERNAL = ['@kubernetes/client-node', 'undici', 'tar-stream', 'yaml'];
 
 /** Writes the bundle of `bin/dsg.ts` to `outdir` (emptied first) and returns esbuild's metafile. */
 export async function bundleCli(outdir: string): Promise<Metafile> {

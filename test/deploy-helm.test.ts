@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import type { ReleaseData } from '../tasks/helm/deploy-release.ts';
-import { runTool } from '../tasks/render/run-tool.ts';
+import { runProcess } from '../core/process.ts';
 import { webChart } from './fixtures/render/chart.ts';
 import {
   deployStatus,
@@ -61,7 +61,10 @@ test('status notices a release uninstalled by hand; purge uninstalls', async () 
     const deployment = helmDeployment({ name: 'web', chart: { name: 'charts/web' } });
     const step = await renderAndDeploy(cluster, dir, deployment);
     assert.ok(step.deploy.ok, JSON.stringify(step.deploy));
-    const gone = await runTool('helm', ['uninstall', 'web', '-n', 'default'], { cwd: dir, env: cluster.env });
+    const gone = await runProcess('helm', ['uninstall', 'web', '-n', 'default'], {
+      cwd: dir,
+      env: cluster.env,
+    });
     assert.ok(gone.ok && gone.value.code === 0, JSON.stringify(gone));
     assert.deepEqual(await deployStatus(cluster, dir, deployment, step.deploy.value), {
       present: false,
@@ -72,7 +75,7 @@ test('status notices a release uninstalled by hand; purge uninstalls', async () 
     const purged = await purgeDeploy(cluster, dir, deployment);
     assert.ok(purged.ok, JSON.stringify(purged));
     assert.equal(cluster.server.getObject('apps/v1', 'Deployment', 'default', 'web'), undefined);
-    const list = await runTool('helm', ['list', '-n', 'default', '-q'], { cwd: dir, env: cluster.env });
+    const list = await runProcess('helm', ['list', '-n', 'default', '-q'], { cwd: dir, env: cluster.env });
     assert.equal(list.ok ? list.value.stdout.trim() : 'error', '');
   } finally {
     await cluster.close();

@@ -8,7 +8,7 @@ import test from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import type { HelmDeployment } from '../core/config.ts';
 import { renderKind } from '../tasks/render/kind.ts';
-import { runTool } from '../tasks/render/run-tool.ts';
+import { runProcess } from '../core/process.ts';
 import { webChart } from './fixtures/render/chart.ts';
 import {
   helmDeployment,
@@ -103,10 +103,10 @@ test('an OCI chart from the local registry renders like a local one', async () =
   const dir = await makeProject(webChart());
   const env = await toolEnv();
   const out = await tempDir('dsg-chart-pkg-');
-  const pkg = await runTool('helm', ['package', 'charts/web', '-d', out], { cwd: dir, env });
+  const pkg = await runProcess('helm', ['package', 'charts/web', '-d', out], { cwd: dir, env });
   assert.ok(pkg.ok && pkg.value.code === 0, JSON.stringify(pkg));
   const repo = `oci://127.0.0.1:5000/dsg-test/charts-${randomBytes(4).toString('hex')}`;
-  const push = await runTool('helm', ['push', join(out, 'web-0.1.0.tgz'), repo, '--plain-http'], {
+  const push = await runProcess('helm', ['push', join(out, 'web-0.1.0.tgz'), repo, '--plain-http'], {
     cwd: dir,
     env,
   });

@@ -3,6 +3,7 @@ import process from 'node:process';
 import { runtimeVersion, stdoutIsTTY } from '../../core/runtime.ts';
 import { parseFlags, suggest, type FlagValues } from './args.ts';
 import { COMMANDS, commandHelp, mainHelp, type CommandSpec } from './commands.ts';
+import { interruptCode, type StopSignal } from './interrupt.ts';
 import type { Io } from './io.ts';
 
 /** dsg's version. */
@@ -41,16 +42,18 @@ export async function main(args: string[]): Promise<number> {
   const load = HANDLERS[command.name];
   if (!load) return usage(`Unknown command "${first}"`);
   const controller = new AbortController();
-  const cancel = (): void => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
+  const stopOn = (signal: StopSignal) => (): void => controller.abort(signal);
+  const onInt = stopOn('SIGINT');
+  const onTerm = stopOn('SIGTERM');
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
   try {
-    return await (
-      await load()
-    )(makeIo(controller.signal), parsed.flags, parsed.positionals);
+    const code = await (await load())(makeIo(controller.signal), parsed.flags, parsed.positionals);
+    // Whatever stopped half-way because of the signal ends with the shell's code for it.
+    return controller.signal.aborted && code !== 0 ? interruptCode(controller.signal) : code;
   } finally {
-    process.off('SIGINT', cancel);
-    process.off('SIGTERM', cancel);
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
   }
 }
 

@@ -1,7 +1,7 @@
 // Variables DevSpace defines itself (`DEVSPACE_NAME`, `DEVSPACE_GIT_COMMIT`, ... and their
 // `devspace.*` spellings). Git is asked only when a config uses a git variable.
 import { homedir, tmpdir } from 'node:os';
-import { runCommand } from './shell.ts';
+import { outcomeOf, runProcess } from '../../core/process.ts';
 
 /** The dsg version reported as `DEVSPACE_VERSION`. */
 export const DSG_VERSION = '0.1.0';
@@ -128,15 +128,15 @@ export class GitProbe {
 
 async function probe(dir: string, env: Record<string, string>): Promise<GitInfo> {
   const opts = { cwd: dir, env, timeoutMs: 10_000 };
-  const commit = await runCommand('git', ['rev-parse', 'HEAD'], opts);
-  if (!commit.ok) {
+  const commit = outcomeOf(await runProcess('git', ['rev-parse', 'HEAD'], opts));
+  if (commit.failed !== undefined) {
     const why = commit.stderr.includes('not a git repository')
       ? `"${dir}" is not in a git repository`
-      : commit.reason;
+      : commit.failed;
     return { reason: why };
   }
-  const branch = await runCommand('git', ['rev-parse', '--abbrev-ref', 'HEAD'], opts);
+  const branch = outcomeOf(await runProcess('git', ['rev-parse', '--abbrev-ref', 'HEAD'], opts));
   const info: GitInfo = { commit: commit.stdout.trim().slice(0, 8) };
-  if (branch.ok) info.branch = branch.stdout.trim();
+  if (branch.failed === undefined) info.branch = branch.stdout.trim();
   return info;
 }

@@ -2,7 +2,8 @@
 // patch) and `patches` (add / replace / remove at DevSpace paths), in that order, like DevSpace.
 // Values inserted from a profile keep their own locations, so errors point into the profile.
 import type { DiagSink } from './diag-sink.ts';
-import { findMatches, parsePatchPath, type PathMatch } from './patch-path.ts';
+import { parsePatchPath, type PathSegment } from '../../core/patch-path.ts';
+import { findMatches, type PathMatch } from './patch-path.ts';
 import { clone, describe, entry, entryLoc, mapNode, str, type MapNode, type TreeNode } from './tree.ts';
 
 /** Replaces the top-level sections the profile names. */
@@ -95,8 +96,9 @@ export function applyPatch(
   path: string,
   value?: TreeNode,
 ): string | undefined {
-  const segs = parsePatchPath(path);
-  if (typeof segs === 'string') return segs;
+  const parsed = parsePatchPath(path);
+  if (!parsed.ok) return parsed.error;
+  const segs = parsed.value;
   const strict = path.startsWith('/');
   const matches = findMatches(root, segs);
   if (op === 'remove') {
@@ -125,20 +127,21 @@ export function applyPatch(
     return undefined;
   }
   const last = segs[segs.length - 1];
-  if (!last || last.kind !== 'key') return 'the last part of the path must name a key or an index';
+  if (!last || (last.type !== 'key' && last.type !== 'index' && last.type !== 'append'))
+    return 'the last part of the path must name a key or an index';
   const parents = findMatches(root, segs.slice(0, -1));
   if (parents.length === 0) return 'its parent path does not exist';
   for (const { node: parent } of parents) {
     if (parent.kind === 'seq') {
-      if (last.key === '-') parent.items.push(clone(value));
-      else if (/^\d+$/.test(last.key) && Number(last.key) <= parent.items.length)
-        parent.items.splice(Number(last.key), 0, clone(value));
-      else return `"${last.key}" is not a valid position in a list of ${parent.items.length}`;
-    } else if (parent.kind === 'map') {
+      const at = insertPosition(last, parent.items.length);
+      if (at === undefined)
+        return `"${describeSegment(last)}" is not a valid position in a list of ${parent.items.length}`;
+      parent.items.splice(at, 0, clone(value));
+    } else if (parent.kind === 'map' && last.type === 'key') {
       if (parent.entries.has(last.key))
         return `"${path}" already exists and is not a list or mapping: use op replace`;
       parent.entries.set(last.key, entry(clone(value), value.loc));
-    } else return `the parent of "${last.key}" is ${describe(parent)}`;
+    } else return `the parent of "${describeSegment(last)}" is ${describe(parent)}`;
   }
   return undefined;
 }
@@ -153,4 +156,31 @@ function setMatch(m: PathMatch, value: TreeNode): void {
     const prior = m.parent.entries.get(String(m.key));
     m.parent.entries.set(String(m.key), entry(value, prior?.keyLoc));
   } else m.parent.items[Number(m.key)] = value;
+}
+
+/** Where `add` inserts into a list of `length`: before a position, or at the end for `-`; undefined when invalid. */
+function insertPosition(last: PathSegment, length: number): number | undefined {
+  if (last.type === 'append' || (last.type === 'key' && last.key === '-')) return length;
+  const raw =
+    last.type === 'index'
+      ? last.index
+      : last.type === 'key' && /^\d+$/.test(last.key)
+        ? Number(last.key)
+        : undefined;
+  return raw !== undefined && raw >= 0 && raw <= length ? raw : undefined;
+}
+
+function describeSegment(segment: PathSegment): string {
+  switch (segment.type) {
+    case 'key':
+      return segment.key;
+    case 'index':
+      return String(segment.index);
+    case 'append':
+      return '-';
+    case 'wildcard':
+      return '*';
+    case 'filter':
+      return `${segment.key}=${segment.values.map(String).join('|')}`;
+  }
 }

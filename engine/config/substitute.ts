@@ -4,7 +4,7 @@
 // graph compiler. v2beta1 also evaluates whole-string `$(command)` expressions outside runtime fields.
 import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
-import { firstLine, runCommand } from './shell.ts';
+import { firstLines, outcomeOf, runShellLine } from '../../core/process.ts';
 import type { MapNode, Scalar, ScalarNode, TreeNode } from './tree.ts';
 import { findVars, mayHaveVars, substitute } from './var-syntax.ts';
 import type { VarResolver } from './var-resolver.ts';
@@ -103,20 +103,22 @@ async function evaluate(node: ScalarNode, opts: SubstituteOptions): Promise<void
   const env = { ...opts.env };
   for (const [k, v] of Object.entries(opts.resolver.resolvedStrings()))
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) env[k] = v;
-  const r = await runCommand(m[1], undefined, {
-    cwd: opts.dir,
-    env,
-    timeoutMs: EXPRESSION_TIMEOUT_MS,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
-  if (!r.ok) {
-    if (r.reason === 'exit code 1' && r.stdout.trim() === '' && r.stderr.trim() === '') {
+  const r = outcomeOf(
+    await runShellLine(m[1], {
+      cwd: opts.dir,
+      env,
+      timeoutMs: EXPRESSION_TIMEOUT_MS,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    }),
+  );
+  if (r.failed !== undefined) {
+    if (r.code === 1 && r.stdout.trim() === '' && r.stderr.trim() === '') {
       node.value = forceString ? 'false' : false;
       return;
     }
-    const detail = firstLine(r.stderr) || firstLine(r.stdout);
+    const detail = firstLines(r.stderr, 1) || firstLines(r.stdout, 1);
     opts.sink.error(
-      `Cannot evaluate expression "${text}": ${r.reason}${detail ? `: ${detail}` : ''}`,
+      `Cannot evaluate expression "${text}": ${r.failed}${detail ? `: ${detail}` : ''}`,
       node.loc,
     );
     return;

@@ -5,7 +5,7 @@ import process from 'node:process';
 import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
 import { isPredefined, predefinedValue, type PredefinedContext } from './predefined-vars.ts';
-import { firstLine, runCommand } from './shell.ts';
+import { firstLines, outcomeOf, runProcess, runShellLine } from '../../core/process.ts';
 import type { Scalar } from './tree.ts';
 import type { VarDef } from './var-definitions.ts';
 import { findVars, substitute } from './var-syntax.ts';
@@ -206,17 +206,23 @@ export class VarResolver {
       args.push(v === null ? '' : String(v));
     }
     const shown = [String(command), ...args].join(' ');
-    const r = await runCommand(String(command), rawArgs ? args : undefined, {
+    const options = {
       cwd: this.opts.dir,
       env: this.opts.env,
       timeoutMs: VAR_COMMAND_TIMEOUT_MS,
       ...(this.opts.signal ? { signal: this.opts.signal } : {}),
-    });
-    if (!r.ok) {
-      const detail = firstLine(r.stderr) || firstLine(r.stdout);
+    };
+    // DevSpace's rule: a command with `args` runs directly, one without goes through a shell.
+    const r = outcomeOf(
+      rawArgs
+        ? await runProcess(String(command), args, options)
+        : await runShellLine(String(command), options),
+    );
+    if (r.failed !== undefined) {
+      const detail = firstLines(r.stderr, 1) || firstLines(r.stdout, 1);
       this.fail(
         def.name,
-        `Cannot resolve variable "${def.name}": command "${shown}" failed (${r.reason})${detail ? `: ${detail}` : ''}`,
+        `Cannot resolve variable "${def.name}": command "${shown}" failed (${r.failed})${detail ? `: ${detail}` : ''}`,
         def.at,
         `fix the command or pass --var ${def.name}=VALUE`,
       );

@@ -4,7 +4,7 @@ import type { ImageConfig } from '../../core/config.ts';
 import type { TaskNodeOf } from '../../core/task.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { resolveTags } from './image-tags.ts';
-import { runShell, shellQuote } from '../shell.ts';
+import { runShellLine, shellQuote } from '../../core/process.ts';
 import type { InputsContext, TaskContext, TaskInputs, TaskOutput } from '../../core/task-kind.ts';
 import type { BuiltImage } from './output.ts';
 
@@ -59,18 +59,22 @@ export async function customBuildRun(
   const reference = `${image.image}:${tag}`;
   const commandLine = customCommandLine(custom, reference, tag);
   ctx.log(`$ ${commandLine}`);
-  const result = await runShell(commandLine, {
+  const result = await runShellLine(commandLine, {
     cwd: task.project.dir,
     env: { ...ctx.env, DSG_IMAGE: image.image, DSG_TAG: tag, DSG_IMAGE_REF: reference },
     signal: ctx.signal,
-    log: ctx.log,
+    onLine: ctx.log,
+    capture: false,
   });
-  if (result.aborted) return fail(error(`Custom build of image "${image.name}" was cancelled`, image.at));
-  if (result.exitCode !== 0) {
-    const last = result.tail.at(-1);
+  if (!result.ok && result.error.reason === 'aborted')
+    return fail(error(`Custom build of image "${image.name}" was cancelled`, image.at));
+  const end = result.ok ? result.value : result.error;
+  if (!result.ok || result.value.code !== 0) {
+    const last = end.tail.at(-1);
+    const how = result.ok ? `exited with code ${result.value.code}` : `failed: ${result.error.message}`;
     return fail(
       error(
-        `Custom build of image "${image.name}" failed: \`${custom.command}\` exited with code ${result.exitCode ?? 'unknown'}${last ? `: ${last}` : ''}`,
+        `Custom build of image "${image.name}" failed: \`${custom.command}\` ${how}${last ? `: ${last}` : ''}`,
         task.project.config.locate(['images', image.name, 'custom', 'command']) ?? image.at,
         `see the full output with: dsg logs ${task.id}`,
       ),

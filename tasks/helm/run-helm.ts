@@ -1,6 +1,6 @@
 // Runs the helm CLI and turns its failures into one sentence that names the chart or release.
 import { fail, ok, type Result } from '../../core/result.ts';
-import { firstLines, runTool } from '../render/run-tool.ts';
+import { firstLines, runProcess } from '../../core/process.ts';
 import { describeChart, type ChartSource } from './chart.ts';
 
 /** Where helm runs and with which environment (KUBECONFIG, HOME, PATH come from it). */
@@ -15,7 +15,7 @@ export async function runHelm(
   args: readonly string[],
   options: HelmOptions,
 ): Promise<Result<string, string>> {
-  const run = await runTool('helm', args, options);
+  const run = await runProcess('helm', args, options);
   if (!run.ok) return fail(run.error.message);
   if (run.value.code !== 0) {
     return fail(

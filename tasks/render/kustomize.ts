@@ -8,7 +8,7 @@ import { fail, type Result } from '../../core/result.ts';
 import { foldersUnder, SKIPPED_GLOBS } from './folders.ts';
 import { parseManifests, type Locate } from './manifests.ts';
 import type { SourcedObject } from './object.ts';
-import { firstLines, runTool } from './run-tool.ts';
+import { firstLines, runProcess } from '../../core/process.ts';
 
 /** How to run kubectl for a build. */
 export interface KustomizeOptions {
@@ -31,7 +31,7 @@ export async function buildKustomization(
   options: KustomizeOptions,
 ): Promise<Result<SourcedObject[], Diagnostic>> {
   const dir = kustomizationDir(entry);
-  const run = await runTool('kubectl', ['kustomize', dir, ...args], {
+  const run = await runProcess('kubectl', ['kustomize', dir, ...args], {
     cwd: options.projectDir,
     env: options.env,
     ...(options.signal ? { signal: options.signal } : {}),

@@ -5,7 +5,8 @@ import type { Json } from '../../core/json.ts';
 import type { PatchConfig } from '../../core/config.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { cloneJson, describeRef, isObject, refOf, type KubeObject } from './object.ts';
-import { findPath, parsePath, type PathMatch, type PathSegment } from './yaml-path.ts';
+import { parsePatchPath, type PathSegment } from '../../core/patch-path.ts';
+import { findPath, type PathMatch } from './yaml-path.ts';
 
 /** Why a patch could not be applied: which patch, which object, what went wrong. */
 export interface PatchFailure {
@@ -43,7 +44,7 @@ export function applyPatches(
 }
 
 function applyOne(root: Json, patch: PatchConfig): Result<Json, string> {
-  const parsed = parsePath(patch.path);
+  const parsed = parsePatchPath(patch.path);
   if (!parsed.ok) return fail(`cannot read path "${patch.path}": ${parsed.error}`);
   const segments = parsed.value;
   const matches = findPath(root, segments);

@@ -4,7 +4,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, resolve } from 'node:path';
 import { fail, ok, type Result } from '../../core/result.ts';
-import { firstLines, runTool } from './run-tool.ts';
+import { firstLines, runProcess } from '../../core/process.ts';
 
 /** The tools whose versions go into render keys. */
 export type VersionedTool = 'kubectl' | 'helm';
@@ -65,7 +65,7 @@ async function ask(
 ): Promise<Result<string, string>> {
   const args =
     tool === 'kubectl' ? ['version', '--client', '-o', 'json'] : ['version', '--template', '{{.Version}}'];
-  const run = await runTool(tool, args, { cwd, env });
+  const run = await runProcess(tool, args, { cwd, env });
   if (!run.ok) return fail(run.error.message);
   if (run.value.code !== 0) {
     return fail(

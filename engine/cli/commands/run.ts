@@ -12,6 +12,7 @@ import { openSession, type Session } from '../../run/session.ts';
 import { bool, suggest, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
 import { runReporter } from '../run-reporter.ts';
+import { interruptCode } from '../interrupt.ts';
 import { stateDirOf } from '../state-dir.ts';
 import type { PipelineResult } from '../../run/pipeline.ts';
 
@@ -48,7 +49,7 @@ export async function runCommand(io: Io, flags: FlagValues, positionals: string[
   }
   if (io.signal.aborted) {
     io.stderr.write('dsg: interrupted — finished tasks are recorded; run again to resume\n');
-    return 130;
+    return interruptCode(io.signal);
   }
   return summary.ok ? 0 : 1;
 }
