@@ -1,12 +1,10 @@
 // `dsg graph --format html`: one self-contained page (script, styles, layout library and data inlined, no
 // network) with the graph and, when there is one, a run drawn over it. The page's code is prebuilt
-// (page-asset.ts); this module only fills in the data.
+// (page-asset.ts); this module only fills in the data, and loads neither the layout library nor the cache.
 import { fail, ok, type Result } from '../../core/result.ts';
 import { DATA_PLACEHOLDER, readPageTemplate } from './page-asset.ts';
-import { graphModel, type GraphModel } from './page-model.ts';
-import { readPageRun, type PageRun } from './page-run.ts';
-import type { TaskGraph } from './types.ts';
-import { graphView } from './view.ts';
+import type { GraphModel } from './page-model.ts';
+import type { PageRun } from './page-run.ts';
 
 /** Everything the page shows. */
 export interface PageData {
@@ -29,30 +27,4 @@ export function formatHtml(data: PageData, template?: string): Result<string, st
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   // split/join, not replace(): a `$` in the data must not be read as a replacement pattern.
   return ok(page.split(DATA_PLACEHOLDER).join(json));
-}
-
-/** Options of `graphPageHtml`. */
-export interface GraphPageOptions {
-  /** The project's `.dsg/` folder, where runs, records and logs are. */
-  stateDir: string;
-  /** A run id (or its prefix); the newest run when absent. */
-  runId?: string;
-  /** Only this task and its neighbourhood, as `dsg graph --focus`. */
-  focus?: string;
-  /** Listen for run events (page-server.ts). */
-  live?: boolean;
-}
-
-/** The page of a compiled graph in one call (for `dsg dev --ui`): lays it out, reads the run, fills the page. */
-export async function graphPageHtml(graph: TaskGraph, options: GraphPageOptions): Promise<Result<string, string>> {
-  const model = await graphModel(graph, graphView(graph, options.focus));
-  const run = await readPageRun(options.stateDir, options.runId);
-  if (!run.ok) return fail(run.error.message);
-  return formatHtml({
-    model,
-    ...(run.value.run ? { run: run.value.run } : {}),
-    notes: run.value.notes,
-    ...(options.live ? { live: true } : {}),
-    generatedAt: new Date().toISOString(),
-  });
 }

@@ -5,9 +5,8 @@ import { relative } from 'node:path';
 import { writeFileAtomic } from '../../../cache/atomic.ts';
 import { errorDetail } from '../../../cache/types.ts';
 import { error, warning } from '../../../core/diagnostics.ts';
-import { formatHtml } from '../../graph/format-html.ts';
 import type { GraphModel } from '../../graph/page-model.ts';
-import { readPageRun, type PageRun } from '../../graph/page-run.ts';
+import type { PageRun } from '../../graph/page-run.ts';
 import { bool, str, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
 import { openInBrowser } from '../open-browser.ts';
@@ -25,6 +24,11 @@ export async function deliverGraph(
   let content = output;
   let about = '';
   if (format === 'html') {
+    // Loaded for pages only: the cache's store and logs, and the page template.
+    const [{ formatHtml }, { readPageRun }] = await Promise.all([
+      import('../../graph/format-html.ts'),
+      import('../../graph/page-run.ts'),
+    ]);
     const model = JSON.parse(output) as GraphModel;
     const run = await readPageRun(stateDir, str(flags, 'run'));
     if (!run.ok) {

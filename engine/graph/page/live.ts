@@ -17,6 +17,8 @@ const LOG_LINES = 40;
 /** Listens for run events; `known` are the graph's task ids. Returns a function that stops listening. */
 export function listenLive(known: readonly string[], handlers: LiveHandlers): () => void {
   const source = new EventSource('events');
+  // The server has a new page (the graph was compiled again).
+  source.addEventListener('reload', () => location.reload());
   let run: PageRun | undefined;
   let t0 = 0;
   const statuses = new Map<string, TaskStatus>();
