@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { test } from 'node:test';
 import { runDsg, tempDir, copyFixture } from './helpers/cli.ts';
-import { criticalPathOf, pageData, projectWithRun, readPageData, runFiles } from './helpers/graph-page.ts';
+import {
+  criticalPathOf,
+  exampleWithImplicitEdges,
+  pageData,
+  projectWithRun,
+  readPageData,
+  runFiles,
+} from './helpers/graph-page.ts';
 import { repoRoot } from './helpers/paths.ts';
 
 const debug = { DSG_DEBUG_GRAPH_CACHE: '1' };
@@ -79,7 +86,7 @@ test('-o writes the file on a memo hit too, and a page drawn from the memo shows
 });
 
 test('svg is drawn with the layout of the page, standalone', async () => {
-  const dir = await copyFixture('examples');
+  const dir = await exampleWithImplicitEdges();
   const svg = await runDsg(['graph', '--format', 'svg'], { cwd: dir });
   assert.equal(svg.code, 0, svg.stderr);
   assert.match(svg.stdout, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
@@ -96,6 +103,7 @@ test('svg is drawn with the layout of the page, standalone', async () => {
   // The dependency project is a cluster; its label names it; implicit edges are drawn apart.
   assert.match(svg.stdout, /<g class="cluster" data-group="db\/">.*shop-db \(db\)/);
   assert.equal(page.run, undefined);
+  assert.ok(page.model.edges.some((e) => e.implicit));
   assert.equal(
     (svg.stdout.match(/class="edge implicit"/g) ?? []).length,
     page.model.edges.filter((e) => e.implicit).length,

@@ -1,8 +1,8 @@
 // Helpers of the graph page tests: a project with a real run, and the data a written page embeds.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PageData } from '../../engine/graph/format-html.ts';
-import { runDsg, type DsgResult } from './cli.ts';
+import { copyFixture, runDsg, type DsgResult } from './cli.ts';
 import { customProject } from './custom-project.ts';
 
 /** The data embedded in a page's `<script id="dsg-data">`. */
@@ -47,4 +47,14 @@ export function criticalPathOf(stdout: string): string[] {
 /** The run summary files of a project, oldest first. */
 export async function runFiles(dir: string): Promise<string[]> {
   return (await readdir(join(dir, '.dsg', 'runs'))).filter((n) => n.endsWith('.json')).sort();
+}
+
+/** A copy of the example project with one more deployment, a remote chart, whose image references cannot be seen. */
+export async function exampleWithImplicitEdges(): Promise<string> {
+  const dir = await copyFixture('examples');
+  const config = await readFile(join(dir, 'devspace.yaml'), 'utf8');
+  const remote =
+    '  edge:\n    namespace: shop\n    helm:\n      chart:\n        name: ingress-nginx\n        repo: https://kubernetes.github.io/ingress-nginx\n\ndependencies:';
+  await writeFile(join(dir, 'devspace.yaml'), config.replace('\ndependencies:', `\n${remote}`));
+  return dir;
 }
