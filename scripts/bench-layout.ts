@@ -4,7 +4,7 @@
 // Prints layout time (median of the runs), edge crossings, total edge length and drawing area.
 //   node dist/scripts/bench-layout.js [--runs 5]
 import process from 'node:process';
-import { Graph, layout as dagreRun } from '@dagrejs/dagre';
+import * as dagre from '@dagrejs/dagre';
 import { layoutGraph, type Box, type Layout, type LayoutInput } from '../engine/graph/layout.ts';
 import { median, printTable } from './bench-lib.ts';
 import { randomImageDag } from './gen-project.ts';
@@ -35,8 +35,26 @@ export function syntheticTaskGraph(images: number, seed = 1): LayoutInput {
   return { nodes, edges, groups };
 }
 
+type Label = { x?: number; y?: number; width?: number; height?: number; points?: { x: number; y: number }[] };
+/** The part of dagre used here, typed by hand: its bundled types do not resolve for the linter. */
+interface DagreApi {
+  Graph: new (options: { multigraph: boolean; compound: boolean }) => {
+    setGraph(label: object): void;
+    setDefaultEdgeLabel(make: () => object): void;
+    setNode(id: string, label: object): void;
+    setParent(id: string, parent: string): void;
+    setEdge(from: string, to: string, label: object, name: string): void;
+    node(id: string): Label;
+    edge(e: { v: string; w: string; name: string }): Label;
+    graph(): { width?: number; height?: number };
+  };
+  layout(g: unknown): void;
+}
+
 /** The same graph laid out by dagre (clusters as compound nodes), with the options dsg would give it. */
 function dagreLayout(input: LayoutInput): Layout {
+  const api = dagre as unknown as DagreApi;
+  const Graph = api.Graph;
   const g = new Graph({ multigraph: true, compound: input.groups.length > 0 });
   g.setGraph({ rankdir: 'LR', ranksep: 48, nodesep: 12, edgesep: 8, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
@@ -46,7 +64,7 @@ function dagreLayout(input: LayoutInput): Layout {
     if (n.group !== undefined) g.setParent(n.id, n.group);
   }
   input.edges.forEach((e, i) => g.setEdge(e.from, e.to, {}, String(i)));
-  dagreRun(g);
+  api.layout(g);
   const box = (l: { x?: number; y?: number; width?: number; height?: number }): Box => ({
     x: (l.x ?? 0) - (l.width ?? 0) / 2,
     y: (l.y ?? 0) - (l.height ?? 0) / 2,

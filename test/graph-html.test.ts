@@ -52,7 +52,9 @@ test('the page holds every task and edge, the run with keys, reasons, log tails 
   assert.deepEqual(api?.record?.sample, ['api/src.txt']);
   assert.match(api?.log ?? '', /built api as local\/api:/);
   // The key is the one the store has for the task's last success.
-  const pointer = JSON.parse(await readFile(join(dir, '.dsg/tasks/build%3Aapi.json'), 'utf8')) as { key: string };
+  const pointer = JSON.parse(await readFile(join(dir, '.dsg/tasks/build%3Aapi.json'), 'utf8')) as {
+    key: string;
+  };
   assert.equal(api?.key, pointer.key);
 });
 
@@ -74,7 +76,10 @@ test('-o writes the file on a memo hit too, and a page drawn from the memo shows
   const after = await readPageData(join(dir, 'out/g.html'));
   assert.deepEqual(after.model, before.model);
   assert.notEqual(after.run?.id, before.run?.id);
-  assert.match(after.run?.tasks.find((t) => t.id === 'build:api')?.reason ?? '', /input changed: api\/src\.txt/);
+  assert.match(
+    after.run?.tasks.find((t) => t.id === 'build:api')?.reason ?? '',
+    /input changed: api\/src\.txt/,
+  );
   // -o, --run and --open choose where the output goes, not what is memoised: stdout is a hit as well.
   const stdout = await runDsg(['graph', '--format', 'html'], { cwd: dir, env: debug });
   assert.match(stdout.stderr, /graph cache: hit/);
@@ -133,7 +138,10 @@ test('a truncated run file: the last run is passed over with a warning, a named 
   await writeFile(join(dir, '.dsg/runs', newer), whole.slice(0, whole.length / 2));
   const r = await runDsg(['graph', '--format', 'html', '-o', 'g.html'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /warning: Skipped the damaged run summary "\.dsg\/runs\/2999-01-01T00-00-00\.000Z-1\.json" \(invalid JSON/);
+  assert.match(
+    r.stderr,
+    /warning: Skipped the damaged run summary "\.dsg\/runs\/2999-01-01T00-00-00\.000Z-1\.json" \(invalid JSON/,
+  );
   const data = await readPageData(join(dir, 'g.html'));
   assert.equal(data.run?.id, older.slice(0, -5));
   assert.equal(data.notes.length, 1);
@@ -146,7 +154,9 @@ test('a truncated run file: the last run is passed over with a warning, a named 
   assert.doesNotMatch(named.stderr, /\n\s+at /, 'no stack trace');
   await assert.rejects(stat(join(dir, 'h.html')), 'nothing half-written');
   // --run picks an older run by a prefix of its id.
-  const picked = await runDsg(['graph', '--format', 'html', '--run', older.slice(0, 16), '-o', 'i.html'], { cwd: dir });
+  const picked = await runDsg(['graph', '--format', 'html', '--run', older.slice(0, 16), '-o', 'i.html'], {
+    cwd: dir,
+  });
   assert.equal(picked.code, 0, picked.stderr);
   assert.equal((await readPageData(join(dir, 'i.html'))).run?.older, true);
 });
@@ -155,7 +165,10 @@ test('a run from an older graph: its tasks that are gone stay in the page, with 
   const { dir } = await projectWithRun();
   const config = await readFile(join(dir, 'devspace.yaml'), 'utf8');
   // Drop image "cli" (the end of the critical path) from the config.
-  await writeFile(join(dir, 'devspace.yaml'), config.replace(/ {2}cli:\n(?: {4}.*\n| {6}.*\n| {8}.*\n)*/, ''));
+  await writeFile(
+    join(dir, 'devspace.yaml'),
+    config.replace(/ {2}cli:\n(?: {4}.*\n| {6}.*\n| {8}.*\n)*/, ''),
+  );
   const r = await runDsg(['graph', '--format', 'html', '-o', 'g.html'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /2 of its tasks no longer in the graph/);
@@ -166,14 +179,19 @@ test('a run from an older graph: its tasks that are gone stay in the page, with 
   assert.equal(cli?.kind, 'build');
 });
 
-test('a summary from before version 2 still loads: the key then comes from the task\'s last success', async () => {
+test("a summary from before version 2 still loads: the key then comes from the task's last success", async () => {
   const { dir } = await projectWithRun();
   const [file] = await runFiles(dir);
   assert.ok(file);
   const path = join(dir, '.dsg/runs', file);
-  const summary = JSON.parse(await readFile(path, 'utf8')) as { version?: number; tasks: Record<string, unknown>[] };
+  const summary = JSON.parse(await readFile(path, 'utf8')) as {
+    version?: number;
+    tasks: Record<string, unknown>[];
+  };
   delete summary.version;
-  for (const t of summary.tasks) for (const k of ['kind', 'key', 'deps', 'error']) delete t[k];
+  summary.tasks = summary.tasks.map((t) =>
+    Object.fromEntries(Object.entries(t).filter(([k]) => !['kind', 'key', 'deps', 'error'].includes(k))),
+  );
   await writeFile(path, JSON.stringify(summary));
   const r = await runDsg(['graph', '--format', 'html', '-o', 'g.html'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
@@ -203,7 +221,8 @@ test('--open writes .dsg/graph.html and starts $BROWSER on it; a missing browser
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Wrote \.dsg\/graph\.html/);
   const opened = join(dir, 'opened.txt');
-  for (let i = 0; i < 500 && !(await stat(opened).catch(() => undefined)); i++) await new Promise((d) => setTimeout(d, 20));
+  for (let i = 0; i < 500 && !(await stat(opened).catch(() => undefined)); i++)
+    await new Promise((d) => setTimeout(d, 20));
   assert.equal((await readFile(opened, 'utf8')).trim(), join(dir, '.dsg/graph.html'));
   const none = await runDsg(['graph', '--format', 'svg', '--open', '-o', 'g.svg'], {
     cwd: dir,
@@ -219,20 +238,39 @@ test('the bundled CLI and dsg run from source with Deno both find the prebuilt p
   const deno = join(repoRoot, 'node_modules/.bin/deno');
   const fromSource = spawnSync(
     deno,
-    ['run', '-A', '--no-check', `--config=${join(repoRoot, 'deno.json')}`, join(repoRoot, 'bin/dsg.ts'), 'graph', '--format', 'html', '-o', 'deno.html'],
+    [
+      'run',
+      '-A',
+      '--no-check',
+      `--config=${join(repoRoot, 'deno.json')}`,
+      join(repoRoot, 'bin/dsg.ts'),
+      'graph',
+      '--format',
+      'html',
+      '-o',
+      'deno.html',
+    ],
     { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
   );
   assert.equal(fromSource.status, 0, fromSource.stderr);
-  const bundled = spawnSync(process.execPath.includes('deno') ? 'node' : process.execPath, [join(repoRoot, 'dist/cli/dsg.js'), 'graph', '--format', 'html', '-o', 'node.html'], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
+  const bundled = spawnSync(
+    process.execPath.includes('deno') ? 'node' : process.execPath,
+    [join(repoRoot, 'dist/cli/dsg.js'), 'graph', '--format', 'html', '-o', 'node.html'],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+    },
+  );
   assert.equal(bundled.status, 0, bundled.stderr);
   const a = await readPageData(join(dir, 'deno.html'));
   const b = await readPageData(join(dir, 'node.html'));
   assert.deepEqual(a.model, b.model);
   const template = await readFile(join(repoRoot, 'dist/cli/graph-page.html'), 'utf8');
-  assert.ok((await readFile(join(dir, 'deno.html'), 'utf8')).startsWith(template.slice(0, template.indexOf('__DSG_PAGE_DATA__'))));
+  assert.ok(
+    (await readFile(join(dir, 'deno.html'), 'utf8')).startsWith(
+      template.slice(0, template.indexOf('__DSG_PAGE_DATA__')),
+    ),
+  );
 });
 
 test('a CLI without its page template says how to build it, and writes nothing', async () => {
@@ -240,15 +278,28 @@ test('a CLI without its page template says how to build it, and writes nothing',
   const copy = join(repoRoot, 'dist', `no-page-${process.pid}`, 'dist', 'cli');
   await mkdir(copy, { recursive: true });
   try {
-    await cp(join(repoRoot, 'dist/cli'), copy, { recursive: true, filter: (src) => !src.endsWith('graph-page.html') });
-    const dir = await tempDir();
-    await cp(join(repoRoot, 'examples'), dir, { recursive: true, filter: (s) => !s.split(/[\\/]/).includes('.dsg') });
-    const r = spawnSync(process.execPath.includes('deno') ? 'node' : process.execPath, [join(copy, 'dsg.js'), 'graph', '--format', 'html', '-o', 'g.html'], {
-      cwd: dir,
-      encoding: 'utf8',
+    await cp(join(repoRoot, 'dist/cli'), copy, {
+      recursive: true,
+      filter: (src) => !src.endsWith('graph-page.html'),
     });
+    const dir = await tempDir();
+    await cp(join(repoRoot, 'examples'), dir, {
+      recursive: true,
+      filter: (s) => !s.split(/[\\/]/).includes('.dsg'),
+    });
+    const r = spawnSync(
+      process.execPath.includes('deno') ? 'node' : process.execPath,
+      [join(copy, 'dsg.js'), 'graph', '--format', 'html', '-o', 'g.html'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+      },
+    );
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /Cannot write the HTML page: its prebuilt template ".*graph-page\.html" is missing — run "npm run build"/);
+    assert.match(
+      r.stderr,
+      /Cannot write the HTML page: its prebuilt template ".*graph-page\.html" is missing — run "npm run build"/,
+    );
     await assert.rejects(stat(join(dir, 'g.html')));
   } finally {
     await rm(join(repoRoot, 'dist', `no-page-${process.pid}`), { recursive: true, force: true });

@@ -8,7 +8,18 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { copyFixture, runDsg } from './helpers/cli.ts';
 import { artifactPath, openPage, type BrowserPage } from './helpers/browser.ts';
-import { criticalPathOf, exampleWithImplicitEdges, projectWithRun, readPageData } from './helpers/graph-page.ts';
+import {
+  criticalPathOf,
+  exampleWithImplicitEdges,
+  projectWithRun,
+  readPageData,
+} from './helpers/graph-page.ts';
+
+/** What the tests read of an element in the page (they compile without the DOM library). */
+interface DomElement {
+  getAttribute(name: string): string | null;
+  classList: { contains(name: string): boolean };
+}
 
 /** Writes the page of the project in `dir` and opens it; fails on any console error or request. */
 async function openGraphPage(dir: string): Promise<BrowserPage> {
@@ -22,8 +33,10 @@ async function openGraphPage(dir: string): Promise<BrowserPage> {
 
 /** Classes of each task element, by id. */
 async function taskClasses(b: BrowserPage): Promise<Map<string, string>> {
-  const pairs = await b.page.$$eval('#graph .task', (els) =>
-    els.map((el) => [el.getAttribute('data-id') ?? '', el.getAttribute('class') ?? ''] as const),
+  const pairs = await b.page.$$eval('#graph .task', (els: unknown[]) =>
+    (els as DomElement[]).map(
+      (el) => [el.getAttribute('data-id') ?? '', el.getAttribute('class') ?? ''] as const,
+    ),
   );
   return new Map(pairs);
 }
@@ -90,13 +103,24 @@ test('a run the test made: outcomes, the critical path in the graph and the time
     }
     const criticalEdges = await b.page.$$eval('#graph path.edge.critical', (els) => els.length);
     assert.equal(criticalEdges, path.length - 1);
-    const bars = await b.page.$$eval('#timeline .bar', (els) =>
-      els.map((el) => [el.getAttribute('data-id'), el.classList.contains('critical')] as const),
+    const bars = await b.page.$$eval('#timeline .bar', (els: unknown[]) =>
+      (els as DomElement[]).map(
+        (el) => [el.getAttribute('data-id'), el.classList.contains('critical')] as const,
+      ),
     );
     assert.equal(bars.length, 10);
-    assert.deepEqual(bars.filter(([, c]) => c).map(([id]) => id).sort(), [...path].sort());
+    assert.deepEqual(
+      bars
+        .filter(([, c]) => c)
+        .map(([id]) => id)
+        .sort(),
+      [...path].sort(),
+    );
     // build:base, build:api and build:web ran at once for a while: the timeline has parallel lanes.
-    const lanes = await b.page.$$eval('#timeline .bar rect', (els) => new Set(els.map((e) => e.getAttribute('y'))).size);
+    const lanes = await b.page.$$eval(
+      '#timeline .bar rect',
+      (els: unknown[]) => new Set((els as DomElement[]).map((e) => e.getAttribute('y'))).size,
+    );
     assert.ok(lanes >= 2, `${lanes} lanes`);
     await b.page.click('#graph .task[data-id="build:api"]');
     const details = await b.page.textContent('#details');
@@ -156,7 +180,10 @@ test('a run from an older graph: its gone tasks are laid out in the page, dashed
     assert.match(classes.get('build:cli') ?? '', /s-gone/);
     assert.match(classes.get('tag:cli') ?? '', /s-gone/);
     assert.match(classes.get('build:api') ?? '', /s-ran/);
-    assert.match((await b.page.textContent('#notes')) ?? '', /2 tasks of this run are no longer in the graph/);
+    assert.match(
+      (await b.page.textContent('#notes')) ?? '',
+      /2 tasks of this run are no longer in the graph/,
+    );
     // The edge the run recorded to the gone task is drawn.
     assert.equal(await b.page.locator('#graph path.edge.gone').count(), 2);
     await b.page.click('#graph .task[data-id="build:cli"]');

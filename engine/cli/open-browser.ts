@@ -4,7 +4,10 @@ import { spawn } from 'node:child_process';
 import process from 'node:process';
 
 /** Starts a browser on `file`; resolves to undefined once it started, or to why it could not. */
-export function openInBrowser(file: string, env: Readonly<Record<string, string>>): Promise<string | undefined> {
+export function openInBrowser(
+  file: string,
+  env: Readonly<Record<string, string>>,
+): Promise<string | undefined> {
   const browser = (env['BROWSER'] ?? '').split(':')[0]?.trim() ?? '';
   const [command, args] =
     browser !== ''

@@ -71,6 +71,10 @@ const OPTIONS: Record<string, string> = {
   'elk.spacing.nodeNode': '12',
   'elk.spacing.edgeNode': '12',
   'elk.padding': '[top=16,left=16,bottom=16,right=16]',
+  // One crossing-minimisation pass and edges sharing their ends merged: at 1,000 tasks in ten nested projects
+  // (900 edges between dependency deploys) layout takes 4 s instead of 17 s (scripts/bench-graph-page.ts).
+  'elk.layered.thoroughness': '1',
+  'elk.layered.mergeEdges': 'true',
   // Every coordinate relative to the drawing, whatever cluster a node or edge is in.
   'elk.json.shapeCoords': 'ROOT',
   'elk.json.edgeCoords': 'ROOT',
@@ -114,12 +118,18 @@ export async function layoutGraph(input: LayoutInput): Promise<Layout> {
   const visit = (node: ElkNode): void => {
     for (const e of node.edges ?? []) {
       const s = e.sections?.[0];
-      if (s) out.edges[Number(e.id.slice(1))] = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].flatMap(
-        (p) => [round(p.x), round(p.y)],
-      );
+      if (s)
+        out.edges[Number(e.id.slice(1))] = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].flatMap(
+          (p) => [round(p.x), round(p.y)],
+        );
     }
     for (const c of node.children ?? []) {
-      const b = { x: round(c.x ?? 0), y: round(c.y ?? 0), width: round(c.width ?? 0), height: round(c.height ?? 0) };
+      const b = {
+        x: round(c.x ?? 0),
+        y: round(c.y ?? 0),
+        width: round(c.width ?? 0),
+        height: round(c.height ?? 0),
+      };
       if (c.id.startsWith('cluster:') && c.children) out.groups[c.id.slice('cluster:'.length)] = b;
       else out.nodes[c.id] = b;
       visit(c);

@@ -30,7 +30,9 @@ export function readPageTemplate(path: string = pageTemplatePath()): Result<stri
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    return fail(`Cannot write the HTML page: its prebuilt template "${path}" is missing — run "npm run build"`);
+    return fail(
+      `Cannot write the HTML page: its prebuilt template "${path}" is missing — run "npm run build"`,
+    );
   }
   if (!text.includes(DATA_PLACEHOLDER))
     return fail(`Cannot write the HTML page: "${path}" is not dsg's page template — run "npm run build"`);

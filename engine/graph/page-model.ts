@@ -59,16 +59,14 @@ export async function graphModel(graph: TaskGraph, view: GraphView): Promise<Gra
       inputs: inputsSummary(n),
     };
   });
-  const edges = view.edges.map(
-    (e): ModelEdge => ({
-      from: e.from,
-      to: e.to,
-      reason: e.reason,
-      implicit: e.implicit,
-      detail: e.detail,
-      ...(e.at ? { location: formatLocation(e.at) } : {}),
-    }),
-  );
+  const edges = view.edges.map((e): ModelEdge => ({
+    from: e.from,
+    to: e.to,
+    reason: e.reason,
+    implicit: e.implicit,
+    detail: e.detail,
+    ...(e.at ? { location: formatLocation(e.at) } : {}),
+  }));
   const layout = await layoutGraph({
     nodes: nodes.map((n) => ({
       id: n.id,

@@ -59,7 +59,8 @@ export async function readPageRun(
   if (!found.ok) return fail(found.error);
   if (!found.value) return ok({ notes: [] });
   const notes = found.value.damaged.map(
-    (d) => `Skipped the damaged run summary ".dsg/runs/${d.id}.json" (${d.detail}): showing the run before it`,
+    (d) =>
+      `Skipped the damaged run summary ".dsg/runs/${d.id}.json" (${d.detail}): showing the run before it`,
   );
   const { run, damaged } = found.value;
   const newest = id === undefined ? damaged.length === 0 : await isNewest(stateDir, run.id);

@@ -6,7 +6,8 @@
 //   emit: (event) => { reporter.onEvent(event); ui?.ok && ui.value.send(event); }
 //
 // and `ui.value.setPage(html)` after a recompile, `await ui.value.close()` at exit. Routes: `GET /` the page,
-// `GET /events` the event stream (a page opened mid-run first gets the run so far), anything else 404. It
+// `GET /events` the event stream (a page opened mid-run first gets the run so far), `/favicon.ico` empty,
+// anything else 404. It
 // listens on 127.0.0.1 only (a random free port unless `port` is given).
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,6 +63,12 @@ export async function servePage(options: PageServerOptions): Promise<Result<Page
       for (const event of [...backlog, ...[...logs.values()].flat()]) res.write(frame(event));
       streams.add(res);
       req.on('close', () => streams.delete(res));
+      return;
+    }
+    // Browsers ask a served page for its icon: none, and no error in the page's console for it.
+    if (path === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' });

@@ -25,7 +25,8 @@ export const CHROMIUM_FLAGS = [
 /** The chromium binary on PATH (Debian's `chromium`). */
 export function chromiumPath(): string {
   for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    for (const name of ['chromium', 'chromium-browser']) if (existsSync(join(dir, name))) return join(dir, name);
+    for (const name of ['chromium', 'chromium-browser'])
+      if (existsSync(join(dir, name))) return join(dir, name);
   }
   throw new Error('chromium is not installed: run "bash scripts/setup.sh" (it installs Debian\'s chromium)');
 }

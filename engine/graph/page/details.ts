@@ -46,7 +46,10 @@ export function detailsHtml(d: DetailsInput): string {
   if (task.group !== '') rows.push(['project', esc(task.group)]);
   if (run?.reason !== undefined) rows.push(['reason', esc(run.reason)]);
   if (run?.durationMs !== undefined && d.status !== 'queued')
-    rows.push(['duration', `${duration(run.durationMs)}${run.startMs !== undefined ? ` (from ${duration(run.startMs)})` : ''}`]);
+    rows.push([
+      'duration',
+      `${duration(run.durationMs)}${run.startMs !== undefined ? ` (from ${duration(run.startMs)})` : ''}`,
+    ]);
   if (run?.key !== undefined)
     rows.push([
       'key',
@@ -54,7 +57,11 @@ export function detailsHtml(d: DetailsInput): string {
     ]);
   parts.push(table(rows));
   if (run?.error !== undefined) parts.push(`<h3>Error</h3><pre class="error">${esc(run.error)}</pre>`);
-  if (node) parts.push('<h3>Inputs</h3>', table(Object.entries(node.inputs).map(([k, v]) => [esc(k), esc(jsonText(v))])));
+  if (node)
+    parts.push(
+      '<h3>Inputs</h3>',
+      table(Object.entries(node.inputs).map(([k, v]) => [esc(k), esc(jsonText(v))])),
+    );
   const record = run?.record;
   if (record) {
     const files = `${record.files} file${record.files === 1 ? '' : 's'}${record.sample.length > 0 ? `: ${record.sample.map(esc).join(', ')}${record.files > record.sample.length ? ', …' : ''}` : ''}`;
@@ -65,7 +72,8 @@ export function detailsHtml(d: DetailsInput): string {
       ['upstream', record.upstream],
     ] as const) {
       const entries = Object.entries(map);
-      if (entries.length > 0) rows2.push([label, entries.map(([k, v]) => `${esc(k)} = <code>${esc(v)}</code>`).join('<br>')]);
+      if (entries.length > 0)
+        rows2.push([label, entries.map(([k, v]) => `${esc(k)} = <code>${esc(v)}</code>`).join('<br>')]);
     }
     parts.push('<h3>Key record</h3>', table(rows2));
   }

@@ -2,10 +2,10 @@
 import { xml } from './draw.ts';
 
 /** The element with `id`; a missing one is a bug of the page template. */
-export function byId<T extends HTMLElement>(id: string): T {
+export function byId(id: string): HTMLElement {
   const el = document.getElementById(id);
   if (!el) throw new Error(`The page has no #${id}`);
-  return el as T;
+  return el;
 }
 
 /** Escapes text for HTML. */

@@ -24,7 +24,8 @@ export class GraphView {
   private readonly svg: SVGSVGElement;
   private viewport!: SVGGElement;
   private tasks = new Map<string, { el: SVGGElement; kind: string; flags: TaskFlags }>();
-  private edges: { el: SVGPathElement; hit?: SVGPathElement; from: string; to: string; critical: boolean }[] = [];
+  private edges: { el: SVGPathElement; hit?: SVGPathElement; from: string; to: string; critical: boolean }[] =
+    [];
   private layout: Layout = { width: 0, height: 0, nodes: {}, edges: [], groups: {} };
   private view = { x: 0, y: 0, k: 1 };
   private frame = 0;
@@ -54,7 +55,13 @@ export class GraphView {
     const kinds = new Map(graph.tasks.map((t) => [t.id, t.kind]));
     for (const el of this.svg.querySelectorAll<SVGGElement>('.task')) {
       const id = el.dataset.id ?? '';
-      const flags = { status: 'idle', critical: false, selected: false, match: false, hidden: false } as const;
+      const flags = {
+        status: 'idle',
+        critical: false,
+        selected: false,
+        match: false,
+        hidden: false,
+      } as const;
       this.tasks.set(id, { el, kind: kinds.get(id) ?? '', flags: { ...flags } });
     }
     this.edges = graph.edges.map((e) => ({
@@ -80,7 +87,8 @@ export class GraphView {
 
   /** Marks the critical path: its tasks and the edges between them. */
   setCritical(ids: ReadonlySet<string>, edges: ReadonlySet<number>): void {
-    for (const [id, t] of this.tasks) if (t.flags.critical !== ids.has(id)) this.update(id, { critical: ids.has(id) });
+    for (const [id, t] of this.tasks)
+      if (t.flags.critical !== ids.has(id)) this.update(id, { critical: ids.has(id) });
     this.edges.forEach((e, i) => {
       const critical = edges.has(Number(e.el.dataset.edge ?? i));
       if (critical === e.critical) return;
@@ -118,7 +126,8 @@ export class GraphView {
       if (hidden !== t.flags.hidden) this.update(id, { hidden });
     }
     for (const e of this.edges) {
-      const hidden = this.tasks.get(e.from)?.flags.hidden === true || this.tasks.get(e.to)?.flags.hidden === true;
+      const hidden =
+        this.tasks.get(e.from)?.flags.hidden === true || this.tasks.get(e.to)?.flags.hidden === true;
       e.el.classList.toggle('hidden', hidden);
       e.hit?.classList.toggle('hidden', hidden);
     }
@@ -228,6 +237,7 @@ export class GraphView {
 }
 
 function markerOf(el: SVGPathElement): string {
-  for (const style of ['dependency', 'implicit']) if (el.classList.contains(style)) return `url(#arrow-${style})`;
+  for (const style of ['dependency', 'implicit'])
+    if (el.classList.contains(style)) return `url(#arrow-${style})`;
   return 'url(#arrow)';
 }

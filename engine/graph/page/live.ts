@@ -76,7 +76,11 @@ export function listenLive(known: readonly string[], handlers: LiveHandlers): ()
       case 'task-end': {
         const t = task(event.id);
         if (statuses.get(event.id) !== 'running') t.startMs = Math.max(0, now - event.durationMs);
-        Object.assign(t, { outcome: event.status, reason: formatReason(event.reason), durationMs: event.durationMs });
+        Object.assign(t, {
+          outcome: event.status,
+          reason: formatReason(event.reason),
+          durationMs: event.durationMs,
+        });
         if (event.error !== undefined) t.error = event.error;
         statuses.set(event.id, runStatus(event.status));
         changed.push(event.id);
@@ -96,7 +100,11 @@ export function listenLive(known: readonly string[], handlers: LiveHandlers): ()
           changed.push(s.id);
         }
         run.criticalPath = event.summary.criticalPath.map((s) => s.id);
-        run.outcome = event.summary.ok ? 'succeeded' : event.summary.counts.failed > 0 ? 'failed' : 'cancelled';
+        run.outcome = event.summary.ok
+          ? 'succeeded'
+          : event.summary.counts.failed > 0
+            ? 'failed'
+            : 'cancelled';
         run.finishedAt = new Date().toISOString();
         break;
       }

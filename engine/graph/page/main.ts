@@ -54,7 +54,10 @@ function header(): void {
   const path = run.criticalPath.map(esc).join(' → ');
   line.innerHTML = `<b>${esc(run.command)}</b> · <span class="outcome o-${esc(run.outcome)}">${esc(run.outcome)}</span> · ${duration(total)}${run.id !== 'live' ? ` · <span class="runid" title="dsg graph --format html --run ${esc(run.id)}">${esc(run.startedAt.replace('T', ' ').slice(0, 19))}</span>` : ''}${path ? ` · critical path: <span class="path">${path}</span>` : ''}`;
   const notes = [...data.notes];
-  if (gone > 0) notes.push(`${gone} task${gone === 1 ? '' : 's'} of this run ${gone === 1 ? 'is' : 'are'} no longer in the graph (drawn dashed).`);
+  if (gone > 0)
+    notes.push(
+      `${gone} task${gone === 1 ? '' : 's'} of this run ${gone === 1 ? 'is' : 'are'} no longer in the graph (drawn dashed).`,
+    );
   if (run.older) notes.push('This is not the last run: logs are those of each task’s last run.');
   byId('notes').innerHTML = notes.map((n) => `<div>${esc(n)}</div>`).join('');
 }
@@ -109,16 +112,22 @@ function select(id: string | undefined): void {
     edges: graph.edges,
     ...(run ? { runInfo: run } : {}),
   })}`;
+  // The panel takes room from the graph: fit the graph in what is left the first time it opens.
+  const opening = panel.hidden;
   panel.hidden = false;
+  if (opening) view.fit();
 }
 
 function controls(): void {
   const kinds = [...new Set(graph.tasks.map((t) => t.kind))];
   const shown = new Set(kinds);
   byId('kinds').innerHTML = kinds
-    .map((k) => `<label class="chip k-${esc(k)}"><input type="checkbox" value="${esc(k)}" checked> ${esc(k)}</label>`)
+    .map(
+      (k) =>
+        `<label class="chip k-${esc(k)}"><input type="checkbox" value="${esc(k)}" checked> ${esc(k)}</label>`,
+    )
     .join('');
-  const project = byId<HTMLSelectElement>('project');
+  const project = byId('project') as HTMLSelectElement;
   project.innerHTML = [
     '<option value="*">all projects</option>',
     `<option value="">${esc(data.model.project.name)}</option>`,
@@ -139,7 +148,7 @@ function controls(): void {
     applyFilter();
   });
   project.addEventListener('change', applyFilter);
-  const search = byId<HTMLInputElement>('search');
+  const search = byId('search') as HTMLInputElement;
   let matches: string[] = [];
   search.addEventListener('input', () => {
     matches = view.search(search.value);

@@ -27,16 +27,7 @@ export type ViewEdge = Pick<ModelEdge, 'from' | 'to' | 'reason' | 'implicit' | '
  * (not in the graph any more); `idle` when there is no run at all.
  */
 export type TaskStatus =
-  | 'idle'
-  | 'ran'
-  | 'cached'
-  | 'failed'
-  | 'cancelled'
-  | 'skipped'
-  | 'queued'
-  | 'running'
-  | 'absent'
-  | 'gone';
+  'idle' | 'ran' | 'cached' | 'failed' | 'cancelled' | 'skipped' | 'queued' | 'running' | 'absent' | 'gone';
 
 /** The page's graph: tasks, edges, clusters; `complete` when the model's layout covers every task. */
 export interface ViewGraph {
@@ -68,8 +59,14 @@ export function viewGraph(data: Pick<PageData, 'model' | 'run'>): ViewGraph {
   const gone = (run?.tasks ?? []).filter((t) => !known.has(t.id));
   for (const t of gone) {
     const group = scopeOf(t.id);
-    tasks.push({ id: t.id, kind: t.kind ?? t.id.slice(group.length).split(':')[0] ?? '', label: nodeLabel(t.id, group), group });
-    if (group !== '' && !groups.some((g) => g.id === group)) groups.push({ id: group, label: `${group} (no longer in the config)` });
+    tasks.push({
+      id: t.id,
+      kind: t.kind ?? t.id.slice(group.length).split(':')[0] ?? '',
+      label: nodeLabel(t.id, group),
+      group,
+    });
+    if (group !== '' && !groups.some((g) => g.id === group))
+      groups.push({ id: group, label: `${group} (no longer in the config)` });
   }
   if (gone.length > 0) {
     const all = new Set(tasks.map((t) => t.id));
@@ -77,7 +74,14 @@ export function viewGraph(data: Pick<PageData, 'model' | 'run'>): ViewGraph {
     for (const t of run?.tasks ?? []) {
       for (const dep of t.deps ?? []) {
         if (!all.has(dep) || (!goneIds.has(dep) && !goneIds.has(t.id))) continue;
-        edges.push({ from: dep, to: t.id, reason: 'gone', implicit: false, detail: 'an edge of the older graph', gone: true });
+        edges.push({
+          from: dep,
+          to: t.id,
+          reason: 'gone',
+          implicit: false,
+          detail: 'an edge of the older graph',
+          gone: true,
+        });
       }
     }
   }
