@@ -131,9 +131,13 @@ export async function findRun(
     }
     if (id !== undefined) {
       return fail(
-        cacheFailure('corrupt-file', `Cannot read the run "${name}" in ".dsg/runs/${name}.json": ${detail ?? ''}`, {
-          hint: 'The file is damaged (a run killed while writing it?): pick another run with --run, or delete it.',
-        }),
+        cacheFailure(
+          'corrupt-file',
+          `Cannot read the run "${name}" in ".dsg/runs/${name}.json": ${detail ?? ''}`,
+          {
+            hint: 'The file is damaged (a run killed while writing it?): pick another run with --run, or delete it.',
+          },
+        ),
       );
     }
     damaged.push({ id: name, detail: detail ?? '' });
