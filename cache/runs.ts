@@ -1,9 +1,13 @@
 // Run summaries, `<stateDir>/runs/<iso-time>-<pid>.json`, one per run, the last 50 kept. The scheduler
 // reads the newest ones for task durations (critical-path priority); `dsg graph --format html` shows them.
+// Version 2 adds optional fields (each task's kind, key, upstream ids and error; the pipeline): a summary
+// written before them still loads, and a reader must not count on them.
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
+import { fail, ok, type Result } from '../core/result.ts';
 import { readJsonFile, writeFileAtomic } from './atomic.ts';
+import { cacheFailure, type CacheFailure } from './types.ts';
 
 /** One task in a run summary. */
 export interface RunTaskSummary {
@@ -15,10 +19,22 @@ export interface RunTaskSummary {
   /** Start, in ms after the run started. */
   startMs: number;
   durationMs: number;
+  /** Since version 2: `build`, `tag`, `render` or `deploy`. */
+  kind?: string;
+  /** Since version 2: the task's key in this run, when it was computed (not when reading its inputs failed). */
+  key?: string;
+  /** Since version 2: the ids of the tasks it waited for in this run. */
+  deps?: string[];
+  /** Since version 2: the one-message error of a failed task. */
+  error?: string;
 }
 
 /** A finished run. */
 export interface RunSummary {
+  /** 2 since the optional task fields; absent in older summaries. */
+  version?: number;
+  /** Since version 2: `deploy`, `build`, `render` or `purge`. */
+  pipeline?: string;
   /** e.g. `dsg run deploy`. */
   command: string;
   /** ISO timestamps. */
@@ -29,6 +45,18 @@ export interface RunSummary {
   tasks: RunTaskSummary[];
   /** Task ids on the critical path, first to last. */
   criticalPath?: string[];
+}
+
+/** A run summary as stored: its id (the file name without `.json`) and content. */
+export interface StoredRunSummary {
+  id: string;
+  summary: RunSummary;
+}
+
+/** A run chosen by `findRun`, with the newer summaries that had to be passed over because they are damaged. */
+export interface FoundRun {
+  run: StoredRunSummary;
+  damaged: { id: string; detail: string }[];
 }
 
 /** Outcomes of a task that ran to success: the only durations worth planning with. */
@@ -67,6 +95,57 @@ export async function listRuns(stateDir: string, limit = keptRuns): Promise<RunS
 }
 
 /**
+ * One run: the summary whose id is `id` or starts with it, or without `id` the newest readable one (then the
+ * damaged newer ones are listed). A missing, ambiguous or damaged requested run is a failure that says so;
+ * no run at all is `undefined`.
+ */
+export async function findRun(
+  stateDir: string,
+  id?: string,
+): Promise<Result<FoundRun | undefined, CacheFailure>> {
+  const names = (await runFiles(stateDir)).reverse().map((n) => n.slice(0, -'.json'.length));
+  const damaged: { id: string; detail: string }[] = [];
+  const candidates = id === undefined ? names : names.filter((n) => n.startsWith(id));
+  if (id !== undefined && candidates.length !== 1) {
+    const newest = names.slice(0, 3).map((n) => `"${n}"`);
+    const hint =
+      names.length === 0
+        ? 'No run is recorded yet in .dsg/runs/: run "dsg run deploy" first, or leave --run out.'
+        : `The newest runs: ${newest.join(', ')}.`;
+    const what = candidates.length === 0 ? 'no such run in .dsg/runs/' : `${candidates.length} runs start so`;
+    return fail(cacheFailure('io-error', `Cannot find the run "${id}": ${what}`, { hint }));
+  }
+  for (const name of candidates) {
+    const file = join(stateDir, 'runs', `${name}.json`);
+    const read = await readJsonFile(file);
+    const detail =
+      read.status === 'ok'
+        ? isSummary(read.value)
+          ? undefined
+          : 'not a run summary'
+        : read.status === 'missing'
+          ? 'removed while reading'
+          : read.detail;
+    if (detail === undefined && read.status === 'ok') {
+      return ok({ run: { id: name, summary: read.value as RunSummary }, damaged });
+    }
+    if (id !== undefined) {
+      return fail(
+        cacheFailure(
+          'corrupt-file',
+          `Cannot read the run "${name}" in ".dsg/runs/${name}.json": ${detail ?? ''}`,
+          {
+            hint: 'The file is damaged (a run killed while writing it?): pick another run with --run, or delete it.',
+          },
+        ),
+      );
+    }
+    damaged.push({ id: name, detail: detail ?? '' });
+  }
+  return ok(undefined);
+}
+
+/**
  * The last known duration of each task that actually ran (cached hits take no time and say nothing),
  * from the newest summaries.
  */
@@ -98,5 +177,16 @@ function isSummary(value: unknown): value is RunSummary {
 function isTask(value: unknown): value is RunTaskSummary {
   if (typeof value !== 'object' || value === null) return false;
   const t = value as Partial<RunTaskSummary>;
-  return typeof t.id === 'string' && typeof t.outcome === 'string' && typeof t.durationMs === 'number';
+  const optional = (v: unknown, type: string): boolean => v === undefined || typeof v === type;
+  return (
+    typeof t.id === 'string' &&
+    typeof t.outcome === 'string' &&
+    typeof t.durationMs === 'number' &&
+    optional(t.startMs, 'number') &&
+    optional(t.reason, 'string') &&
+    optional(t.kind, 'string') &&
+    optional(t.key, 'string') &&
+    optional(t.error, 'string') &&
+    (t.deps === undefined || (Array.isArray(t.deps) && t.deps.every((d) => typeof d === 'string')))
+  );
 }

@@ -2,12 +2,16 @@
 // Start-up is dominated by module loading (resolving and compiling hundreds of small files), so `dsg graph`
 // must read a few large files instead; `dsg --version` loads the entry alone. tsc still type-checks and
 // compiles the tests and scripts; this step only packages what `bin` runs.
+// It also builds the page of `dsg graph --format html` (engine/graph/page/): its script, styles and layout library
+// inlined into one HTML template, `dist/cli/graph-page.html`, which the CLI only fills with data.
 //   node dist/scripts/bundle.js [--metafile]     (`npm run build` runs it after tsc)
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { PAGE_TEMPLATE } from '../engine/graph/page-asset.ts';
+import { GRAPH_CSS } from '../engine/graph/page/draw.ts';
 
 // Runs compiled from dist/scripts/ (or from source under Deno).
 const repo = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../' : '../', import.meta.url));
@@ -44,11 +48,46 @@ export async function bundleCli(outdir: string): Promise<Metafile> {
   return result.metafile;
 }
 
+/** The page's source folder. */
+const PAGE_DIR = 'engine/graph/page';
+
+/**
+ * The page template: page.html with the bundled, minified script (layout library included) and the styles
+ * inlined, its data placeholder left for format-html.ts. Returns its text.
+ */
+export async function bundlePage(): Promise<string> {
+  const result = await build({
+    absWorkingDir: repo,
+    entryPoints: [`${PAGE_DIR}/main.ts`],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const script = result.outputFiles[0]?.text ?? '';
+  const [html, css] = await Promise.all([
+    readFile(join(repo, PAGE_DIR, 'page.html'), 'utf8'),
+    readFile(join(repo, PAGE_DIR, 'page.css'), 'utf8'),
+  ]);
+  // Inside <script> and <style> only a closing tag could end the element early.
+  const safeScript = script.replace(/<\/(script)/gi, '<\\/$1');
+  return html
+    .split('/*__DSG_STYLE__*/')
+    .join(`${GRAPH_CSS}\n${css}`.replace(/<\/(style)/gi, '<\\/$1'))
+    .split('/*__DSG_SCRIPT__*/')
+    .join(safeScript);
+}
+
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
   // `package.json` `bin` and the tests' `dsgCommand()` point at dist/cli/dsg.js.
   const outdir = join(repo, 'dist/cli');
   const metafile = await bundleCli(outdir);
+  await writeFile(join(outdir, PAGE_TEMPLATE), await bundlePage());
   // Which modules went into which chunk (esbuild.github.io/analyze).
   if (process.argv.includes('--metafile'))
     await writeFile(join(outdir, 'meta.json'), JSON.stringify(metafile));

@@ -83,6 +83,36 @@ test('dsg graph checks its output cache first, and loads config, schema and grap
   assert.deepEqual(externals, []);
 });
 
+test('dsg graph loads the layout library and the page modules only for --format html or svg', async () => {
+  const meta = await bundle();
+  const holding = (input: string): string => {
+    const path = Object.keys(meta.outputs).find((p) => input in (meta.outputs[p]?.inputs ?? {}));
+    assert.ok(path, `no chunk holds ${input}`);
+    return path;
+  };
+  const pageCode = (i: string): boolean =>
+    i.startsWith('node_modules/elkjs/') ||
+    /^engine\/graph\/(layout|page-model|page-run|format-html|page\/)/.test(i);
+  // What every dsg graph loads: the command, and the step that writes its output (on a memo hit too).
+  for (const start of ['engine/cli/commands/graph.ts', 'engine/cli/commands/graph-deliver.ts']) {
+    const loaded = inputsOf(staticClosure(meta, holding(start))).filter(pageCode);
+    assert.deepEqual(loaded, [], `${start} loads page code up front`);
+  }
+  // The layout library sits with the page model, which only the html and svg formatters import.
+  const layout = holding('engine/graph/layout.ts');
+  assert.ok(Object.keys(meta.outputs[layout]?.inputs ?? {}).some((i) => i.startsWith('node_modules/elkjs/')));
+  for (const formatter of [
+    'engine/graph/format-text.ts',
+    'engine/graph/format-json.ts',
+    'engine/graph/format-diagram.ts',
+  ]) {
+    const loaded = inputsOf(staticClosure(meta, holding(formatter))).filter(pageCode);
+    assert.deepEqual(loaded, [], `${formatter} loads page code`);
+  }
+  // The page itself is not code of the CLI: it is the prebuilt template beside it.
+  assert.ok(!inputsOf(Object.values(meta.outputs)).includes('engine/graph/page/main.ts'));
+});
+
 test('the heavy run-time packages stay outside the bundle and are imported from node_modules', async () => {
   const meta = await bundle();
   const all = Object.values(meta.outputs);

@@ -89,15 +89,32 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'graph',
-    usage: 'dsg graph [--format text|dot|mermaid|json] [--focus TASK] [flags]',
+    usage: 'dsg graph [--format text|dot|mermaid|json|html|svg] [--focus TASK] [-o FILE] [flags]',
     summary: 'Print the compiled task graph',
     flags: [
-      { name: 'format', type: 'string', value: 'FORMAT', help: 'text (default), dot, mermaid or json' },
+      {
+        name: 'format',
+        type: 'string',
+        value: 'FORMAT',
+        help: 'text (default), dot, mermaid, json, html (a page with the last run) or svg',
+      },
       {
         name: 'focus',
         type: 'string',
         value: 'TASK',
         help: 'Only TASK, what it depends on and what depends on it',
+      },
+      { name: 'output', short: 'o', type: 'string', value: 'FILE', help: 'Write to FILE instead of stdout' },
+      {
+        name: 'run',
+        type: 'string',
+        value: 'ID',
+        help: 'html: draw this run (an id in .dsg/runs/, or its start) instead of the last',
+      },
+      {
+        name: 'open',
+        type: 'boolean',
+        help: 'html, svg: open the file in a browser ($BROWSER; .dsg/graph.html without -o)',
       },
       ...CONFIG_FLAGS,
     ],

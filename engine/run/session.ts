@@ -21,8 +21,16 @@ export interface Session {
   /** Each task's last known duration, read on first use. */
   durations(): Promise<Record<string, number>>;
   openLog(taskId: string): { write(line: string): void; close(): Promise<void> };
-  /** Saves the digest memo and the run summary, releases the lock. */
-  close(summary: RunSummary | undefined, command: string): Promise<void>;
+  /** Saves the digest memo and the run summary (with `facts` when known), releases the lock. */
+  close(summary: RunSummary | undefined, command: string, facts?: RunFacts): Promise<void>;
+}
+
+/** What a run knows of its tasks beyond the summary, kept in the run summary for `dsg graph --format html`. */
+export interface RunFacts {
+  /** Task id → its key in this run. */
+  keys: ReadonlyMap<string, string>;
+  /** Task id → the ids of the tasks it waited for. */
+  deps: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Options of opening a session. */
@@ -87,7 +95,7 @@ export async function openSession(options: SessionOptions): Promise<Result<Sessi
         },
       };
     },
-    close: (summary, command) => closeSession(stateDir, digests, lock.value, summary, command),
+    close: (summary, command, facts) => closeSession(stateDir, digests, lock.value, summary, command, facts),
   });
 }
 
@@ -97,12 +105,15 @@ async function closeSession(
   lock: HeldLock,
   summary: RunSummary | undefined,
   command: string,
+  facts: RunFacts | undefined,
 ): Promise<void> {
   try {
     await (await digests)?.save();
     if (summary) {
       await writeRunSummary(stateDir, {
+        version: 2,
         command,
+        pipeline: summary.pipeline,
         startedAt: summary.startedAt,
         finishedAt: new Date().toISOString(),
         outcome: summary.ok ? 'succeeded' : summary.counts.failed > 0 ? 'failed' : 'cancelled',
@@ -112,6 +123,10 @@ async function closeSession(
           reason: formatReason(t.reason),
           startMs: t.startMs,
           durationMs: t.durationMs,
+          kind: t.kind,
+          ...optional('key', facts?.keys.get(t.id)),
+          ...optional('deps', facts?.deps.get(t.id)?.slice()),
+          ...optional('error', t.error),
         })),
         criticalPath: summary.criticalPath.map((s) => s.id),
       });
@@ -119,6 +134,10 @@ async function closeSession(
   } finally {
     await lock.release();
   }
+}
+
+function optional<K extends string, V>(name: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [name]: value }) as { [P in K]?: V };
 }
 
 type Lookup = Awaited<ReturnType<ReturnType<typeof openStore>['get']>>;

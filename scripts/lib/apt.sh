@@ -2,8 +2,9 @@
 # Step 2: the Debian packages. Sourced by setup.sh.
 
 # What dsg's tests run: the engine (docker.io brings containerd, runc, tini and iptables), the
-# registry, the files of the base image, htpasswd for the registry with auth, and unzip for the tools.
-DSG_APT_PACKAGES=(docker.io docker-registry busybox-static apache2-utils unzip curl)
+# registry, the files of the base image, htpasswd for the registry with auth, unzip for the tools, and
+# chromium for the tests of the graph page (driven headless by playwright-core, which downloads no browser).
+DSG_APT_PACKAGES=(docker.io docker-registry busybox-static apache2-utils unzip curl chromium)
 DSG_APT_LOG=/var/log/dsg-apt.log
 
 # missing_apt_packages: prints the packages of DSG_APT_PACKAGES that are not installed.

@@ -7,8 +7,8 @@ import { runPipeline, type PipelineResult } from '../../run/pipeline.ts';
 import { projectLister } from '../../run/list-files.ts';
 import { dropRunMemo, storeRunMemo, type RunMemo, type RunMemoSlot } from '../../run/run-memo.ts';
 import type { KnownTask } from '../../run/memo-step.ts';
-import { pipelineKinds, type PipelineName } from '../../run/select.ts';
-import { defaultParallel, type Session } from '../../run/session.ts';
+import { pipelineKinds, selectTasks, type PipelineName } from '../../run/select.ts';
+import { defaultParallel, type RunFacts, type Session } from '../../run/session.ts';
 import { loadTaskKinds } from '../../../tasks/index.ts';
 import type { RunSettings } from '../../../core/task-kind.ts';
 import { bool, list, num, str, type FlagValues } from '../args.ts';
@@ -53,7 +53,7 @@ export async function loadRunGraph(
 
 /**
  * The run with the lock held, for a run the memo cannot answer alone (the graph is loaded here unless given):
- * an exit code when it ended before running, else its result.
+ * an exit code when it ended before running, else its result and the keys and dependencies of its tasks.
  */
 export async function runWithGraph(
   io: Io,
@@ -62,7 +62,7 @@ export async function runWithGraph(
   s: Session,
   { slot, memo, stale, debug }: MemoState,
   loaded?: { graph: TaskGraph; notes: string[] },
-): Promise<number | PipelineResult> {
+): Promise<number | (PipelineResult & { facts: RunFacts })> {
   const notes = loaded?.notes ?? [];
   const graph = loaded?.graph ?? (await loadRunGraph(io, flags, notes, memo !== undefined));
   if (!graph) return 1;
@@ -74,6 +74,9 @@ export async function runWithGraph(
   const maxBuilds = bool(flags, 'build-sequential') ? 1 : num(flags, 'max-concurrent-builds');
   if (maxBuilds !== undefined) kindLimits.build = maxBuilds;
   const durations = await s.durations();
+  const known = memo ? knownTasks(memo, stale) : undefined;
+  // Keys as decided, or as the memo knew them for the tasks it answered.
+  const keys = new Map([...(known?.values() ?? [])].map((t) => [t.id, t.key]));
   let result: PipelineResult;
   try {
     result = await runPipeline(
@@ -98,7 +101,8 @@ export async function runWithGraph(
         listFiles: (node, onRead) => projectLister(node.project.dir, io.cwd, onRead),
         estimateMs: (id) => durations[id] ?? 1,
         formatError: formatOneLine,
-        ...(memo ? { known: knownTasks(memo, stale) } : {}),
+        onDecision: (id, decision) => keys.set(id, decision.key),
+        ...(known ? { known } : {}),
       },
     );
   } finally {
@@ -106,7 +110,7 @@ export async function runWithGraph(
   }
   if (slot && !bool(flags, 'dry-run'))
     await keepMemo(io, slot, graph, memo && stale.size === 0 ? memo : undefined, notes, result, debug);
-  return result;
+  return { ...result, facts: { keys, deps: selectTasks(graph, pipeline).deps } };
 }
 
 /** Stores the memo of a run that decided every task, or drops one that no longer describes the project. */

@@ -8,7 +8,7 @@ import type { RunSummary } from '../../run/events.ts';
 import { replayRun } from '../../run/replay.ts';
 import { FORCING_FLAGS, lookupRunMemo, runMemoSlot, type MemoLookup } from '../../run/run-memo.ts';
 import { PIPELINES, type PipelineName } from '../../run/select.ts';
-import { openSession, type Session } from '../../run/session.ts';
+import { openSession, type RunFacts, type Session } from '../../run/session.ts';
 import { bool, suggest, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
 import { runReporter } from '../run-reporter.ts';
@@ -39,13 +39,14 @@ export async function runCommand(io: Io, flags: FlagValues, positionals: string[
     return 1;
   }
   let summary;
+  let facts: RunFacts | undefined;
   try {
     const result = await runLocked(io, flags, pipeline as PipelineName, session.value, loaded);
     if (typeof result === 'number') return result;
-    summary = result.summary;
+    ({ summary, facts } = result);
     if (result.failures.length > 0 && !bool(flags, 'json')) printDiagnostics(io, result.failures);
   } finally {
-    await session.value.close(summary, command);
+    await session.value.close(summary, command, facts);
   }
   if (io.signal.aborted) {
     io.stderr.write('dsg: interrupted — finished tasks are recorded; run again to resume\n');
@@ -61,7 +62,7 @@ async function runLocked(
   pipeline: PipelineName,
   s: Session,
   loaded?: { graph: TaskGraph; notes: string[] },
-): Promise<number | Pick<PipelineResult, 'summary' | 'failures'>> {
+): Promise<number | (Pick<PipelineResult, 'summary' | 'failures'> & { facts: RunFacts })> {
   const debug = (io.env['DSG_DEBUG_RUN_MEMO'] ?? '') !== '' ? io.stderr : undefined;
   const memoable = pipeline !== 'purge' && FORCING_FLAGS.every((f) => !(f in flags));
   const slot = memoable
@@ -84,7 +85,11 @@ async function runLocked(
     } finally {
       reporter.close();
     }
-    return { summary, failures: [] };
+    const facts: RunFacts = {
+      keys: new Map(memo.tasks.map((t) => [t.id, t.key])),
+      deps: new Map(memo.tasks.map((t) => [t.id, t.deps])),
+    };
+    return { summary, failures: [], facts };
   }
   const { runWithGraph } = await import('./run-graph.ts');
   return runWithGraph(io, flags, pipeline, s, { slot, memo, stale, debug });
