@@ -6,6 +6,7 @@ import { readJsonFile, writeFileAtomic } from './atomic.ts';
 import { DigestMemo } from './digest-memo.ts';
 import { hashFile, readChunkBytes } from './hash-file.ts';
 import { SliceBudget } from './slice.ts';
+import { isRacy } from './stamp.ts';
 import { cacheFailure, errorDetail, type CacheFailure } from './types.ts';
 import { fail, ok, type Result } from '../core/result.ts';
 
@@ -18,11 +19,9 @@ export interface DigestCounters {
 
 /** Tuning knobs; the defaults suit both a CI run and `dsg dev`. */
 export interface FileDigestsOptions {
-  /** Files modified this recently are hashed but not memoised (git's racy-git rule). Default 2000 ms. */
-  racyWindowMs?: number;
   /** Most memo entries kept in memory and on disk. Default 200,000. */
   maxEntries?: number;
-  /** Clock, for tests of the racy rule. */
+  /** Clock, for tests of the racy rule (stamp.ts): files changed just before a read are not memoised. */
   now?: () => number;
 }
 
@@ -42,7 +41,6 @@ export class FileDigests {
   /** Hashes under way, so two tasks asking for the same changed file read it once. */
   private readonly inFlight = new Map<string, Promise<Digest>>();
   private readonly buffers: Uint8Array[] = [];
-  private readonly racyWindowMs: number;
   private readonly now: () => number;
   private dirty = false;
 
@@ -53,7 +51,6 @@ export class FileDigests {
     memo: unknown,
   ) {
     this.memo = DigestMemo.parse(memo, options.maxEntries ?? 200_000);
-    this.racyWindowMs = options.racyWindowMs ?? 2000;
     this.now = options.now ?? Date.now;
   }
 
@@ -168,7 +165,7 @@ export class FileDigests {
     const digest = (stat.mode & 0o111) !== 0 ? `${hashed.digest}+x` : hashed.digest;
     // A file written within the filesystem's timestamp granularity of our read could change again without
     // its mtime moving; such digests serve this run but are not remembered, so the next run re-reads them.
-    if (this.now() - stat.mtimeMs >= this.racyWindowMs) {
+    if (!isRacy(stat, this.now())) {
       this.memo.set(relPath, {
         size: stat.size,
         mtimeMs: stat.mtimeMs,

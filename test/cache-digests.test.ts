@@ -76,14 +76,19 @@ test('a file modified just now is hashed but not remembered (racy mtime)', async
   await writeFile(file, 'v1');
   await utimes(file, tick, tick);
   const guarded = await FileDigests.open(dir, state);
-  const unguarded = await FileDigests.open(dir, join(dir, '.dsg-unguarded'), { racyWindowMs: 0 });
+  // A clock far ahead: nothing is recent, the rule never applies.
+  const unguarded = await FileDigests.open(dir, join(dir, '.dsg-unguarded'), {
+    now: () => Date.now() + 60_000,
+  });
   assert.ok((await guarded.digest(['hot.txt'])).ok);
   assert.ok((await unguarded.digest(['hot.txt'])).ok);
   await guarded.save();
   await unguarded.save();
   // Nothing changed: the memo without the rule answers from the stat, the guarded one never stored the digest.
   const guardedAgain = await FileDigests.open(dir, state);
-  const unguardedAgain = await FileDigests.open(dir, join(dir, '.dsg-unguarded'), { racyWindowMs: 0 });
+  const unguardedAgain = await FileDigests.open(dir, join(dir, '.dsg-unguarded'), {
+    now: () => Date.now() + 60_000,
+  });
   assert.ok((await guardedAgain.digest(['hot.txt'])).ok);
   assert.ok((await unguardedAgain.digest(['hot.txt'])).ok);
   assert.equal(guardedAgain.counters.filesRead, 1, 'the recent file was not memoised, so it was read again');

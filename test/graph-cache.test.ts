@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { volatileText } from '../engine/graph/graph-inputs.ts';
 import { runDsg, tempDir } from './helpers/cli.ts';
 import { underDeno } from './helpers/paths.ts';
 
@@ -279,23 +278,38 @@ test('a new file matching a manifest glob is a miss; without a writable .dsg/ ds
   }
 });
 
-test('only a command that runs while the config loads makes it volatile', () => {
-  const volatile = (text: string): string | undefined => volatileText(text, []);
-  assert.equal(volatile('vars:\n  X:\n    command: date\n'), 'a command');
-  assert.equal(volatile('vars: {X: {command: date}}\n'), 'a command');
+test('only a command that runs while the config loads keeps it from being memoised', async () => {
+  const memoised = async (body: string): Promise<boolean> => {
+    const dir = await tempDir('dsg-graph-cache-');
+    await writeFile(join(dir, 'devspace.yaml'), `version: v2beta1\nname: v\n${body}`);
+    await age(dir);
+    const r = await graph(dir);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stored;
+  };
+  const image = 'images:\n  api:\n    image: reg.local/api\n';
   assert.equal(
-    volatile(
-      'profiles:\n- name: p\n  patches:\n  - op: add\n    path: vars.X\n    value:\n      command: date\n',
-    ),
-    'a command',
+    await memoised(`vars:\n  X:\n    command: echo x\n${image}    buildArgs: {X: "\${X}"}\n`),
+    false,
   );
-  assert.equal(volatile('images:\n  api:\n    custom:\n      command: make\n'), undefined);
   assert.equal(
-    volatile(
-      'deployments:\n  web:\n    helm:\n      values:\n        containers:\n        - command: [sh]\n',
+    await memoised(
+      `vars: {X: {default: a}}\nprofiles:\n- name: p\n  activation:\n  - vars: {X: a}\n  patches:\n  - op: add\n    path: vars.Y\n    value:\n      command: echo y\n${image}    buildArgs: {Y: "\${Y}"}\n`,
     ),
-    undefined,
+    false,
   );
-  assert.equal(volatile('commands:\n  test:\n    command: npm test\n'), undefined);
-  assert.equal(volatile('images:\n  api:\n    image: x\nvars:\n  api:\n    command: date\n'), 'a command');
+  // Commands that run later (a custom build, a container's command, `dsg run`-time commands) do not count.
+  assert.equal(await memoised(`${image}    custom:\n      command: make\n`), true);
+  assert.equal(
+    await memoised(
+      'deployments:\n  web:\n    helm:\n      values:\n        containers:\n        - image: x\n          command: [sh]\n',
+    ),
+    true,
+  );
+  assert.equal(await memoised(`${image}commands:\n  test:\n    command: npm test\n`), true);
+  // A variable whose command is never used (and not resolved regardless) runs no command.
+  assert.equal(
+    await memoised(`vars:\n  UNUSED:\n    command: echo x\n    alwaysResolve: false\n${image}`),
+    true,
+  );
 });

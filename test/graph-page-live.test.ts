@@ -32,9 +32,9 @@ test('a served page follows a real run: queued, running, ran, then the critical 
     stdoutIsTTY: false,
     signal: new AbortController().signal,
   };
-  const graph = await loadGraph(io, {});
-  assert.ok(graph, stderr.join(''));
-  const html = await graphPageHtml(graph, { stateDir: join(dir, '.dsg'), live: true });
+  const loaded = await loadGraph(io, {});
+  assert.ok(loaded, stderr.join(''));
+  const html = await graphPageHtml(loaded.graph, { stateDir: join(dir, '.dsg'), live: true });
   assert.ok(html.ok);
   const ui = await servePage({ html: html.value });
   assert.ok(ui.ok);

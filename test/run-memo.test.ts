@@ -100,7 +100,7 @@ test('a removed file and a removed folder are noticed', async () => {
   assert.ok(ran(r).includes('build:a'), r.stdout);
 });
 
-test('a config change, an environment change and other flags each miss', async () => {
+test('a config change, a change of a variable that matters and other flags each miss; other variables do not', async () => {
   const dir = await memoised();
   const config = join(dir, 'devspace.yaml');
   await writeFile(config, (await readFile(config, 'utf8')).replace('image: local/c', 'image: local/c2'));
@@ -109,7 +109,9 @@ test('a config change, an environment change and other flags each miss', async (
   assert.deepEqual(ran(changed), ['build:c', 'tag:c']);
   await age(dir);
   assert.deepEqual(memoLines(await run(dir)), ['miss (config changed)', 'stored']);
-  const env = await run(dir, [], { SOME_SETTING: 'on' });
+  // A variable neither the config, dsg nor its tools read (a terminal's, a CI job's) changes nothing.
+  assert.deepEqual(memoLines(await run(dir, [], { SOME_SETTING: 'on', TERM_PROGRAM: 'x' }))[0], 'hit');
+  const env = await run(dir, [], { DOCKER_HOST: 'unix:///elsewhere.sock' });
   assert.deepEqual(memoLines(env)[0], 'miss (environment changed)');
   const flags = await run(dir, ['--var', 'X=1']);
   assert.deepEqual(memoLines(flags)[0], 'miss (no memo)');

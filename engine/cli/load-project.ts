@@ -1,12 +1,19 @@
 // Shared front half of every command: flags → loaded config → compiled graph, with diagnostics printed.
 import { loadConfig } from '../config/load.ts';
 import { compileGraph } from '../graph/compile.ts';
+import type { ReadLog } from '../../cache/read-log.ts';
 import type { TaskGraph } from '../graph/types.ts';
 import { list, str, type FlagValues } from './args.ts';
 import { printDiagnostics, type Io } from './io.ts';
 
+/** A compiled graph and everything loading and compiling it read. */
+export interface LoadedGraph {
+  graph: TaskGraph;
+  reads: ReadLog;
+}
+
 /** Loads and compiles the project the flags point at; undefined after printing errors. */
-export async function loadGraph(io: Io, flags: FlagValues): Promise<TaskGraph | undefined> {
+export async function loadGraph(io: Io, flags: FlagValues): Promise<LoadedGraph | undefined> {
   const vars: Record<string, string> = {};
   for (const pair of list(flags, 'var')) {
     const eq = pair.indexOf('=');
@@ -35,12 +42,13 @@ export async function loadGraph(io: Io, flags: FlagValues): Promise<TaskGraph | 
     printDiagnostics(io, loaded.error);
     return undefined;
   }
-  const compiled = await compileGraph(loaded.value.root, io.cwd);
+  const { reads } = loaded.value;
+  const compiled = await compileGraph(loaded.value.root, io.cwd, reads);
   printDiagnostics(io, loaded.value.warnings);
   if (!compiled.ok) {
     printDiagnostics(io, compiled.error);
     return undefined;
   }
   printDiagnostics(io, compiled.value.warnings);
-  return compiled.value.graph;
+  return { graph: compiled.value.graph, reads };
 }

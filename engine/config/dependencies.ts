@@ -1,7 +1,7 @@
 // Validated `dependencies` → what to load for each: the config file of a `path:` dependency (a folder
 // with devspace.yaml, or a file), its profiles, variables and namespace. `git:` dependencies are not
 // fetched: they get a located error saying how to use them anyway.
-import { stat } from 'node:fs/promises';
+import type { ReadLog } from '../../cache/read-log.ts';
 import { join, resolve } from 'node:path';
 import type { DiagSink } from './diag-sink.ts';
 import type { DependencyRequest } from './requests.ts';
@@ -25,6 +25,7 @@ export async function readDependencies(
   tree: TreeNode,
   parent: ParentScope,
   sink: DiagSink,
+  reads: ReadLog,
 ): Promise<DependencyRequest[]> {
   const out: DependencyRequest[] = [];
   for (const [name, raw] of Object.entries(deps ?? {})) {
@@ -51,7 +52,7 @@ export async function readDependencies(
       continue;
     }
     const pathAt = locate(tree, [...path, 'path']) ?? at;
-    const configFile = await configFileOf(resolve(parent.dir, rel));
+    const configFile = configFileOf(resolve(parent.dir, rel), reads);
     if (typeof configFile !== 'string') {
       sink.error(
         `Cannot load dependency "${name}": ${configFile.problem.replace('PATH', `"${rel}"`)}`,
@@ -89,12 +90,12 @@ export async function readDependencies(
 }
 
 /** The config file a dependency path names: the path itself, or devspace.yaml inside it. */
-async function configFileOf(abs: string): Promise<string | { problem: string }> {
-  const info = await stat(abs).catch(() => undefined);
+function configFileOf(abs: string, reads: ReadLog): string | { problem: string } {
+  const info = reads.stat(abs);
   if (!info) return { problem: 'PATH does not exist' };
   if (info.isFile()) return abs;
   const inside = join(abs, 'devspace.yaml');
-  const file = await stat(inside).catch(() => undefined);
+  const file = reads.stat(inside);
   if (!file?.isFile()) return { problem: 'PATH has no devspace.yaml' };
   return inside;
 }

@@ -1,11 +1,11 @@
 // DevSpace loads a `.env` file from the project folder into the environment before resolving
 // variables (without overriding variables already set); dsg does the same for the root project.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ReadLog } from '../../cache/read-log.ts';
 
 /** The variables of `dir/.env`, or none when there is no such file. */
-export async function readDotEnv(dir: string): Promise<Record<string, string>> {
-  const text = await readFile(join(dir, '.env'), 'utf8').catch(() => undefined);
+export function readDotEnv(dir: string, reads: ReadLog): Record<string, string> {
+  const text = reads.text(join(dir, '.env'));
   return text === undefined ? {} : parseDotEnv(text);
 }
 

@@ -1,8 +1,8 @@
 // One config file, start to finish: YAML with positions → version → profiles → variables → v1
 // conversion → warnings for what dsg ignores → schema → ProjectConfig. Dependencies are handed back
 // to the loader, which loads each project once.
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, relative, sep } from 'node:path';
+import type { ReadLog } from '../../cache/read-log.ts';
 import type { SourceLocation } from '../../core/diagnostics.ts';
 import { encodeName } from './names.ts';
 import type { DependencyRequest, ProjectRequest } from './requests.ts';
@@ -29,6 +29,8 @@ export interface LoadEnv {
   namespace: string;
   kubeContext: string;
   git: GitProbe;
+  /** Records what the load reads, for memos of its result. */
+  reads: ReadLog;
   timestamp: string;
   random: string;
   signal?: AbortSignal;
@@ -51,14 +53,12 @@ export async function loadProject(
 ): Promise<void> {
   const file = project.file;
   const fileStart: SourceLocation = { file, line: 1, col: 1 };
-  const text = await readFile(req.configFile, 'utf8').catch((e: unknown) => {
-    const err = e as NodeJS.ErrnoException;
-    sink.error(
-      `Cannot read config file "${file}": ${err.code === 'ENOENT' ? 'file not found' : err.message}`,
-    );
-    return undefined;
-  });
-  if (text === undefined) return;
+  const text = env.reads.text(req.configFile);
+  if (text === undefined) {
+    const detail = env.reads.stat(req.configFile) ? 'it cannot be read' : 'file not found';
+    sink.error(`Cannot read config file "${file}": ${detail}`);
+    return;
+  }
   const parsed = await parseYaml(text, file);
   sink.add(parsed.diagnostics);
   if (parsed.root === null && sink.failed) return;
@@ -101,8 +101,10 @@ export async function loadProject(
       timestamp: env.timestamp,
       random: env.random,
       git: env.git,
+      reads: env.reads,
     },
     dir: project.dir,
+    reads: env.reads,
     sink,
     ...(env.signal ? { signal: env.signal } : {}),
   });
@@ -128,6 +130,7 @@ export async function loadProject(
     sink,
     dir: project.dir,
     env: env.env,
+    reads: env.reads,
     ...(env.signal ? { signal: env.signal } : {}),
   });
   project.vars = resolver.resolvedStrings();
@@ -161,6 +164,7 @@ export async function loadProject(
     tree,
     { dir: project.dir, flags: req.flags, vars: project.vars },
     sink,
+    env.reads,
   );
   project.dependencies = deps.map((d): DependencyConfig => {
     const dep = env.loadDependency(d);

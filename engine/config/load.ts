@@ -1,8 +1,8 @@
 // Public entry of the config stage: devspace.yaml (and the projects it depends on) → ProjectConfig.
 // Each project is loaded once per config file, profiles, variables and namespace: diamonds share one
 // ProjectConfig and cycles end, because a project already being loaded is returned as it is.
-import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { ReadLog } from '../../cache/read-log.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import type { DependencyRequest, ProjectRequest } from './requests.ts';
@@ -29,20 +29,24 @@ export interface LoadOptions {
   kubeContext?: string;
   /** Cancels running variable commands. */
   signal?: AbortSignal;
+  /** Records every file, folder and variable the load reads (a fresh log when not given). */
+  reads?: ReadLog;
 }
 
-/** The loaded root project and the warnings of every project. */
+/** The loaded root project, the warnings of every project, and what the load read. */
 export interface LoadedConfig {
   root: ProjectConfig;
   warnings: Diagnostic[];
+  reads: ReadLog;
 }
 
 /** Loads the config dsg was pointed at; errors come back as located diagnostics, all at once. */
 export async function loadConfig(options: LoadOptions): Promise<Result<LoadedConfig, Diagnostic[]>> {
-  const file = await rootConfigFile(options);
+  const reads = options.reads ?? new ReadLog();
+  const file = rootConfigFile(options, reads);
   if (typeof file !== 'string') return fail([file]);
-  const dotEnv = await readDotEnv(dirname(file));
-  const loader = new Loader({ ...options, env: { ...dotEnv, ...options.env } });
+  const dotEnv = readDotEnv(dirname(file), reads);
+  const loader = new Loader({ ...options, env: { ...dotEnv, ...options.env } }, reads);
   const root = loader.load({
     configFile: file,
     profiles: options.profiles,
@@ -53,7 +57,7 @@ export async function loadConfig(options: LoadOptions): Promise<Result<LoadedCon
   await loader.finished();
   const diagnostics = loader.diagnostics();
   if (diagnostics.some((d) => d.severity === 'error')) return fail(diagnostics);
-  return ok({ root, warnings: diagnostics });
+  return ok({ root, warnings: diagnostics, reads });
 }
 
 /** Every diagnostic of a load result as one list (errors and warnings), for printing or tests. */
@@ -61,11 +65,11 @@ export function diagnosticsOf(result: Result<LoadedConfig, Diagnostic[]>): Diagn
   return result.ok ? result.value.warnings : result.error;
 }
 
-async function rootConfigFile(options: LoadOptions): Promise<string | Diagnostic> {
+function rootConfigFile(options: LoadOptions, reads: ReadLog): string | Diagnostic {
   const named = options.configFile ?? options.env['DEVSPACE_CONFIG'];
   if (named === undefined || named === '') {
     const file = join(options.cwd, 'devspace.yaml');
-    const info = await stat(file).catch(() => undefined);
+    const info = reads.stat(file);
     if (info?.isFile()) return file;
     return {
       severity: 'error',
@@ -73,7 +77,7 @@ async function rootConfigFile(options: LoadOptions): Promise<string | Diagnostic
     };
   }
   const file = resolve(options.cwd, named);
-  const info = await stat(file).catch(() => undefined);
+  const info = reads.stat(file);
   if (!info) return { severity: 'error', message: `Cannot read config file "${named}": file not found` };
   if (info.isDirectory()) {
     return {
@@ -91,10 +95,11 @@ class Loader {
   private readonly pending: Promise<void>[] = [];
   private readonly env: LoadEnv;
 
-  constructor(options: LoadOptions) {
+  constructor(options: LoadOptions, reads: ReadLog) {
     this.env = {
       cwd: options.cwd,
-      env: options.env,
+      env: reads.env(options.env),
+      reads,
       namespace: options.namespace ?? 'default',
       kubeContext: options.kubeContext ?? '',
       git: new GitProbe(),

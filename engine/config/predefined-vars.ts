@@ -1,6 +1,7 @@
 // Variables DevSpace defines itself (`DEVSPACE_NAME`, `DEVSPACE_GIT_COMMIT`, ... and their
 // `devspace.*` spellings). Git is asked only when a config uses a git variable.
 import { homedir, tmpdir } from 'node:os';
+import type { ReadLog } from '../../cache/read-log.ts';
 import { outcomeOf, runProcess } from '../../core/process.ts';
 
 /** The dsg version reported as `DEVSPACE_VERSION`. */
@@ -18,6 +19,8 @@ export interface PredefinedContext {
   timestamp: string;
   random: string;
   git: GitProbe;
+  /** Told when a value differs between runs (random, time, git state). */
+  reads: ReadLog;
 }
 
 /** A predefined value, with a note when it is a stand-in (no git repository). */
@@ -74,6 +77,7 @@ export async function predefinedValue(name: string, ctx: PredefinedContext): Pro
     case 'DEVSPACE_VERSION':
       return { value: DSG_VERSION };
     case 'DEVSPACE_RANDOM':
+      ctx.reads.unrepeatable('a random value (DEVSPACE_RANDOM)');
       return { value: ctx.random };
     case 'DEVSPACE_PROFILE':
       return { value: ctx.profiles[ctx.profiles.length - 1] ?? '' };
@@ -82,6 +86,7 @@ export async function predefinedValue(name: string, ctx: PredefinedContext): Pro
     case 'DEVSPACE_USER_HOME':
       return { value: ctx.env['HOME'] || homedir() };
     case 'DEVSPACE_TIMESTAMP':
+      ctx.reads.unrepeatable('the time (DEVSPACE_TIMESTAMP)');
       return { value: ctx.timestamp };
     case 'DEVSPACE_CONTEXT':
       return { value: ctx.kubeContext };
@@ -91,6 +96,7 @@ export async function predefinedValue(name: string, ctx: PredefinedContext): Pro
       return { value: ctx.env['TMPDIR'] || tmpdir() };
     case 'DEVSPACE_GIT_COMMIT':
     case 'DEVSPACE_GIT_BRANCH': {
+      ctx.reads.unrepeatable(`the git state (${canonical})`);
       const info = await ctx.git.info(ctx.dir, ctx.env);
       const value = canonical === 'DEVSPACE_GIT_COMMIT' ? info.commit : info.branch;
       if (value !== undefined) return { value };

@@ -2,6 +2,7 @@
 // Sections dsg ignores (dev, hooks, commands, pipelines, ...) are left alone: they are only warned
 // about, and resolving them could ask for values nobody needs. `${runtime.*}` stays as written for the
 // graph compiler. v2beta1 also evaluates whole-string `$(command)` expressions outside runtime fields.
+import type { ReadLog } from '../../cache/read-log.ts';
 import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
 import { firstLines, outcomeOf, runShellLine } from '../../core/process.ts';
@@ -26,6 +27,8 @@ export interface SubstituteOptions {
   sink: DiagSink;
   dir: string;
   env: Record<string, string>;
+  /** Told that a `$(...)` expression ran: its output may differ between runs. */
+  reads: ReadLog;
   signal?: AbortSignal;
 }
 
@@ -100,6 +103,7 @@ async function evaluate(node: ScalarNode, opts: SubstituteOptions): Promise<void
   const prefix = text.slice(0, text.indexOf('('));
   const keepSpace = prefix.includes('#');
   const forceString = prefix.includes('!');
+  opts.reads.unrepeatable('a $(...) expression');
   const env = { ...opts.env };
   for (const [k, v] of Object.entries(opts.resolver.resolvedStrings()))
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) env[k] = v;

@@ -2,6 +2,7 @@
 // definition (value, command, environment, default), the environment for undeclared names. A
 // variable DevSpace would ask for in a terminal gets its default or a located error naming `--var`.
 import process from 'node:process';
+import type { ReadLog } from '../../cache/read-log.ts';
 import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
 import { isPredefined, predefinedValue, type PredefinedContext } from './predefined-vars.ts';
@@ -23,6 +24,8 @@ export interface ResolverOptions {
   predefined: PredefinedContext;
   /** Project directory: commands run here. */
   dir: string;
+  /** Told that a variable came from a command: its output may differ between runs. */
+  reads: ReadLog;
   sink: DiagSink;
   signal?: AbortSignal;
 }
@@ -206,6 +209,7 @@ export class VarResolver {
       args.push(v === null ? '' : String(v));
     }
     const shown = [String(command), ...args].join(' ');
+    this.opts.reads.unrepeatable(`a variable from a command ("${def.name}")`);
     const options = {
       cwd: this.opts.dir,
       env: this.opts.env,

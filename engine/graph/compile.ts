@@ -9,7 +9,7 @@ import { isAcyclic } from './acyclic.ts';
 import { dockerfileFroms } from './dockerfile-from.ts';
 import { imageNamed, repositoryIndex, scanDeployment, type SeenText } from './image-refs.ts';
 import { collectProjects, type GraphProject } from './projects.ts';
-import { readTextIfExists } from './read-text.ts';
+import { ReadLog } from '../../cache/read-log.ts';
 import { fileLocation, invalidRef, resolveRefs, type RefSite } from './runtime-edges.ts';
 import type { TaskEdge, TaskGraph } from './types.ts';
 import type { TaskKind, TaskNode } from '../../core/task.ts';
@@ -29,6 +29,7 @@ export function taskId(scope: string, kind: TaskKind, name: string): string {
 export async function compileGraph(
   root: ProjectConfig,
   cwd: string,
+  reads: ReadLog = new ReadLog(),
 ): Promise<Result<CompiledGraph, Diagnostic[]>> {
   const { projects, errors } = collectProjects(root);
   if (errors.length > 0) return fail(errors);
@@ -67,7 +68,7 @@ export async function compileGraph(
       project.config.deployments.map(async (d) => ({
         project,
         d,
-        scan: await scanDeployment(project.config, d, indexOf(project).byRepository),
+        scan: await scanDeployment(project.config, d, indexOf(project).byRepository, reads),
       })),
     ),
   );
@@ -107,7 +108,9 @@ export async function compileGraph(
   }
 
   const builds = await Promise.all(
-    projects.flatMap((p) => p.config.images.map((image) => buildEdges(p, indexOf(p), image, cwd, nodes))),
+    projects.flatMap((p) =>
+      p.config.images.map((image) => buildEdges(p, indexOf(p), image, { cwd, nodes, reads })),
+    ),
   );
   for (const result of builds) {
     edges.push(...result.edges);
@@ -152,8 +155,7 @@ async function buildEdges(
   project: GraphProject,
   { byRepository }: ProjectIndex,
   image: ImageConfig,
-  cwd: string,
-  nodes: ReadonlyMap<string, TaskNode>,
+  { cwd, nodes, reads }: { cwd: string; nodes: ReadonlyMap<string, TaskNode>; reads: ReadLog },
 ): Promise<{ edges: TaskEdge[]; problems: Diagnostic[] }> {
   const target = taskId(project.scope, 'build', image.name);
   const where = `image "${image.name}"`;
@@ -166,7 +168,7 @@ async function buildEdges(
   const problems = [...resolved.problems, ...scan.invalid.map((text) => invalidRef(text, where, image.at))];
   if (image.builder.kind !== 'docker') return { edges: out, problems };
   const file = join(project.dir, image.dockerfile);
-  const text = readTextIfExists(file);
+  const text = reads.text(file);
   if (text === undefined) return { edges: out, problems };
   for (const from of dockerfileFroms(text, image.buildArgs)) {
     const name = imageNamed(from.image, byRepository);

@@ -6,7 +6,7 @@ import { parseImageRef } from '../../core/image-ref.ts';
 import { scanRuntimeRefs, type RuntimeRef } from '../../core/runtime-refs.ts';
 import { manifestFiles } from '../../tasks/render/manifest-files.ts';
 import { manifestDocuments } from './manifest-docs.ts';
-import { readText } from './read-text.ts';
+import type { ReadLog } from '../../cache/read-log.ts';
 
 /** A runtime reference seen in a deployment, and where. */
 export interface SeenRuntimeRef {
@@ -57,7 +57,8 @@ export function imageNamed(reference: string, byRepository: ReadonlyMap<string, 
 export async function scanDeployment(
   project: ProjectConfig,
   deployment: DeploymentConfig,
-  byRepository: ReadonlyMap<string, string> = repositoryIndex(project),
+  byRepository: ReadonlyMap<string, string>,
+  reads: ReadLog,
 ): Promise<ImageRefScan> {
   const scan: ImageRefScan = {
     explicit: new Map(),
@@ -83,7 +84,7 @@ export async function scanDeployment(
     }
   };
   const readYaml = async (rel: string, anyString: boolean): Promise<boolean> => {
-    const text = readText(join(project.dir, rel));
+    const text = reads.text(join(project.dir, rel));
     if (text === undefined) {
       scan.warnings.push(
         warning(
@@ -114,7 +115,7 @@ export async function scanDeployment(
         scan.implicit = true;
         break;
       }
-      const files = await manifestFiles(project.dir, deployment.manifests);
+      const files = await manifestFiles(project.dir, deployment.manifests, reads.note);
       if (!files.ok) {
         scan.implicit = true;
         scan.warnings.push(

@@ -8,9 +8,10 @@ import type { GraphView } from '../../graph/view.ts';
 import { bool, str, type FlagValues } from '../args.ts';
 import { unknownTask } from '../unknown-task.ts';
 import type { Io } from '../io.ts';
+import type { MemoSlot } from '../../../cache/memo.ts';
+import type { ReadLog } from '../../../cache/read-log.ts';
 import {
   graphCacheSlot,
-  IGNORED_ENV,
   lookupGraphOutput,
   storeGraphOutput,
   type OutputWrite,
@@ -46,11 +47,10 @@ export async function graphCommand(io: Io, flags: FlagValues): Promise<number> {
     stateDir,
     cwd: io.cwd,
     flags: memoFlags,
-    env: io.env,
     color: shaped.color,
     stdoutIsTTY: shaped.stdoutIsTTY,
   });
-  const hit = lookupGraphOutput(slot);
+  const hit = lookupGraphOutput(slot, io.env);
   let writes: OutputWrite[];
   if (hit.ok) {
     writes = hit.writes;
@@ -72,7 +72,7 @@ async function makeOutput(
   io: Io,
   flags: FlagValues,
   format: GraphFormat,
-  slot: ReturnType<typeof graphCacheSlot>,
+  slot: MemoSlot,
   debug: Io['stderr'] | undefined,
 ): Promise<OutputWrite[] | number> {
   const writes: OutputWrite[] = [];
@@ -82,26 +82,29 @@ async function makeOutput(
     stderr: { write: (s: string) => (writes.push([1, s]), io.stderr.write(s)) },
   };
   if (io.stdout.columns !== undefined) recording.stdout.columns = io.stdout.columns;
-  const { code, root } = await printGraph(recording, flags, format);
+  const { code, loaded } = await printGraph(recording, flags, format);
   // Only a success is memoised: a failure is printed again, and the user is likely fixing it anyway.
-  if (code !== 0 || !root) return code;
-  const { graphInputs } = await import('../../graph/graph-inputs.ts');
-  const inputs = graphInputs(root, io.cwd, IGNORED_ENV);
-  const notStored = inputs.ok
-    ? await storeGraphOutput(slot, inputs.stamps, writes, performance.timeOrigin)
-    : inputs.reason;
+  if (code !== 0 || !loaded) return code;
+  const notStored = await storeGraphOutput(
+    slot,
+    loaded.reads,
+    io.env,
+    writes,
+    performance.timeOrigin,
+    loaded.root.dir,
+  );
   debug?.write(
     notStored === undefined ? 'graph cache: stored\n' : `graph cache: not stored (${notStored})\n`,
   );
   return writes;
 }
 
-/** Loads, compiles and prints the graph; the root config is returned for the cache's input stamps. */
+/** Loads, compiles and prints the graph; the root config and what was read are returned for the cache. */
 async function printGraph(
   io: Io,
   flags: FlagValues,
   format: GraphFormat,
-): Promise<{ code: number; root?: ProjectConfig }> {
+): Promise<{ code: number; loaded?: { root: ProjectConfig; reads: ReadLog } }> {
   // Loaded after the cache lookup: these modules are most of what a cache hit saves.
   const [{ loadGraph }, { printDiagnostics }, { graphView }, formats] = await Promise.all([
     import('../load-project.ts'),
@@ -109,15 +112,16 @@ async function printGraph(
     import('../../graph/view.ts'),
     formatModules(format),
   ]);
-  const graph = await loadGraph(io, flags);
-  if (!graph) return { code: 1 };
+  const loaded = await loadGraph(io, flags);
+  if (!loaded) return { code: 1 };
+  const { graph } = loaded;
   const focus = str(flags, 'focus');
   if (focus !== undefined && !graph.nodes.has(focus)) {
     printDiagnostics(io, [unknownTask(graph, focus)]);
     return { code: 1 };
   }
   io.stdout.write(await formats(graph, graphView(graph, focus), io.color));
-  return { code: 0, root: graph.root };
+  return { code: 0, loaded: { root: graph.root, reads: loaded.reads } };
 }
 
 type Formatter = (graph: TaskGraph, view: GraphView, color: boolean) => string | Promise<string>;

@@ -2,10 +2,10 @@
 // memo could not prove), run, and memoise a run that decided every task.
 import { dirname } from 'node:path';
 import { formatOneLine } from '../../diagnostics-format.ts';
-import type { TaskGraph } from '../../graph/types.ts';
 import { runPipeline, type PipelineResult } from '../../run/pipeline.ts';
 import { projectLister } from '../../run/list-files.ts';
-import { dropRunMemo, storeRunMemo, type RunMemo, type RunMemoSlot } from '../../run/run-memo.ts';
+import type { MemoSlot } from '../../../cache/memo.ts';
+import { dropRunMemo, storeRunMemo, type RunMemo } from '../../run/run-memo.ts';
 import type { KnownTask } from '../../run/memo-step.ts';
 import { pipelineKinds, selectTasks, type PipelineName } from '../../run/select.ts';
 import { defaultParallel, type RunFacts, type Session } from '../../run/session.ts';
@@ -15,11 +15,11 @@ import { bool, list, num, str, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
 import { runReporter } from '../run-reporter.ts';
 import { unknownTask } from '../unknown-task.ts';
-import { loadGraph } from '../load-project.ts';
+import { loadGraph, type LoadedGraph } from '../load-project.ts';
 
 /** Where a run's memo stands: its slot (none for runs never memoised), the memo if it holds, debug output. */
 export interface MemoState {
-  slot: RunMemoSlot | undefined;
+  slot: MemoSlot | undefined;
   memo: RunMemo | undefined;
   /** Tasks of the memo that must be decided again. */
   stale: ReadonlySet<string>;
@@ -35,21 +35,26 @@ export async function loadRunGraph(
   flags: FlagValues,
   notes: string[],
   quiet = false,
-): Promise<TaskGraph | undefined> {
+): Promise<LoadedGraph | undefined> {
   const recording: Io = {
     ...io,
     stderr: { write: (text: string) => (notes.push(text), quiet ? true : io.stderr.write(text)) },
   };
-  const graph = await loadGraph(recording, flags);
-  if (!graph && quiet) for (const text of notes) io.stderr.write(text);
-  const unknown = graph ? list(flags, 'force').filter((id) => !graph.nodes.has(id)) : [];
-  if (!graph || unknown.length === 0) return graph;
+  const loaded = await loadGraph(recording, flags);
+  if (!loaded && quiet) for (const text of notes) io.stderr.write(text);
+  if (!loaded) return undefined;
+  const { graph } = loaded;
+  const unknown = list(flags, 'force').filter((id) => !graph.nodes.has(id));
+  if (unknown.length === 0) return loaded;
   printDiagnostics(
     io,
     unknown.map((id) => unknownTask(graph, id, ' given to --force')),
   );
   return undefined;
 }
+
+/** A graph loaded before the lock was taken, with what loading read and the warnings it printed. */
+export type LoadedRunGraph = LoadedGraph & { notes: string[] };
 
 /**
  * The run with the lock held, for a run the memo cannot answer alone (the graph is loaded here unless given):
@@ -61,11 +66,12 @@ export async function runWithGraph(
   pipeline: PipelineName,
   s: Session,
   { slot, memo, stale, debug }: MemoState,
-  loaded?: { graph: TaskGraph; notes: string[] },
+  given?: LoadedRunGraph,
 ): Promise<number | (PipelineResult & { facts: RunFacts })> {
-  const notes = loaded?.notes ?? [];
-  const graph = loaded?.graph ?? (await loadRunGraph(io, flags, notes, memo !== undefined));
-  if (!graph) return 1;
+  const notes = given?.notes ?? [];
+  const loaded = given ?? (await loadRunGraph(io, flags, notes, memo !== undefined));
+  if (!loaded) return 1;
+  const { graph } = loaded;
   if (graph.root.dir !== dirname(s.stateDir))
     throw new Error(`The config's folder "${graph.root.dir}" is not beside "${s.stateDir}"`);
   const settings = runSettings(flags, s.stateDir);
@@ -109,15 +115,15 @@ export async function runWithGraph(
     reporter.close();
   }
   if (slot && !bool(flags, 'dry-run'))
-    await keepMemo(io, slot, graph, memo && stale.size === 0 ? memo : undefined, notes, result, debug);
+    await keepMemo(io, slot, loaded, memo && stale.size === 0 ? memo : undefined, notes, result, debug);
   return { ...result, facts: { keys, deps: selectTasks(graph, pipeline).deps } };
 }
 
 /** Stores the memo of a run that decided every task, or drops one that no longer describes the project. */
 async function keepMemo(
   io: Io,
-  slot: RunMemoSlot,
-  graph: TaskGraph,
+  slot: MemoSlot,
+  loaded: LoadedGraph,
   used: RunMemo | undefined,
   notes: string[],
   result: PipelineResult,
@@ -131,20 +137,15 @@ async function keepMemo(
     );
     return;
   }
-  const [{ graphInputs }, { IGNORED_ENV }] = await Promise.all([
-    import('../../graph/graph-inputs.ts'),
-    import('../../graph/output-cache.ts'),
-  ]);
-  const inputs = graphInputs(graph.root, io.cwd, IGNORED_ENV);
-  const notStored = inputs.ok
-    ? await storeRunMemo(
-        slot,
-        { tasks: result.memo.tasks, notes },
-        result.memo.reads,
-        inputs.stamps,
-        performance.timeOrigin,
-      )
-    : inputs.reason;
+  const notStored = await storeRunMemo(
+    slot,
+    { tasks: result.memo.tasks, notes },
+    result.memo.reads,
+    loaded.reads,
+    io.env,
+    loaded.graph.root.dir,
+    performance.timeOrigin,
+  );
   if (notStored !== undefined && used) dropRunMemo(slot);
   debug?.write(notStored === undefined ? 'run memo: stored\n' : `run memo: not stored (${notStored})\n`);
 }

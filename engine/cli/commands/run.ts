@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Diagnostic } from '../../../core/diagnostics.ts';
-import type { TaskGraph } from '../../graph/types.ts';
+import type { LoadedRunGraph } from './run-graph.ts';
 import type { RunSummary } from '../../run/events.ts';
 import { replayRun } from '../../run/replay.ts';
 import { FORCING_FLAGS, lookupRunMemo, runMemoSlot, type MemoLookup } from '../../run/run-memo.ts';
@@ -61,18 +61,16 @@ async function runLocked(
   flags: FlagValues,
   pipeline: PipelineName,
   s: Session,
-  loaded?: { graph: TaskGraph; notes: string[] },
+  loaded?: LoadedRunGraph,
 ): Promise<number | (Pick<PipelineResult, 'summary' | 'failures'> & { facts: RunFacts })> {
   const debug = (io.env['DSG_DEBUG_RUN_MEMO'] ?? '') !== '' ? io.stderr : undefined;
   const memoable = pipeline !== 'purge' && FORCING_FLAGS.every((f) => !(f in flags));
-  const slot = memoable
-    ? runMemoSlot({ stateDir: s.stateDir, cwd: io.cwd, pipeline, flags, env: io.env })
-    : undefined;
+  const slot = memoable ? runMemoSlot({ stateDir: s.stateDir, cwd: io.cwd, pipeline, flags }) : undefined;
   if (loaded) {
     const { runWithGraph } = await import('./run-graph.ts');
     return runWithGraph(io, flags, pipeline, s, { slot, memo: undefined, stale: new Set(), debug }, loaded);
   }
-  const hit = slot && lookupRunMemo(slot);
+  const hit = slot && lookupRunMemo(slot, s.stateDir, io.env);
   if (hit) debug?.write(`run memo: ${memoVerdict(hit)}\n`);
   const memo = hit?.ok ? hit.memo : undefined;
   const stale = hit?.ok ? hit.stale : new Set<string>();
@@ -103,12 +101,9 @@ function memoVerdict(lookup: MemoLookup): string {
   return `partial (${lookup.stale.size} of ${length} tasks to decide: ${lookup.reason ?? 'changed'})`;
 }
 
-async function loadFirst(
-  io: Io,
-  flags: FlagValues,
-): Promise<{ graph: TaskGraph; notes: string[] } | undefined> {
+async function loadFirst(io: Io, flags: FlagValues): Promise<LoadedRunGraph | undefined> {
   const { loadRunGraph } = await import('./run-graph.ts');
   const notes: string[] = [];
-  const graph = await loadRunGraph(io, flags, notes);
-  return graph && { graph, notes };
+  const loaded = await loadRunGraph(io, flags, notes);
+  return loaded && { ...loaded, notes };
 }

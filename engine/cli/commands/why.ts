@@ -23,8 +23,9 @@ export async function whyCommand(io: Io, flags: FlagValues, positionals: string[
     io.stderr.write('dsg why: give one task id, e.g. dsg why build:api\n');
     return 2;
   }
-  const graph = await loadGraph(io, flags);
-  if (!graph) return 1;
+  const loaded = await loadGraph(io, flags);
+  if (!loaded) return 1;
+  const { graph } = loaded;
   if (!graph.nodes.has(task)) {
     printDiagnostics(io, [unknownTask(graph, task)]);
     return 1;
