@@ -199,7 +199,7 @@ async function applyChanged(
           d.source,
         ),
       );
-    responses.set(refKey(d.ref), result.value);
+    responses.set(refKey(d.ref), result.value.object);
     input.log(`applied ${where(d.ref)}`);
     return ok(undefined);
   };
