@@ -189,7 +189,8 @@ export class KubeClient {
     const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
     const collection = await this.#collectionPath(apiVersion, kind, namespace, true);
     if (!collection.ok || !named) return collection;
-    return ok(`${collection.value}/${encodeURIComponent(String(metadata.name ?? ''))}`);
+    const name = typeof metadata.name === 'string' ? metadata.name : '';
+    return ok(`${collection.value}/${encodeURIComponent(name)}`);
   }
 
   async #collectionPath(
