@@ -181,6 +181,8 @@ async function dsgApply(cluster: Cluster, stateDir: string, render: TaskOutput):
       previous: [],
       concurrency: 16,
       log: () => undefined,
+      warn: () => undefined,
+      bounds: { discoveryMs: 30_000, terminatingMs: 120_000 },
     });
   });
   const used = process.cpuUsage(cpu);

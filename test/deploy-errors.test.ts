@@ -90,8 +90,9 @@ test('rejected credentials name the context', async () => {
   }
 });
 
-test('a Deployment that never becomes ready fails with its last condition', async () => {
-  const cluster = await testCluster({ namespace: 'shop' });
+test('a Deployment that never becomes ready fails with its last condition at its progress deadline', async () => {
+  // 600 simulated seconds of 2ms each: the deadline passes after 1.2s.
+  const cluster = await testCluster({ namespace: 'shop', secondMs: 2 });
   try {
     const dir = await makeProject({ 'kube/web.yaml': workload('Deployment', 'web', true) });
     const step = await renderAndDeploy(cluster, dir, deployment);

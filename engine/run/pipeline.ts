@@ -84,6 +84,7 @@ export async function runPipeline(
   const summaries = new Map<string, TaskSummary>();
   const starts = new Map<string, number>();
   const failures: Diagnostic[] = [];
+  const warnings = new Map<string, string[]>();
   const since = (): number => performance.now() - started;
   const forcedBy = forcing(options);
 
@@ -100,6 +101,8 @@ export async function runPipeline(
       durationMs: endMs - startMs,
     };
     if (error !== undefined) summary.error = error;
+    const warned = warnings.get(node.id);
+    if (warned) summary.warnings = warned;
     summaries.set(node.id, summary);
     deps.emit({
       type: 'task-end',
@@ -109,6 +112,7 @@ export async function runPipeline(
       reason,
       durationMs: summary.durationMs,
       ...(error !== undefined ? { error } : {}),
+      ...(warned ? { warnings: warned } : {}),
     });
   };
   const failed = (node: TaskNode, reason: Reason, d: Diagnostic, signal: AbortSignal): 'failed' => {
@@ -134,6 +138,11 @@ export async function runPipeline(
     log: (line) => {
       toLog?.(line);
       deps.emit({ type: 'task-log', id: node.id, line });
+    },
+    warn: (line) => {
+      warnings.set(node.id, [...(warnings.get(node.id) ?? []), line]);
+      toLog?.(`warning: ${line}`);
+      deps.emit({ type: 'task-log', id: node.id, line: `warning: ${line}` });
     },
     upstream: new Map(
       (upstream.get(node.id) ?? []).flatMap((id) => {

@@ -2,6 +2,7 @@
 // stops. Kept apart from the logic so the wording can be read (and tested) in one place.
 import { error, type Diagnostic, type SourceLocation } from '../../core/diagnostics.ts';
 import { describeRef, type ObjectRef } from '../render/object.ts';
+import { formatDuration } from './duration.ts';
 import type { KubeFailure } from './errors.ts';
 import type { ClusterIdentity } from './kubeconfig.ts';
 import type { RolloutFailure } from './rollout.ts';
@@ -46,6 +47,12 @@ export function syncProblem(failure: SyncFailure, ctx: MessageContext): Diagnost
   switch (failure.kind) {
     case 'not-served':
       return notServed(failure.ref, ctx, where(failure.source));
+    case 'not-served-yet':
+      return error(
+        `Deployment "${ctx.deployment}": kind "${failure.ref.kind}" (${failure.ref.apiVersion}) of "${failure.ref.name}" is still not served ${formatDuration(failure.waitedMs)} after its CustomResourceDefinition was established`,
+        where(failure.source),
+        'the API server has not caught up; deploy again, or raise DSG_DISCOVERY_TIMEOUT',
+      );
     case 'duplicate':
       return error(
         `Deployment "${ctx.deployment}" renders ${describeRef(failure.ref)} twice (${failure.sources.join(', ')})`,

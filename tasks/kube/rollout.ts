@@ -15,6 +15,7 @@ import type { KubeClient } from './client.ts';
 import { formatDuration } from './duration.ts';
 import type { KubeFailure } from './errors.ts';
 import { groupRefs } from './inventory.ts';
+import { sleep } from './waiting.ts';
 
 /** How a workload stands. */
 export type Progress = { state: 'ready' } | { state: 'waiting' | 'failed'; why: string };
@@ -108,24 +109,6 @@ function what(ref: ObjectRef): string {
 function nameOf(object: KubeObject): string {
   const name = objectAt(object, 'metadata')['name'];
   return typeof name === 'string' ? name : '';
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve(false);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** How far a workload's rollout has come, from its spec and status. */

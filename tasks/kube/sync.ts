@@ -6,8 +6,9 @@ import { refKey, refOf, type KubeObject, type ObjectRef } from '../render/object
 import type { RenderedObject } from '../render/output.ts';
 import { eachBounded } from './bounded.ts';
 import type { KindInfo, KubeClient } from './client.ts';
-import { definedKinds, isCrd, waitEstablished, type DefinedKind } from './crd.ts';
+import { clusterDefinedKinds, definedKinds, isCrd, waitEstablished, type DefinedKind } from './crd.ts';
 import type { KubeFailure } from './errors.ts';
+import { pollUntil, type WaitBounds } from './waiting.ts';
 import {
   decorate,
   groupRefs,
@@ -33,6 +34,10 @@ export interface SyncInput {
   previous: readonly DeployedObject[];
   concurrency: number;
   log: (line: string) => void;
+  /** Reports what the server warned about an applied object. */
+  warn: (line: string) => void;
+  bounds: Pick<WaitBounds, 'discoveryMs' | 'terminatingMs'>;
+  signal?: AbortSignal;
 }
 
 /** What a sync did. */
@@ -48,6 +53,7 @@ export interface SyncOutcome {
 export type SyncFailure =
   | { kind: 'request'; failure: KubeFailure; action: string; ref?: ObjectRef; source?: string }
   | { kind: 'not-served'; ref: ObjectRef; source?: string }
+  | { kind: 'not-served-yet'; ref: ObjectRef; source?: string; waitedMs: number }
   | { kind: 'duplicate'; ref: ObjectRef; sources: string[] };
 
 interface Desired {
@@ -64,7 +70,12 @@ export async function syncObjects(input: SyncInput): Promise<Result<SyncOutcome,
   const load = async (): Promise<KubeObject[]> => (loaded ??= await input.load());
   const kinds = await discoverKinds(input);
   if (!kinds.ok) return kinds;
-  const defined = [...kinds.value.values()].some((k) => k === undefined) ? definedKinds(await load()) : [];
+  const unserved = [...kinds.value.entries()].filter(([, k]) => k === undefined).map(([pair]) => pair);
+  const rendered = unserved.length > 0 ? definedKinds(await load()) : [];
+  const elsewhere = unserved.filter(
+    (pair) => !rendered.some((d) => d.apiVersions.some((v) => `${v}|${d.kind}` === pair)),
+  );
+  const defined = [...rendered, ...(await clusterDefinedKinds(input.client, elsewhere))];
   const desired = resolveRefs(input, kinds.value, defined);
   if (!desired.ok) return desired;
   const live = await listLive(input, [
@@ -201,6 +212,8 @@ async function applyChanged(
       );
     responses.set(refKey(d.ref), result.value.object);
     input.log(`applied ${where(d.ref)}`);
+    for (const w of result.value.warnings)
+      input.warn(`${where(d.ref)}${d.source ? ` (${d.source})` : ''}: ${w}`);
     return ok(undefined);
   };
   const namespaces = changed.filter((d) => d.ref.kind === 'Namespace' && d.ref.apiVersion === 'v1');
@@ -214,7 +227,7 @@ async function applyChanged(
     const established = await waitEstablished(
       client,
       crds.map((d) => d.ref.name),
-      30_000,
+      input.bounds.discoveryMs,
     );
     if (!established.ok) {
       const failure: KubeFailure =
@@ -223,12 +236,24 @@ async function applyChanged(
           : established.error;
       return fail({ kind: 'request', failure, action: 'wait for' });
     }
-    for (const d of defined) for (const v of d.apiVersions) client.forget(v);
   }
+  // Established is not served: discovery catches up a moment later, so a new kind is asked for again.
+  const started = Date.now();
   for (const d of rest.filter((r) => r.deferred)) {
-    const info = await client.kind(d.ref.apiVersion, d.ref.kind);
+    const info = await pollUntil(
+      () => {
+        client.forget(d.ref.apiVersion);
+        return client.kind(d.ref.apiVersion, d.ref.kind);
+      },
+      Math.max(0, input.bounds.discoveryMs - (Date.now() - started)),
+      input.signal,
+      { reason: 'aborted', detail: 'cancelled' },
+    );
     if (!info.ok) return fail({ kind: 'request', failure: info.error, action: 'discover' });
-    if (!info.value) return fail(withSource({ kind: 'not-served' as const, ref: d.ref }, d.source));
+    if (!info.value) {
+      const waitedMs = Date.now() - started;
+      return fail(withSource({ kind: 'not-served-yet' as const, ref: d.ref, waitedMs }, d.source));
+    }
   }
   return eachBounded(rest, input.concurrency, apply);
 }
