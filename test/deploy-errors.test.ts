@@ -63,7 +63,7 @@ test('an unreachable cluster is named with its server and context', async () => 
   const env = await toolEnv({ KUBECONFIG: kubeconfig });
   const dir = await makeProject({ 'kube/web.yaml': workload('Deployment', 'web', false) });
   const step = await renderAndDeploy(
-    { server, env, stateDir: join(home, 'state'), close: async () => {} },
+    { env, stateDir: join(home, "state") },
     dir,
     deployment,
   );

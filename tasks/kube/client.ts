@@ -3,6 +3,7 @@
 import { fail, ok, type Result } from '../../core/result.ts';
 import type { KubeObject, ObjectRef } from '../render/object.ts';
 import { failureOf, toFailure, type KubeFailure } from './errors.ts';
+import { fieldManager } from './inventory.ts';
 import type { KubeTarget } from './kube-target.ts';
 import { KubeApi, type ApiAnswer, type ApiRequest } from './object-api.ts';
 
@@ -18,9 +19,6 @@ export interface Applied {
   object: KubeObject;
   warnings: string[];
 }
-
-/** The field manager of every apply. */
-export const fieldManager = 'dsg';
 
 type Discovered = Map<string, KindInfo>;
 

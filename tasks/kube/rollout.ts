@@ -16,6 +16,7 @@ import { formatDuration } from './duration.ts';
 import type { KubeFailure } from './errors.ts';
 import { groupRefs } from './inventory.ts';
 import { sleep } from './waiting.ts';
+import { podProblem } from './pod-problems.ts';
 
 /** How a workload stands. */
 export type Progress = { state: 'ready' } | { state: 'waiting' | 'failed'; why: string };
@@ -66,9 +67,15 @@ export async function waitForRollouts(
       const live = new Map(listed.value.map((o) => [refKey({ ...ref, name: nameOf(o) }), o]));
       for (const member of members) {
         const object = live.get(refKey(member));
-        const progress: Progress = object
+        let progress: Progress = object
           ? rolloutProgress(object)
           : { state: 'waiting', why: 'the object is gone' };
+        if (object && progress.state === 'waiting' && observed(object)) {
+          // Pods the kubelet has given up on fail the rollout now rather than at its deadline.
+          const problem = await podProblem(client, object);
+          if (!problem.ok) return fail({ kind: 'request', failure: problem.error });
+          if (problem.value) progress = { state: 'failed', why: problem.value };
+        }
         if (progress.state === 'failed') {
           return fail({
             kind: 'rollout',
@@ -100,6 +107,13 @@ export async function waitForRollouts(
     delay = Math.min(2000, Math.round(delay * 1.5));
   }
   return ok(undefined);
+}
+
+/** True when the controller has seen the object's current generation, so its pods are the current ones. */
+function observed(object: KubeObject): boolean {
+  const generation = objectAt(object, 'metadata')['generation'];
+  const seen = objectAt(object, 'status')['observedGeneration'];
+  return typeof generation !== 'number' || (typeof seen === 'number' && seen >= generation);
 }
 
 function what(ref: ObjectRef): string {

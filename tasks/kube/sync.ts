@@ -6,9 +6,20 @@ import { refKey, refOf, type KubeObject, type ObjectRef } from '../render/object
 import type { RenderedObject } from '../render/output.ts';
 import { eachBounded } from './bounded.ts';
 import type { KindInfo, KubeClient } from './client.ts';
+import {
+  autoscaledTargets,
+  handoverBody,
+  handoverManager,
+  needsHandover,
+  withoutReplicas,
+} from './autoscaled.ts';
+import { isTerminating, waitGone } from './terminating.ts';
+import { applyWhenNamespaceLets, ensureNamespace } from './namespace-writes.ts';
+import type { SyncFailure } from './sync-failure.ts';
 import { clusterDefinedKinds, definedKinds, isCrd, waitEstablished, type DefinedKind } from './crd.ts';
 import type { KubeFailure } from './errors.ts';
 import { pollUntil, type WaitBounds } from './waiting.ts';
+
 import {
   decorate,
   groupRefs,
@@ -48,13 +59,6 @@ export interface SyncOutcome {
   /** The objects that were not sent, as listed (by refKey): their rollout state is already known. */
   unchanged: Map<string, KubeObject>;
 }
-
-/** Why a sync stopped. */
-export type SyncFailure =
-  | { kind: 'request'; failure: KubeFailure; action: string; ref?: ObjectRef; source?: string }
-  | { kind: 'not-served'; ref: ObjectRef; source?: string }
-  | { kind: 'not-served-yet'; ref: ObjectRef; source?: string; waitedMs: number }
-  | { kind: 'duplicate'; ref: ObjectRef; sources: string[] };
 
 interface Desired {
   ref: ObjectRef;
@@ -97,7 +101,7 @@ export async function syncObjects(input: SyncInput): Promise<Result<SyncOutcome,
 
   const responses = new Map<string, KubeObject>();
   if (changed.length > 0) {
-    const applied = await applyChanged(input, changed, await load(), defined, responses);
+    const applied = await applyChanged(input, changed, await load(), live.value, responses);
     if (!applied.ok) return applied;
   }
   const pruned = await deleteObjects(input.client, prune, input.concurrency, (r) =>
@@ -192,24 +196,39 @@ async function applyChanged(
   input: SyncInput,
   changed: readonly Desired[],
   objects: readonly KubeObject[],
-  defined: readonly DefinedKind[],
+  live: ReadonlyMap<string, KubeObject>,
   responses: Map<string, KubeObject>,
 ): Promise<Result<void, SyncFailure>> {
   const { client } = input;
   if (changed.some((d) => d.ref.namespace === input.namespace)) {
-    const ensured = await ensureNamespace(client, input.namespace, input.log);
+    const ensured = await ensureNamespace(input);
     if (!ensured.ok) return ensured;
   }
+  const autoscaled = autoscaledTargets(objects, input.namespace);
   const apply = async (d: Desired): Promise<Result<void, SyncFailure>> => {
-    const body = decorate(objects[d.index] ?? {}, d.ref.namespace, input.labelValue, d.digest, input.key);
-    const result = await client.apply(body);
+    const request = (failure: KubeFailure): SyncFailure =>
+      withSource({ kind: 'request' as const, failure, action: 'apply', ref: d.ref }, d.source);
+    const current = live.get(refKey(d.ref));
+    if (isTerminating(current)) {
+      input.log(`waiting for ${where(d.ref)} to finish terminating`);
+      const gone = await waitGone(client, d.ref, input.bounds.terminatingMs, input.signal);
+      if (!gone.ok) return fail(request(gone.error));
+      if (!gone.value)
+        return fail({ kind: 'still-terminating', ref: d.ref, waitedMs: input.bounds.terminatingMs });
+    }
+    let object = objects[d.index] ?? {};
+    if (autoscaled.has(refKey(d.ref))) {
+      if (needsHandover(current) && current) {
+        const handed = await client.apply(handoverBody(current), { manager: handoverManager });
+        if (!handed.ok) return fail(request(handed.error));
+        input.log(`handed spec.replicas of ${where(d.ref)} over to its autoscaler`);
+      }
+      object = withoutReplicas(object);
+    }
+    const body = decorate(object, d.ref.namespace, input.labelValue, d.digest, input.key);
+    const result = await applyWhenNamespaceLets(input, d.ref, body);
     if (!result.ok)
-      return fail(
-        withSource(
-          { kind: 'request' as const, failure: result.error, action: 'apply', ref: d.ref },
-          d.source,
-        ),
-      );
+      return fail(result.error.kind === 'request' ? request(result.error.failure) : result.error);
     responses.set(refKey(d.ref), result.value.object);
     input.log(`applied ${where(d.ref)}`);
     for (const w of result.value.warnings)
@@ -256,22 +275,6 @@ async function applyChanged(
     }
   }
   return eachBounded(rest, input.concurrency, apply);
-}
-
-async function ensureNamespace(
-  client: KubeClient,
-  name: string,
-  log: (line: string) => void,
-): Promise<Result<void, SyncFailure>> {
-  const ref: ObjectRef = { apiVersion: 'v1', kind: 'Namespace', name };
-  const live = await client.get(ref);
-  if (!live.ok) return fail({ kind: 'request', failure: live.error, action: 'read', ref });
-  if (live.value) return ok(undefined);
-  const created = await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  if (!created.ok && created.error.reason !== 'conflict')
-    return fail({ kind: 'request', failure: created.error, action: 'create', ref });
-  log(`created namespace ${name}`);
-  return ok(undefined);
 }
 
 /** Deletes objects: ordinary ones first, then CRDs (which take their objects along), then namespaces. */
