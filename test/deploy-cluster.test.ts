@@ -3,6 +3,7 @@
 // is marked where it is used.
 import assert from 'node:assert/strict';
 import test from 'node:test';
+import { kubeSandbox } from './kube-server/clients.ts';
 import { crashAnnotation, desiredReplicasAnnotation } from './kube-server/index.ts';
 import { deployStatus, renderAndDeploy } from './fixtures/render/cluster.ts';
 import { componentDeployment, kubectlDeployment, makeProject } from './fixtures/render/tasks.ts';
@@ -223,5 +224,88 @@ test('a deploy right after the namespace was deleted waits for it to terminate, 
       assert.ok(await cluster.get('apps/v1', 'Deployment', 'web'));
     },
     { terminationMs: 300 },
+  );
+});
+
+test('a user who may only use one namespace deploys into it; elsewhere the 403 names the permission', async () => {
+  // Stand-in only: the token bound to one namespace is the stand-in's RBAC; a real cluster needs a Role.
+  if (realKubeconfig) return;
+  await withCluster(
+    async (cluster) => {
+      const server = cluster.standIn;
+      if (!server) return;
+      const admin = await kubeSandbox(server);
+      try {
+        assert.equal((await admin.kubectl(['create', 'namespace', 'team'])).code, 0);
+      } finally {
+        await admin.cleanup();
+      }
+      await server.writeKubeconfig(cluster.env['KUBECONFIG'] ?? '', {
+        namespace: 'team',
+        token: 'team-token',
+      });
+      const dir = await makeProject({ 'kube/web.yaml': web() });
+      const step = await renderAndDeploy(cluster, dir, deployment);
+      assert.ok(step.deploy.ok, JSON.stringify(step.deploy));
+      assert.ok(server.getObject('apps/v1', 'Deployment', 'team', 'web'));
+
+      const elsewhere = await renderAndDeploy(cluster, dir, deployment, { namespace: 'other' });
+      assert.equal(elsewhere.deploy.ok, false);
+      if (elsewhere.deploy.ok) return;
+      assert.match(elsewhere.deploy.error.message, /^The cluster forbids to /);
+      assert.equal(
+        elsewhere.deploy.error.hint,
+        'the credentials lack "list" on deployments.apps in namespace other: ask for that permission (a Role or ClusterRole), or deploy where you have it',
+      );
+    },
+    { token: 'admin', namespaceTokens: { 'team-token': 'team' } },
+  );
+});
+
+test('a kind whose CRD was just created is asked for until served, within DSG_DISCOVERY_TIMEOUT', async () => {
+  // Stand-in only: its discovery lag is set here; a real server's lag is short and not controllable.
+  if (realKubeconfig) return;
+  const crd = (lag: string): string =>
+    [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      `metadata: { name: widgets${lag}.example.com }`,
+      'spec:',
+      '  group: example.com',
+      '  scope: Namespaced',
+      `  names: { plural: widgets${lag}, singular: widget${lag}, kind: Widget${lag} }`,
+      '  versions:',
+      '    - { name: v1, served: true, storage: true, schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } } }',
+      '---',
+      'apiVersion: example.com/v1',
+      `kind: Widget${lag}`,
+      'metadata: { name: gizmo }',
+      '',
+    ].join('\n');
+  await withCluster(
+    async (cluster) => {
+      const served = await renderAndDeploy(
+        cluster,
+        await makeProject({ 'kube/w.yaml': crd('') }),
+        deployment,
+      );
+      assert.ok(served.deploy.ok, JSON.stringify(served.deploy));
+    },
+    { discoveryLagMs: 400 },
+  );
+  await withCluster(
+    async (cluster) => {
+      const step = await renderAndDeploy(
+        cluster,
+        await makeProject({ 'kube/w.yaml': crd('slow') }),
+        deployment,
+      );
+      assert.equal(step.deploy.ok, false);
+      assert.match(
+        step.deploy.ok ? '' : step.deploy.error.message,
+        /^Deployment "web": kind "Widgetslow" \(example\.com\/v1\) of "gizmo" is still not served [\d.]+m?s after its CustomResourceDefinition was established$/,
+      );
+    },
+    { discoveryLagMs: 60_000, env: { DSG_DISCOVERY_TIMEOUT: '300ms' } },
   );
 });
