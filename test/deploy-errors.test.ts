@@ -62,11 +62,7 @@ test('an unreachable cluster is named with its server and context', async () => 
   await server.close();
   const env = await toolEnv({ KUBECONFIG: kubeconfig });
   const dir = await makeProject({ 'kube/web.yaml': workload('Deployment', 'web', false) });
-  const step = await renderAndDeploy(
-    { env, stateDir: join(home, "state") },
-    dir,
-    deployment,
-  );
+  const step = await renderAndDeploy({ env, stateDir: join(home, 'state') }, dir, deployment);
   assert.equal(step.deploy.ok, false);
   assert.equal(
     step.deploy.ok ? '' : step.deploy.error.message,

@@ -31,7 +31,7 @@ export async function podProblem(
   const pods = await client.list('v1', 'Pod', namespace, selector.value);
   if (!pods.ok) return pods;
   for (const pod of pods.value) {
-    const name = String(objectAt(pod, 'metadata')['name'] ?? '');
+    const name = stringOf(objectAt(pod, 'metadata')['name']);
     const status = objectAt(pod, 'status');
     const statuses = [status['initContainerStatuses'], status['containerStatuses']].flatMap((s) =>
       Array.isArray(s) ? s.filter(isObject) : [],
@@ -40,7 +40,7 @@ export async function podProblem(
       const waiting = objectAt(objectAt(container, 'state'), 'waiting');
       const reason = waiting['reason'];
       if (typeof reason !== 'string' || !fatalReasons.has(reason)) continue;
-      const containerName = String(container['name'] ?? '');
+      const containerName = stringOf(container['name']);
       const message = typeof waiting['message'] === 'string' ? waiting['message'] : '';
       const where = `pod ${name}, container ${containerName}`;
       if (reason !== 'CrashLoopBackOff') return ok(`${reason}: ${message || 'no message'} (${where})`);
@@ -68,7 +68,7 @@ async function currentPodSelector(
   const status = objectAt(workload, 'status');
   const metadata = objectAt(workload, 'metadata');
   const labels = objectAt(objectAt(spec, 'selector'), 'matchLabels');
-  const base = Object.entries(labels).map(([k, v]) => `${k}=${String(v)}`);
+  const base = Object.entries(labels).map(([k, v]) => `${k}=${stringOf(v)}`);
   if (base.length === 0) return ok(undefined);
   switch (workload['kind']) {
     case 'Deployment': {
@@ -93,4 +93,8 @@ async function currentPodSelector(
     default:
       return ok(base.join(','));
   }
+}
+
+function stringOf(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }

@@ -32,7 +32,7 @@ export async function waitGone(
     },
     timeoutMs,
     signal,
-    { reason: 'aborted', detail: 'cancelled' } as KubeFailure,
+    { reason: 'aborted', detail: 'cancelled' },
   );
   if (!gone.ok) return fail(gone.error);
   return ok(gone.value === true);
