@@ -51,6 +51,8 @@ export interface TaskContext {
   signal: AbortSignal;
   /** Appends a line to the task's log. */
   log: (line: string) => void;
+  /** Reports a warning (a cluster's `Warning` header...): logged, and shown with the task's outcome. */
+  warn?: (line: string) => void;
   /** Outputs of the upstream tasks, by task id; a kind checks their shape with the producing kind's guard. */
   upstream: ReadonlyMap<string, TaskOutput>;
   settings: RunSettings;

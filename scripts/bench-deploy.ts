@@ -185,6 +185,8 @@ async function dsgApply(
       previous: [],
       concurrency: 16,
       log: () => undefined,
+      warn: () => undefined,
+      bounds: { discoveryMs: 30_000, terminatingMs: 120_000 },
     });
   });
   const used = process.cpuUsage(cpu);

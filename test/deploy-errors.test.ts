@@ -62,11 +62,7 @@ test('an unreachable cluster is named with its server and context', async () => 
   await server.close();
   const env = await toolEnv({ KUBECONFIG: kubeconfig });
   const dir = await makeProject({ 'kube/web.yaml': workload('Deployment', 'web', false) });
-  const step = await renderAndDeploy(
-    { server, env, stateDir: join(home, 'state'), close: async () => {} },
-    dir,
-    deployment,
-  );
+  const step = await renderAndDeploy({ env, stateDir: join(home, 'state') }, dir, deployment);
   assert.equal(step.deploy.ok, false);
   assert.equal(
     step.deploy.ok ? '' : step.deploy.error.message,
@@ -90,8 +86,9 @@ test('rejected credentials name the context', async () => {
   }
 });
 
-test('a Deployment that never becomes ready fails with its last condition', async () => {
-  const cluster = await testCluster({ namespace: 'shop' });
+test('a Deployment that never becomes ready fails with its last condition at its progress deadline', async () => {
+  // 600 simulated seconds of 2ms each: the deadline passes after 1.2s.
+  const cluster = await testCluster({ namespace: 'shop', secondMs: 2 });
   try {
     const dir = await makeProject({ 'kube/web.yaml': workload('Deployment', 'web', true) });
     const step = await renderAndDeploy(cluster, dir, deployment);

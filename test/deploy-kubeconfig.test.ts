@@ -1,12 +1,14 @@
-// Reading the kubeconfig the way kubectl does (KUBECONFIG lists, first file wins, --kube-context), and the
-// namespace a deployment lands in.
+// Reading the kubeconfig the way kubectl does (KUBECONFIG lists, first file wins, --kube-context, paths
+// relative to their file), held to `kubectl config view --merge`; and the namespace a deployment lands in.
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import test from 'node:test';
 import { stringify } from 'yaml';
 import { readKubeconfig, targetNamespace } from '../tasks/kube/kubeconfig.ts';
-import { kubectlDeployment } from './fixtures/render/tasks.ts';
+import { renderAndDeploy, testCluster } from './fixtures/render/cluster.ts';
+import { kubectlDeployment, makeProject } from './fixtures/render/tasks.ts';
+import { kubectlPath, runTool } from './kube-server/clients.ts';
 import { tempDir } from './helpers/cli.ts';
 
 function kubeconfig(
@@ -70,4 +72,78 @@ test("the namespace is -n, else the deployment's, else the context's", () => {
   assert.equal(targetNamespace({}, pinned, identity), 'from-deployment');
   assert.equal(targetNamespace({ namespace: 'from-flag' }, pinned, identity), 'from-flag');
   assert.equal(targetNamespace({}, plain, undefined), 'default');
+});
+
+test('two kubeconfig files sharing a cluster name deploy to the first definition, as kubectl merges them', async () => {
+  const cluster = await testCluster();
+  try {
+    const dir = await tempDir('dsg-kubeconfig-');
+    const first = join(dir, 'first');
+    const second = join(dir, 'second');
+    // Both files define cluster, user and context "dsg-test"; the second also brings its own context.
+    await cluster.server.writeKubeconfig(first);
+    await writeFile(
+      second,
+      kubeconfig('other', [
+        { name: 'dsg-test', server: 'http://127.0.0.1:1' },
+        { name: 'other', server: 'http://127.0.0.1:2' },
+      ]),
+    );
+    const env = { ...cluster.env, KUBECONFIG: [first, second].join(delimiter) };
+
+    // kubectl's own merge is the reference: same clusters, same servers, same current context.
+    const view = await runTool(kubectlPath, ['config', 'view', '--merge', '-o', 'json'], { env });
+    assert.equal(view.code, 0, view.stderr);
+    const kubectl = JSON.parse(view.stdout) as {
+      clusters: { name: string; cluster: { server: string } }[];
+      'current-context': string;
+    };
+    const ours = readKubeconfig(env);
+    assert.ok(ours.ok, JSON.stringify(ours));
+    const servers = (clusters: readonly { name: string; cluster?: unknown }[]): Record<string, unknown> =>
+      Object.fromEntries(clusters.map((c) => [c.name, (c.cluster as { server?: unknown }).server]));
+    assert.deepEqual(servers(ours.value.merged.clusters), servers(kubectl.clusters));
+    assert.equal(ours.value.merged.currentContext, kubectl['current-context']);
+    assert.equal(ours.value.identity.server, cluster.server.url);
+
+    const project = await makeProject({
+      'kube/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { a: "1" }\n',
+    });
+    const step = await renderAndDeploy(
+      { ...cluster, env },
+      project,
+      kubectlDeployment({ name: 'web', manifests: ['kube/'] }),
+    );
+    assert.ok(step.deploy.ok, JSON.stringify(step.deploy));
+    assert.ok(cluster.server.getObject('v1', 'ConfigMap', 'default', 'settings'));
+  } finally {
+    await cluster.close();
+  }
+});
+
+test('certificate paths in a kubeconfig resolve against the file that names them', async () => {
+  const dir = await tempDir('dsg-kubeconfig-');
+  await mkdir(join(dir, 'sub'));
+  const file = join(dir, 'sub', 'config');
+  await writeFile(
+    file,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'c',
+      clusters: [{ name: 'c', cluster: { server: 'https://c:6443', 'certificate-authority': 'ca.pem' } }],
+      users: [{ name: 'c', user: { 'client-certificate': 'certs/me.pem', 'client-key': '/abs/me.key' } }],
+      contexts: [{ name: 'c', context: { cluster: 'c', user: 'c' } }],
+    }),
+  );
+  const read = readKubeconfig({ KUBECONFIG: file });
+  assert.ok(read.ok);
+  assert.deepEqual(read.value.merged.clusters[0]?.['cluster'], {
+    server: 'https://c:6443',
+    'certificate-authority': join(dir, 'sub', 'ca.pem'),
+  });
+  assert.deepEqual(read.value.merged.users[0]?.['user'], {
+    'client-certificate': join(dir, 'sub', 'certs', 'me.pem'),
+    'client-key': '/abs/me.key',
+  });
 });

@@ -269,3 +269,32 @@ test('plain: a dry run says "would run"; a cache hit made elsewhere is shown wit
     'Running build: 2 tasks (dry run)\n[build:a] would run (first run)\n[build:b] cached (image r/b:1 in the registry)\n[tag:a] skipped (upstream failed: build:a)\n',
   );
 });
+
+test('a task warning is shown with its outcome in plain, tty and json output, verbose or not', () => {
+  const warned: RunEvent = {
+    type: 'task-end',
+    id: 'deploy:web',
+    kind: 'deploy',
+    status: 'ran',
+    reason: { type: 'first-run' },
+    durationMs: 400,
+    warnings: ['deployment/web (kube/web.yaml:1): spec.template.spec.nodeSelector[beta.kubernetes.io/os]: x'],
+  };
+  const output = (mode: ReporterMode): string => {
+    let out = '';
+    const reporter = createReporter(mode, { write: (s: string) => (out += s) }, { color: false });
+    reporter.onEvent(warned);
+    reporter.close();
+    return out;
+  };
+  assert.equal(
+    output('plain'),
+    '[deploy:web] warning: deployment/web (kube/web.yaml:1): spec.template.spec.nodeSelector[beta.kubernetes.io/os]: x\n' +
+      '[deploy:web] done 0.4s\n',
+  );
+  assert.match(output('tty'), /! deploy:web {2}warning: deployment\/web \(kube\/web\.yaml:1\): /);
+  assert.deepEqual(
+    (JSON.parse(output('json').split('\n')[0] ?? '') as { warnings: string[] }).warnings,
+    warned.warnings,
+  );
+});

@@ -31,6 +31,8 @@ export interface TaskSummary {
   durationMs: number;
   /** An already formatted one-message string. */
   error?: string;
+  /** Warnings the task reported while it ran, in order. */
+  warnings?: string[];
 }
 
 /** A finished run: what happened to every task, the totals and the chain that set the makespan. */
@@ -65,6 +67,8 @@ export type RunEvent =
       durationMs: number;
       /** An already formatted one-message string. */
       error?: string;
+      /** Warnings the task reported while it ran, in order. */
+      warnings?: string[];
     }
   | { type: 'run-end'; summary: RunSummary };
 

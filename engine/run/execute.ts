@@ -118,6 +118,11 @@ function taskContext(
       toLog?.(line);
       x.emit({ type: 'task-log', id: node.id, line });
     },
+    warn: (line) => {
+      x.ledger.warnings.set(node.id, [...(x.ledger.warnings.get(node.id) ?? []), line]);
+      toLog?.(`warning: ${line}`);
+      x.emit({ type: 'task-log', id: node.id, line: `warning: ${line}` });
+    },
     upstream,
     settings: x.settings,
     listFiles: x.listFiles(node),

@@ -16,6 +16,8 @@ export interface Ledger {
   readonly summaries: Map<string, TaskSummary>;
   readonly failures: Diagnostic[];
   readonly memo: Map<string, MemoSlot>;
+  /** Warnings tasks reported (a cluster's `Warning` headers), shown with their outcome. */
+  readonly warnings: Map<string, string[]>;
   /** ISO 8601 time the run started. */
   readonly startedAt: string;
   /** Milliseconds since the run started. */
@@ -40,6 +42,7 @@ export function openLedger(emit: (event: RunEvent) => void, formatError: (d: Dia
     summaries: new Map(),
     failures: [],
     memo: new Map(),
+    warnings: new Map(),
     startedAt: new Date().toISOString(),
     since,
     start: (id) => void starts.set(id, since()),
@@ -58,6 +61,8 @@ export function openLedger(emit: (event: RunEvent) => void, formatError: (d: Dia
         durationMs,
       };
       if (error !== undefined) summary.error = error;
+      const warned = ledger.warnings.get(node.id);
+      if (warned) summary.warnings = warned;
       ledger.summaries.set(node.id, summary);
       emit({
         type: 'task-end',
@@ -67,6 +72,7 @@ export function openLedger(emit: (event: RunEvent) => void, formatError: (d: Dia
         reason,
         durationMs,
         ...(error !== undefined ? { error } : {}),
+        ...(warned ? { warnings: warned } : {}),
       });
     },
     failed(node, reason, d, signal) {

@@ -8,7 +8,7 @@ import type { TaskNode } from '../../core/task.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import type { JsonObject } from '../../core/json.ts';
 import { KubeClient } from '../kube/client.ts';
-import { rolloutTimeout } from '../kube/deploy-objects.ts';
+import { waitBounds } from '../kube/waiting.ts';
 import type { KubeTarget } from '../kube/kube-target.ts';
 import { clusterProblem, rolloutProblem, type MessageContext } from '../kube/messages.ts';
 import { hasRollout, waitForRollouts } from '../kube/rollout.ts';
@@ -54,8 +54,8 @@ export async function deployRelease(
   render: TaskOutput<RenderedData>,
   digest: string,
 ): Promise<Result<TaskOutput<ReleaseData>, Diagnostic>> {
-  const timeout = rolloutTimeout(d.ctx.env);
-  if (!timeout.ok) return timeout;
+  const bounds = waitBounds(d.ctx.env);
+  if (!bounds.ok) return bounds;
   const { data } = render;
   const files = await readRendered(d.ctx.settings.stateDir, render);
   if (!files || !data.valuesFile) {
@@ -102,7 +102,7 @@ export async function deployRelease(
     try {
       const rollout = await waitForRollouts(client, workloads, {
         selector: '',
-        timeoutMs: timeout.value,
+        timeoutMs: bounds.value.rolloutMs,
         signal: d.ctx.signal,
       });
       if (!rollout.ok) return fail(rolloutProblem(rollout.error, d.messages));

@@ -35,6 +35,21 @@ export function definedKinds(objects: readonly KubeObject[]): DefinedKind[] {
     });
 }
 
+/**
+ * The kinds that CRDs already in the cluster define, among `wanted` (`apiVersion|kind`): such a kind may
+ * not be served yet because discovery lags behind a CRD created a moment ago. A cluster that does not let
+ * this user list CRDs (a namespace-only role) defines nothing as far as deploy can tell.
+ */
+export async function clusterDefinedKinds(
+  client: KubeClient,
+  wanted: readonly string[],
+): Promise<DefinedKind[]> {
+  if (wanted.length === 0) return [];
+  const crds = await client.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, '');
+  if (!crds.ok) return [];
+  return definedKinds(crds.value).filter((d) => d.apiVersions.some((v) => wanted.includes(`${v}|${d.kind}`)));
+}
+
 /** Polls until the named CRDs report `Established=True`, or `timeoutMs` passes. */
 export async function waitEstablished(
   client: KubeClient,

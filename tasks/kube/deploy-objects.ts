@@ -10,7 +10,6 @@ import { loadRenderedObjects, readRendered, type RenderedData } from '../render/
 import type { ArtifactStatus, TaskContext, TaskOutput } from '../../core/task-kind.ts';
 import { eachBounded } from './bounded.ts';
 import { KubeClient } from './client.ts';
-import { parseDuration } from './duration.ts';
 import {
   deploymentLabelValue,
   groupRefs,
@@ -24,10 +23,10 @@ import { clusterProblem, rolloutProblem, syncProblem, type MessageContext } from
 import { waitForRollouts } from './rollout.ts';
 import { readState, removeState, statePath, writeState } from './state.ts';
 import { deleteObjects, syncObjects } from './sync.ts';
+import { waitBounds } from './waiting.ts';
 
 /** Requests in flight at once: enough to hide latency, few enough not to swamp an API server. */
 const concurrency = 16;
-const defaultRolloutTimeoutMs = 5 * 60_000;
 
 /** Everything a deploy of objects needs. */
 export interface ObjectDeploy {
@@ -49,16 +48,6 @@ export interface DeployedData extends JsonObject {
   objects: DeployedObject[];
 }
 
-/** The rollout timeout: `DSG_ROLLOUT_TIMEOUT` (e.g. `5s`, `2m`), else 5 minutes. */
-export function rolloutTimeout(env: Readonly<Record<string, string>>): Result<number, Diagnostic> {
-  const text = env['DSG_ROLLOUT_TIMEOUT'];
-  if (text === undefined || text === '') return ok(defaultRolloutTimeoutMs);
-  const ms = parseDuration(text);
-  if (ms === undefined)
-    return fail(error(`Cannot read DSG_ROLLOUT_TIMEOUT "${text}": expected a duration like 30s or 5m`));
-  return ok(ms);
-}
-
 /** Applies what changed, prunes what left, waits for the rollout, records the result. */
 export async function deployObjects(
   d: ObjectDeploy,
@@ -66,8 +55,8 @@ export async function deployObjects(
   digest: string,
 ): Promise<Result<TaskOutput<DeployedData>, Diagnostic>> {
   const { ctx, task } = d;
-  const timeout = rolloutTimeout(ctx.env);
-  if (!timeout.ok) return timeout;
+  const bounds = waitBounds(ctx.env);
+  if (!bounds.ok) return bounds;
   const { data } = render;
   const files = await readRendered(ctx.settings.stateDir, render);
   if (!files) {
@@ -94,6 +83,9 @@ export async function deployObjects(
       previous: previous.objects,
       concurrency,
       log: ctx.log,
+      warn: (line) => (ctx.warn ? ctx.warn(line) : ctx.log(`warning: ${line}`)),
+      bounds: bounds.value,
+      signal: ctx.signal,
     });
     if (!synced.ok) return fail(syncProblem(synced.error, d.messages));
     const { objects, applied, pruned, unchanged } = synced.value;
@@ -102,7 +94,7 @@ export async function deployObjects(
     );
     const rollout = await waitForRollouts(client, objects, {
       selector: selectorOf(label),
-      timeoutMs: timeout.value,
+      timeoutMs: bounds.value.rolloutMs,
       signal: ctx.signal,
       known: unchanged,
     });

@@ -1,6 +1,5 @@
-// What can go wrong talking to the API server, as values: the client turns exceptions into these, deploy
-// turns these into one sentence that names the cluster or the object.
-import { ApiException } from '@kubernetes/client-node';
+// What can go wrong talking to the API server, as values: the client turns answers and socket errors into
+// these, deploy turns these into one sentence that names the cluster or the object.
 
 /** Why a request failed. */
 export type KubeFailureReason =
@@ -19,6 +18,8 @@ export interface KubeFailure {
   reason: KubeFailureReason;
   status?: number;
   detail: string;
+  /** The `reason` of each of the Status' `details.causes` (`NamespaceTerminating`, `FieldValueInvalid`...). */
+  causes?: string[];
 }
 
 const networkCodes = new Set([
@@ -37,23 +38,30 @@ const networkCodes = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-/** Classifies anything a client-node call threw. */
+/** Classifies what a request threw (a socket error, a cancelled request). */
 export function toFailure(error: unknown): KubeFailure {
-  if (error instanceof ApiException) {
-    const status = error.code;
-    const detail = serverMessage(error.body) ?? `HTTP ${status}`;
-    return { reason: reasonOf(status), status, detail };
-  }
   const e = error as { name?: string; code?: string; message?: string; type?: string } | undefined;
   if (e?.name === 'AbortError' || e?.type === 'aborted') return { reason: 'aborted', detail: 'cancelled' };
   const code = e?.code ?? '';
-  if (networkCodes.has(code) || e?.name === 'FetchError') {
+  if (networkCodes.has(code)) {
     const verb = code.startsWith('E') && code !== 'EPIPE' ? 'connect ' : '';
-    return { reason: 'unreachable', detail: code ? `${verb}${code}` : (e?.message ?? 'network error') };
+    return { reason: 'unreachable', detail: `${verb}${code}` };
   }
-  const message = e?.message ?? String(error);
-  if (/Unrecognized API version and kind/.test(message)) return { reason: 'not-served', detail: message };
-  return { reason: 'server', detail: message };
+  return { reason: 'server', detail: e?.message ?? String(error) };
+}
+
+/** Classifies an answer of the server that is not a success, from its status and `Status` body. */
+export function failureOf(status: number, body: unknown): KubeFailure {
+  const failure: KubeFailure = {
+    reason: reasonOf(status),
+    status,
+    detail: serverMessage(body) ?? `HTTP ${status}`,
+  };
+  const details = record(record(body)?.['details']);
+  const causes = Array.isArray(details?.['causes']) ? details['causes'] : [];
+  const reasons = causes.map((c) => record(c)?.['reason']).filter((r): r is string => typeof r === 'string');
+  if (reasons.length > 0) failure.causes = reasons;
+  return failure;
 }
 
 function reasonOf(status: number): KubeFailureReason {
@@ -66,12 +74,13 @@ function reasonOf(status: number): KubeFailureReason {
 }
 
 function serverMessage(body: unknown): string | undefined {
-  if (
-    typeof body === 'object' &&
-    body !== null &&
-    typeof (body as { message?: unknown }).message === 'string'
-  ) {
-    return (body as { message: string }).message;
-  }
+  const message = record(body)?.['message'];
+  if (typeof message === 'string') return message;
   return typeof body === 'string' && body !== '' ? body.slice(0, 300) : undefined;
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }

@@ -1,9 +1,13 @@
 // How dsg marks what it deployed: a label that finds every object of a deployment (for pruning and
 // status), a per-object content digest (for change detection) and the task key that last wrote it.
 import { createHash } from 'node:crypto';
+import { canonicalJson, sha256Hex } from '../../cache/canonical.ts';
+import type { Json } from '../../core/json.ts';
 import type { TaskNode } from '../../core/task.ts';
 import { objectAt, refKey, type JsonObject, type KubeObject, type ObjectRef } from '../render/object.ts';
 
+/** The field manager of dsg's applies. */
+export const fieldManager = 'dsg';
 /** The label that lists a deployment's objects. */
 export const deploymentLabel = 'dsg.dev/deployment';
 /** The standard label saying who manages the object. */
@@ -17,8 +21,10 @@ export const keyAnnotation = 'dsg.dev/key';
 export interface DeployedObject extends ObjectRef {
   digest: string;
   /**
-   * What changes when anyone rewrites the object: `g<generation>` when the server keeps a generation,
-   * else `r<resourceVersion>`. A different marker with the same digest means someone edited it by hand.
+   * A digest of the fields dsg's apply owns (its `managedFields` entry): it changes when someone else
+   * writes one of them (the server moves the field to them) or removes one, and not when controllers write
+   * status, annotations of their own or replicas through `scale`. A different marker with the same digest
+   * means someone edited the object by hand.
    */
   marker: string;
 }
@@ -66,13 +72,19 @@ export function decorate(
   return { ...object, metadata };
 }
 
-/** The write marker of a live object (see DeployedObject.marker). */
+/** The write marker of a live object (see DeployedObject.marker); `none` when dsg owns no field of it. */
 export function markerOf(live: KubeObject): string {
-  const metadata = objectAt(live, 'metadata');
-  const generation = metadata['generation'];
-  if (typeof generation === 'number' && generation > 0) return `g${generation}`;
-  const version = metadata['resourceVersion'];
-  return `r${typeof version === 'string' ? version : ''}`;
+  const entries = objectAt(live, 'metadata')['managedFields'];
+  const own = (Array.isArray(entries) ? entries : []).find(
+    (e): e is { [key: string]: Json } =>
+      typeof e === 'object' &&
+      e !== null &&
+      !Array.isArray(e) &&
+      e['manager'] === fieldManager &&
+      e['operation'] === 'Apply' &&
+      e['subresource'] === undefined,
+  );
+  return own ? `f${sha256Hex(canonicalJson(own['fieldsV1'] ?? null)).slice(0, 16)}` : 'none';
 }
 
 /** The digest annotation of a live object. */

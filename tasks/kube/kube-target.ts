@@ -1,9 +1,10 @@
-// The client-side view of a kubeconfig: @kubernetes/client-node's KubeConfig for the chosen context,
-// with the identity read by kubeconfig.ts so that keys and requests agree on which cluster is meant.
+// The client-side view of a kubeconfig: @kubernetes/client-node's KubeConfig for the chosen context, built
+// from the document kubeconfig.ts merged. client-node never merges files itself (its merge refuses two files
+// that share a cluster name, which kubectl accepts: the first wins), so keys and requests agree on the cluster.
 import { KubeConfig } from '@kubernetes/client-node';
 import { error, type Diagnostic } from '../../core/diagnostics.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
-import { readKubeconfig, type ClusterIdentity } from './kubeconfig.ts';
+import { readKubeconfig, type ClusterIdentity, type MergedKubeconfig } from './kubeconfig.ts';
 
 /** A loaded kubeconfig with the chosen context, and where it came from. */
 export interface KubeTarget {
@@ -20,38 +21,35 @@ export function loadKubeTarget(
 ): Result<KubeTarget, Diagnostic> {
   const info = readKubeconfig(env, kubeContext);
   if (!info.ok) return info;
-  const { files, source, identity } = info.value;
+  const { source, identity, merged } = info.value;
   const config = new KubeConfig();
   try {
-    files.forEach((file, i) => {
-      if (i === 0) {
-        config.loadFromFile(file);
-      } else {
-        const more = new KubeConfig();
-        more.loadFromFile(file);
-        config.mergeConfig(more, true);
-      }
-    });
+    // JSON is YAML: client-node parses each entry with its own rules, from one already merged document.
+    config.loadFromString(JSON.stringify(document(merged, identity.context)));
   } catch (e) {
     return fail(error(`Cannot read kubeconfig "${source}": ${(e as Error).message}`));
   }
-  allowPlainHttp(config);
-  config.setCurrentContext(identity.context);
   return ok({ config, identity, source });
 }
 
 /**
- * client-node refuses `http://` servers unless TLS verification is switched off, though plain HTTP has no TLS
- * to verify; marking those clusters lets local and test clusters be used. HTTPS clusters are untouched.
+ * The merged kubeconfig as one document. client-node refuses `http://` servers unless TLS verification is
+ * switched off, though plain HTTP has no TLS to verify: those clusters are marked so that local and test
+ * clusters can be used. HTTPS clusters are untouched.
  */
-function allowPlainHttp(config: KubeConfig): void {
-  if (!config.getClusters().some((c) => c.server.startsWith('http:') && !c.skipTLSVerify)) return;
-  config.loadFromOptions({
-    clusters: config
-      .getClusters()
-      .map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c)),
-    users: config.getUsers(),
-    contexts: config.getContexts(),
-    currentContext: config.getCurrentContext(),
+function document(merged: MergedKubeconfig, context: string): object {
+  const clusters = merged.clusters.map((entry) => {
+    const cluster = entry['cluster'] as Record<string, unknown> | undefined;
+    const server = cluster?.['server'];
+    if (typeof server !== 'string' || !server.startsWith('http:')) return entry;
+    return { ...entry, cluster: { ...cluster, 'insecure-skip-tls-verify': true } };
   });
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters,
+    users: merged.users,
+    contexts: merged.contexts,
+    'current-context': context,
+  };
 }

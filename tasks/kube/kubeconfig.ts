@@ -1,8 +1,10 @@
-// Which cluster a deploy talks to: the kubeconfig named by the task's KUBECONFIG (never the process's),
-// the `--kube-context` override, and the namespace a deployment lands in. Read with the YAML parser alone:
-// keys and render need the identity, and loading @kubernetes/client-node for it would cost a second.
+// The one kubeconfig reader: which cluster a deploy talks to, from the kubeconfig named by the task's
+// KUBECONFIG (never the process's), the `--kube-context` override, and the namespace a deployment lands in.
+// Read with the YAML parser alone: keys and render need the identity, and loading @kubernetes/client-node for
+// it would cost a second. The merged document it returns is what the client is built from (kube-target.ts),
+// so client and keys can never disagree about which definition won.
 import { existsSync, readFileSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { DeploymentConfig } from '../../core/config.ts';
 import { error, type Diagnostic } from '../../core/diagnostics.ts';
@@ -16,6 +18,20 @@ export interface ClusterIdentity {
   namespace: string;
 }
 
+/** One named entry of a kubeconfig list (`clusters`, `users`, `contexts`), as written. */
+export interface NamedEntry {
+  name: string;
+  [key: string]: unknown;
+}
+
+/** Several kubeconfig files merged into one document, kubectl's way; relative paths made absolute. */
+export interface MergedKubeconfig {
+  clusters: NamedEntry[];
+  users: NamedEntry[];
+  contexts: NamedEntry[];
+  currentContext: string | undefined;
+}
+
 /** The kubeconfig of an environment, as far as dsg needs to know it without a client. */
 export interface KubeconfigInfo {
   identity: ClusterIdentity;
@@ -23,6 +39,8 @@ export interface KubeconfigInfo {
   files: string[];
   /** The kubeconfig as named in messages. */
   source: string;
+  /** The merged document; `kube-target.ts` builds the client from it. */
+  merged: MergedKubeconfig;
 }
 
 /** The kubeconfig files of an environment: `KUBECONFIG` (a path list) or `~/.kube/config`. */
@@ -41,12 +59,66 @@ export function kubeconfigReads(env: Readonly<Record<string, string>>): string[]
   return kubeconfigFiles(env).map((file) => resolve(file));
 }
 
-type Entry = { name?: unknown; [key: string]: unknown };
+const lists = ['clusters', 'users', 'contexts'] as const;
+
+// client-go resolves these relative to the file that names them (clientcmd's ResolveLocalPaths), so a file
+// merged from elsewhere keeps pointing at its own certificates.
+const pathFields: Record<(typeof lists)[number], { body: string; fields: string[] }> = {
+  clusters: { body: 'cluster', fields: ['certificate-authority'] },
+  users: { body: 'user', fields: ['client-certificate', 'client-key', 'tokenFile'] },
+  contexts: { body: 'context', fields: [] },
+};
 
 /**
- * Reads the kubeconfig of `env` and the identity of `kubeContext` (or the current context). Several files
- * merge as kubectl merges them: the first file that names a cluster, user or context wins.
+ * Merges kubeconfig files as kubectl does (clientcmd's loading rules): the first file that names a cluster,
+ * user or context wins, and so does the first non-empty `current-context`.
  */
+export function mergeKubeconfigFiles(files: readonly string[]): Result<MergedKubeconfig, Diagnostic> {
+  const merged: MergedKubeconfig = { clusters: [], users: [], contexts: [], currentContext: undefined };
+  const seen = { clusters: new Set<string>(), users: new Set<string>(), contexts: new Set<string>() };
+  for (const file of files) {
+    let doc: unknown;
+    try {
+      doc = parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      return fail(error(`Cannot read kubeconfig "${file}": ${(e as Error).message.split('\n')[0] ?? ''}`));
+    }
+    const config = record(doc) ?? {};
+    for (const key of lists) {
+      const list = Array.isArray(config[key]) ? (config[key] as unknown[]) : [];
+      for (const item of list) {
+        const entry = record(item);
+        const name = entry?.['name'];
+        if (!entry || typeof name !== 'string' || seen[key].has(name)) continue;
+        seen[key].add(name);
+        merged[key].push(withAbsolutePaths({ ...entry, name }, key, dirname(resolve(file))));
+      }
+    }
+    const named = config['current-context'];
+    if (merged.currentContext === undefined && typeof named === 'string' && named !== '')
+      merged.currentContext = named;
+  }
+  return ok(merged);
+}
+
+function withAbsolutePaths(entry: NamedEntry, key: (typeof lists)[number], dir: string): NamedEntry {
+  const { body, fields } = pathFields[key];
+  const inner = record(entry[body]);
+  if (!inner) return entry;
+  const copy: Record<string, unknown> = { ...inner };
+  for (const field of fields) {
+    const value = copy[field];
+    if (typeof value === 'string' && value !== '' && !isAbsolute(value)) copy[field] = join(dir, value);
+  }
+  const exec = record(copy['exec']);
+  const command = exec?.['command'];
+  // An exec command is a file only when it names a path; a bare name is looked up on PATH.
+  if (exec && typeof command === 'string' && command.includes('/') && !isAbsolute(command))
+    copy['exec'] = { ...exec, command: join(dir, command) };
+  return { ...entry, [body]: copy };
+}
+
+/** Reads the kubeconfig of `env` and the identity of `kubeContext` (or the current context). */
 export function readKubeconfig(
   env: Readonly<Record<string, string>>,
   kubeContext?: string,
@@ -62,36 +134,16 @@ export function readKubeconfig(
       ),
     );
   }
-  const merged: Record<'clusters' | 'contexts', Map<string, Entry>> = {
-    clusters: new Map(),
-    contexts: new Map(),
-  };
-  let current: string | undefined;
-  for (const file of files) {
-    let doc: unknown;
-    try {
-      doc = parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      return fail(error(`Cannot read kubeconfig "${file}": ${(e as Error).message.split('\n')[0] ?? ''}`));
-    }
-    const config = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, unknown>;
-    for (const key of ['clusters', 'contexts'] as const) {
-      const list = Array.isArray(config[key]) ? (config[key] as Entry[]) : [];
-      for (const entry of list) {
-        if (typeof entry.name === 'string' && !merged[key].has(entry.name))
-          merged[key].set(entry.name, entry);
-      }
-    }
-    const named = config['current-context'];
-    if (current === undefined && typeof named === 'string' && named !== '') current = named;
-  }
-  const contextName = kubeContext ?? current;
+  const read = mergeKubeconfigFiles(files);
+  if (!read.ok) return read;
+  const merged = read.value;
+  const contextName = kubeContext ?? merged.currentContext;
   if (!contextName) {
     return fail(
       error(`Cannot use kubeconfig "${source}": it has no current context`, undefined, 'pass --kube-context'),
     );
   }
-  const context = field(merged.contexts.get(contextName), 'context');
+  const context = record(merged.contexts.find((c) => c.name === contextName)?.['context']);
   if (!context) {
     const hint = kubeContext ? 'check --kube-context' : 'check current-context in the kubeconfig';
     return fail(
@@ -99,7 +151,7 @@ export function readKubeconfig(
     );
   }
   const clusterName = typeof context['cluster'] === 'string' ? context['cluster'] : '';
-  const cluster = field(merged.clusters.get(clusterName), 'cluster');
+  const cluster = record(merged.clusters.find((c) => c.name === clusterName)?.['cluster']);
   const server = cluster?.['server'];
   if (typeof server !== 'string' || server === '') {
     return fail(error(`Cannot use kube context "${contextName}": its cluster has no server in "${source}"`));
@@ -108,12 +160,13 @@ export function readKubeconfig(
     typeof context['namespace'] === 'string' && context['namespace'] !== ''
       ? context['namespace']
       : 'default';
-  return ok({ identity: { server, context: contextName, namespace }, files, source });
+  return ok({ identity: { server, context: contextName, namespace }, files, source, merged });
 }
 
-function field(entry: Entry | undefined, key: string): Record<string, unknown> | undefined {
-  const value = entry?.[key];
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** The namespace a deployment's namespaced objects go to: `-n`, else the deployment's, else the context's. */

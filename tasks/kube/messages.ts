@@ -2,10 +2,11 @@
 // stops. Kept apart from the logic so the wording can be read (and tested) in one place.
 import { error, type Diagnostic, type SourceLocation } from '../../core/diagnostics.ts';
 import { describeRef, type ObjectRef } from '../render/object.ts';
+import { formatDuration } from './duration.ts';
 import type { KubeFailure } from './errors.ts';
 import type { ClusterIdentity } from './kubeconfig.ts';
 import type { RolloutFailure } from './rollout.ts';
-import type { SyncFailure } from './sync.ts';
+import type { SyncFailure } from './sync-failure.ts';
 
 /** What a message needs to know about where it happened. */
 export interface MessageContext {
@@ -46,6 +47,18 @@ export function syncProblem(failure: SyncFailure, ctx: MessageContext): Diagnost
   switch (failure.kind) {
     case 'not-served':
       return notServed(failure.ref, ctx, where(failure.source));
+    case 'still-terminating':
+      return error(
+        `Cannot deploy "${ctx.deployment}": ${describeRef(failure.ref)} is still terminating after ${formatDuration(failure.waitedMs)}`,
+        ctx.at,
+        'deploy again once it is gone (kubectl get shows what keeps it), or raise DSG_TERMINATING_TIMEOUT',
+      );
+    case 'not-served-yet':
+      return error(
+        `Deployment "${ctx.deployment}": kind "${failure.ref.kind}" (${failure.ref.apiVersion}) of "${failure.ref.name}" is still not served ${formatDuration(failure.waitedMs)} after its CustomResourceDefinition was established`,
+        where(failure.source),
+        'the API server has not caught up; deploy again, or raise DSG_DISCOVERY_TIMEOUT',
+      );
     case 'duplicate':
       return error(
         `Deployment "${ctx.deployment}" renders ${describeRef(failure.ref)} twice (${failure.sources.join(', ')})`,
@@ -60,6 +73,7 @@ export function syncProblem(failure: SyncFailure, ctx: MessageContext): Diagnost
         return error(
           `The cluster forbids to ${failure.action}${target}${namespace} (context ${ctx.identity.context}): ${failure.failure.detail}`,
           where(failure.source),
+          missingPermission(failure.failure.detail),
         );
       }
       return error(
@@ -68,6 +82,21 @@ export function syncProblem(failure: SyncFailure, ctx: MessageContext): Diagnost
       );
     }
   }
+}
+
+/**
+ * The permission a 403 says is missing, as a hint: the authorizer's message names the user, verb, resource,
+ * API group and scope (`cannot patch resource "deployments" in API group "apps" in the namespace "shop"`).
+ */
+export function missingPermission(detail: string): string | undefined {
+  const m =
+    /cannot (\S+) resource "([^"]+)" in API group "([^"]*)" (?:at the cluster scope|in the namespace "([^"]+)")/.exec(
+      detail,
+    );
+  if (!m) return undefined;
+  const resource = m[3] ? `${m[2] ?? ''}.${m[3]}` : (m[2] ?? '');
+  const scope = m[4] ? `in namespace ${m[4]}` : 'at cluster scope';
+  return `the credentials lack "${m[1] ?? ''}" on ${resource} ${scope}: ask for that permission (a Role or ClusterRole), or deploy where you have it`;
 }
 
 /** The diagnostic of a kind the API server does not serve. */

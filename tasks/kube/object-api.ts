@@ -1,137 +1,102 @@
-// @kubernetes/client-node's KubernetesObjectApi, adapted in one place for what dsg needs from it:
-// - bodies go out and come back as plain JSON (the generic `patch` passes objects through typed models,
-//   which drop fields the models do not know);
-// - one keep-alive agent per client (the library builds a new agent for every request, so no connection
-//   is ever reused), and node:http underneath instead of node-fetch (see http-request.ts);
-// - credentials and TLS material read once a minute, not once per request;
-// - server-side apply as its own call, and discovery exposed so that it can be warmed before a burst.
+// The HTTP side of dsg's Kubernetes client: requests to the current context's API server with the
+// kubeconfig's credentials, over one keep-alive pool. client-node is used only through its public
+// KubeConfig (credentials, TLS material, exec and OIDC plugins); paths, bodies and errors are dsg's own, so
+// bodies go out and come back as plain JSON, untouched by typed models that drop fields they do not know.
 import { Buffer } from 'node:buffer';
 import http from 'node:http';
 import https from 'node:https';
-import {
-  ApiException,
-  createConfiguration,
-  HttpMethod,
-  KubernetesObjectApi,
-  ServerConfiguration,
-  type KubeConfig,
-  type KubernetesObject,
-  type RequestContext,
-  type V1APIResource,
-} from '@kubernetes/client-node';
-
+import type { KubeConfig } from '@kubernetes/client-node';
 import { sendHttp } from './http-request.ts';
 
 /** How long credentials read from the kubeconfig are reused (exec and OIDC tokens can expire). */
 const credentialsTtlMs = 60_000;
 
-/** A raw HTTP answer of the API server. */
-export interface RawResponse {
+/** An answer of the API server, any status. */
+export interface ApiAnswer {
   status: number;
+  /** Parsed JSON, or the text when it is not JSON; undefined when empty. */
   body: unknown;
+  /** The texts of the answer's `Warning` headers. */
+  warnings: string[];
 }
 
-/** The object API of one client: plain JSON in and out, one connection pool. */
-export class DsgObjectApi extends KubernetesObjectApi {
-  #config: KubeConfig | undefined;
+/** One request: method, path (with its query), and an optional JSON body of the given media type. */
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  contentType?: string;
+}
+
+/** Requests to one cluster; network failures throw (errors.ts classifies them), every answer resolves. */
+export class KubeApi {
+  readonly #config: KubeConfig;
+  readonly #server: string;
+  readonly #maxSockets: number;
   #agent: http.Agent | undefined;
-  #maxSockets = 16;
   #credentials: { options: https.RequestOptions; until: number } | undefined;
 
-  /** A client for the current context of `config`, with at most `maxSockets` connections; `signal` cancels. */
-  static forConfig(config: KubeConfig, maxSockets: number, signal?: AbortSignal): DsgObjectApi {
+  private constructor(config: KubeConfig, server: string, maxSockets: number) {
+    this.#config = config;
+    this.#server = server.replace(/\/+$/, '');
+    this.#maxSockets = maxSockets;
+  }
+
+  /** An API for the current context of `config`, with at most `maxSockets` connections; `signal` cancels. */
+  static forConfig(config: KubeConfig, maxSockets: number, signal?: AbortSignal): KubeApi {
     const cluster = config.getCurrentCluster();
-    if (!cluster) throw new Error('DsgObjectApi needs a kubeconfig with a current cluster');
-    const api = new DsgObjectApi(
-      createConfiguration({
-        baseServer: new ServerConfiguration(cluster.server, {}),
-        authMethods: { default: config },
-      }),
-    );
-    api.#config = config;
-    api.#maxSockets = maxSockets;
+    if (!cluster) throw new Error('KubeApi needs a kubeconfig with a current cluster');
+    const api = new KubeApi(config, cluster.server, maxSockets);
     // One listener for the whole client rather than one per request: cancelling drops every connection,
     // which ends the requests in flight.
     signal?.addEventListener('abort', () => api.close(), { once: true });
-    api.setDefaultNamespace(config);
     return api;
   }
 
-  /** Server-side apply of `object` (as given, field for field) under `fieldManager`, taking over conflicts. */
-  async apply(object: KubernetesObject, fieldManager: string): Promise<unknown> {
-    const path = await this.specUriPath(object, 'patch');
-    const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.PATCH);
-    request.setHeaderParam('Content-Type', 'application/apply-patch+yaml');
-    request.setQueryParam('fieldManager', fieldManager);
-    request.setQueryParam('force', 'true');
-    request.setBody(JSON.stringify(object));
-    return this.requestPromise(request);
-  }
-
-  /** Discovery of one kind: its resource entry, or undefined when the group/version does not serve it. */
-  async discover(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
-    return this.resource(apiVersion, kind);
-  }
-
-  /** Forgets what discovery said about `apiVersion`, so a freshly created CRD is looked up again. */
-  forget(apiVersion: string): void {
-    const cache = this.apiVersionResourceCache as Record<string, unknown>;
-    Reflect.deleteProperty(cache, apiVersion);
-  }
-
-  /** A GET of any API path, answered raw (no exception for non-2xx). */
-  async getPath(path: string): Promise<RawResponse> {
-    const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
-    return this.send(request);
-  }
-
-  /** Every request goes through here: plain JSON back, an ApiException for non-2xx as the library does. */
-  // The type and configuration arguments of the library's signature are not needed: nothing is deserialised.
-  protected override async requestPromise<T extends KubernetesObject>(request: RequestContext): Promise<T> {
-    const response = await this.send(request);
-    if (response.status >= 200 && response.status <= 299) return response.body as T;
-    const status = response.body as { message?: unknown } | undefined;
-    const message = typeof status?.message === 'string' ? status.message : `HTTP ${response.status}`;
-    throw new ApiException(response.status, message, response.body, {});
-  }
-
-  private async send(request: RequestContext): Promise<RawResponse> {
-    const options = await this.credentials();
-    const headers: Record<string, string> = { ...request.getHeaders(), Accept: 'application/json' };
+  /** Sends one request. */
+  async request(request: ApiRequest): Promise<ApiAnswer> {
+    const options = await this.#credentialOptions();
+    const headers: Record<string, string> = { Accept: 'application/json' };
     for (const [key, value] of Object.entries(options.headers ?? {})) {
       if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : String(value);
     }
     if (typeof options.auth === 'string') {
       headers['Authorization'] = `Basic ${Buffer.from(options.auth).toString('base64')}`;
     }
-    const url = request.getUrl();
-    const answer = await sendHttp(url, {
-      method: request.getHttpMethod().toString(),
-      headers,
-      body: request.getBody() as string | undefined,
-      agent: this.agent(url, options),
-    });
-    let body: unknown = answer.text;
-    try {
-      body = answer.text === '' ? undefined : (JSON.parse(answer.text) as unknown);
-    } catch {
-      // not JSON: keep the text for the message
+    let body: string | undefined;
+    if (request.body !== undefined) {
+      body = JSON.stringify(request.body);
+      headers['Content-Type'] = request.contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(body));
     }
-    return { status: answer.status, body };
+    const query = new URLSearchParams(request.query ?? {}).toString();
+    const url = `${this.#server}${request.path}${query ? `?${query}` : ''}`;
+    const answer = await sendHttp(url, {
+      method: request.method,
+      headers,
+      body,
+      agent: this.#agentFor(url, options),
+    });
+    let parsed: unknown = answer.text;
+    try {
+      parsed = answer.text === '' ? undefined : (JSON.parse(answer.text) as unknown);
+    } catch {
+      // not JSON (a log, a proxy's error page): keep the text
+    }
+    return { status: answer.status, body: parsed, warnings: answer.warnings };
   }
 
-  private async credentials(): Promise<https.RequestOptions> {
-    const config = this.#config;
-    if (!config) throw new Error('DsgObjectApi used without forConfig');
+  async #credentialOptions(): Promise<https.RequestOptions> {
     const now = Date.now();
     if (this.#credentials && this.#credentials.until > now) return this.#credentials.options;
     const options: https.RequestOptions = {};
-    await config.applyToHTTPSOptions(options);
+    await this.#config.applyToHTTPSOptions(options);
     this.#credentials = { options, until: now + credentialsTtlMs };
     return options;
   }
 
-  private agent(url: string, options: https.RequestOptions): http.Agent {
+  #agentFor(url: string, options: https.RequestOptions): http.Agent {
     if (this.#agent) return this.#agent;
     const common = { keepAlive: true, maxSockets: this.#maxSockets };
     this.#agent = url.startsWith('http:')
@@ -143,7 +108,7 @@ export class DsgObjectApi extends KubernetesObjectApi {
     return this.#agent;
   }
 
-  /** Closes the idle connections of the pool. */
+  /** Closes the connections of the pool. */
   close(): void {
     this.#agent?.destroy();
     this.#agent = undefined;

@@ -15,6 +15,8 @@ import type { KubeClient } from './client.ts';
 import { formatDuration } from './duration.ts';
 import type { KubeFailure } from './errors.ts';
 import { groupRefs } from './inventory.ts';
+import { sleep } from './waiting.ts';
+import { podProblem } from './pod-problems.ts';
 
 /** How a workload stands. */
 export type Progress = { state: 'ready' } | { state: 'waiting' | 'failed'; why: string };
@@ -65,9 +67,15 @@ export async function waitForRollouts(
       const live = new Map(listed.value.map((o) => [refKey({ ...ref, name: nameOf(o) }), o]));
       for (const member of members) {
         const object = live.get(refKey(member));
-        const progress: Progress = object
+        let progress: Progress = object
           ? rolloutProgress(object)
           : { state: 'waiting', why: 'the object is gone' };
+        if (object && progress.state === 'waiting' && observed(object)) {
+          // Pods the kubelet has given up on fail the rollout now rather than at its deadline.
+          const problem = await podProblem(client, object);
+          if (!problem.ok) return fail({ kind: 'request', failure: problem.error });
+          if (problem.value) progress = { state: 'failed', why: problem.value };
+        }
         if (progress.state === 'failed') {
           return fail({
             kind: 'rollout',
@@ -101,6 +109,13 @@ export async function waitForRollouts(
   return ok(undefined);
 }
 
+/** True when the controller has seen the object's current generation, so its pods are the current ones. */
+function observed(object: KubeObject): boolean {
+  const generation = objectAt(object, 'metadata')['generation'];
+  const seen = objectAt(object, 'status')['observedGeneration'];
+  return typeof generation !== 'number' || (typeof seen === 'number' && seen >= generation);
+}
+
 function what(ref: ObjectRef): string {
   return `Rollout of ${describeRef(ref)}${ref.namespace ? ` in namespace ${ref.namespace}` : ''}`;
 }
@@ -108,24 +123,6 @@ function what(ref: ObjectRef): string {
 function nameOf(object: KubeObject): string {
   const name = objectAt(object, 'metadata')['name'];
   return typeof name === 'string' ? name : '';
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve(false);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** How far a workload's rollout has come, from its spec and status. */

@@ -6,8 +6,20 @@ import { refKey, refOf, type KubeObject, type ObjectRef } from '../render/object
 import type { RenderedObject } from '../render/output.ts';
 import { eachBounded } from './bounded.ts';
 import type { KindInfo, KubeClient } from './client.ts';
-import { definedKinds, isCrd, waitEstablished, type DefinedKind } from './crd.ts';
+import {
+  autoscaledTargets,
+  handoverBody,
+  handoverManager,
+  needsHandover,
+  withoutReplicas,
+} from './autoscaled.ts';
+import { isTerminating, waitGone } from './terminating.ts';
+import { applyWhenNamespaceLets, ensureNamespace } from './namespace-writes.ts';
+import type { SyncFailure } from './sync-failure.ts';
+import { clusterDefinedKinds, definedKinds, isCrd, waitEstablished, type DefinedKind } from './crd.ts';
 import type { KubeFailure } from './errors.ts';
+import { pollUntil, type WaitBounds } from './waiting.ts';
+
 import {
   decorate,
   groupRefs,
@@ -33,6 +45,10 @@ export interface SyncInput {
   previous: readonly DeployedObject[];
   concurrency: number;
   log: (line: string) => void;
+  /** Reports what the server warned about an applied object. */
+  warn: (line: string) => void;
+  bounds: Pick<WaitBounds, 'discoveryMs' | 'terminatingMs'>;
+  signal?: AbortSignal;
 }
 
 /** What a sync did. */
@@ -43,12 +59,6 @@ export interface SyncOutcome {
   /** The objects that were not sent, as listed (by refKey): their rollout state is already known. */
   unchanged: Map<string, KubeObject>;
 }
-
-/** Why a sync stopped. */
-export type SyncFailure =
-  | { kind: 'request'; failure: KubeFailure; action: string; ref?: ObjectRef; source?: string }
-  | { kind: 'not-served'; ref: ObjectRef; source?: string }
-  | { kind: 'duplicate'; ref: ObjectRef; sources: string[] };
 
 interface Desired {
   ref: ObjectRef;
@@ -64,7 +74,12 @@ export async function syncObjects(input: SyncInput): Promise<Result<SyncOutcome,
   const load = async (): Promise<KubeObject[]> => (loaded ??= await input.load());
   const kinds = await discoverKinds(input);
   if (!kinds.ok) return kinds;
-  const defined = [...kinds.value.values()].some((k) => k === undefined) ? definedKinds(await load()) : [];
+  const unserved = [...kinds.value.entries()].filter(([, k]) => k === undefined).map(([pair]) => pair);
+  const rendered = unserved.length > 0 ? definedKinds(await load()) : [];
+  const elsewhere = unserved.filter(
+    (pair) => !rendered.some((d) => d.apiVersions.some((v) => `${v}|${d.kind}` === pair)),
+  );
+  const defined = [...rendered, ...(await clusterDefinedKinds(input.client, elsewhere))];
   const desired = resolveRefs(input, kinds.value, defined);
   if (!desired.ok) return desired;
   const live = await listLive(input, [
@@ -86,7 +101,7 @@ export async function syncObjects(input: SyncInput): Promise<Result<SyncOutcome,
 
   const responses = new Map<string, KubeObject>();
   if (changed.length > 0) {
-    const applied = await applyChanged(input, changed, await load(), defined, responses);
+    const applied = await applyChanged(input, changed, await load(), live.value, responses);
     if (!applied.ok) return applied;
   }
   const pruned = await deleteObjects(input.client, prune, input.concurrency, (r) =>
@@ -181,26 +196,43 @@ async function applyChanged(
   input: SyncInput,
   changed: readonly Desired[],
   objects: readonly KubeObject[],
-  defined: readonly DefinedKind[],
+  live: ReadonlyMap<string, KubeObject>,
   responses: Map<string, KubeObject>,
 ): Promise<Result<void, SyncFailure>> {
   const { client } = input;
   if (changed.some((d) => d.ref.namespace === input.namespace)) {
-    const ensured = await ensureNamespace(client, input.namespace, input.log);
+    const ensured = await ensureNamespace(input);
     if (!ensured.ok) return ensured;
   }
+  const autoscaled = autoscaledTargets(objects, input.namespace);
   const apply = async (d: Desired): Promise<Result<void, SyncFailure>> => {
-    const body = decorate(objects[d.index] ?? {}, d.ref.namespace, input.labelValue, d.digest, input.key);
-    const result = await client.apply(body);
+    const request = (failure: KubeFailure): SyncFailure =>
+      withSource({ kind: 'request' as const, failure, action: 'apply', ref: d.ref }, d.source);
+    const current = live.get(refKey(d.ref));
+    if (isTerminating(current)) {
+      input.log(`waiting for ${where(d.ref)} to finish terminating`);
+      const gone = await waitGone(client, d.ref, input.bounds.terminatingMs, input.signal);
+      if (!gone.ok) return fail(request(gone.error));
+      if (!gone.value)
+        return fail({ kind: 'still-terminating', ref: d.ref, waitedMs: input.bounds.terminatingMs });
+    }
+    let object = objects[d.index] ?? {};
+    if (autoscaled.has(refKey(d.ref))) {
+      if (needsHandover(current) && current) {
+        const handed = await client.apply(handoverBody(current), { manager: handoverManager });
+        if (!handed.ok) return fail(request(handed.error));
+        input.log(`handed spec.replicas of ${where(d.ref)} over to its autoscaler`);
+      }
+      object = withoutReplicas(object);
+    }
+    const body = decorate(object, d.ref.namespace, input.labelValue, d.digest, input.key);
+    const result = await applyWhenNamespaceLets(input, d.ref, body);
     if (!result.ok)
-      return fail(
-        withSource(
-          { kind: 'request' as const, failure: result.error, action: 'apply', ref: d.ref },
-          d.source,
-        ),
-      );
-    responses.set(refKey(d.ref), result.value);
+      return fail(result.error.kind === 'request' ? request(result.error.failure) : result.error);
+    responses.set(refKey(d.ref), result.value.object);
     input.log(`applied ${where(d.ref)}`);
+    for (const w of result.value.warnings)
+      input.warn(`${where(d.ref)}${d.source ? ` (${d.source})` : ''}: ${w}`);
     return ok(undefined);
   };
   const namespaces = changed.filter((d) => d.ref.kind === 'Namespace' && d.ref.apiVersion === 'v1');
@@ -214,7 +246,7 @@ async function applyChanged(
     const established = await waitEstablished(
       client,
       crds.map((d) => d.ref.name),
-      30_000,
+      input.bounds.discoveryMs,
     );
     if (!established.ok) {
       const failure: KubeFailure =
@@ -223,30 +255,26 @@ async function applyChanged(
           : established.error;
       return fail({ kind: 'request', failure, action: 'wait for' });
     }
-    for (const d of defined) for (const v of d.apiVersions) client.forget(v);
   }
+  // Established is not served: discovery catches up a moment later, so a new kind is asked for again.
+  const started = Date.now();
   for (const d of rest.filter((r) => r.deferred)) {
-    const info = await client.kind(d.ref.apiVersion, d.ref.kind);
+    const info = await pollUntil(
+      () => {
+        client.forget(d.ref.apiVersion);
+        return client.kind(d.ref.apiVersion, d.ref.kind);
+      },
+      Math.max(0, input.bounds.discoveryMs - (Date.now() - started)),
+      input.signal,
+      { reason: 'aborted', detail: 'cancelled' },
+    );
     if (!info.ok) return fail({ kind: 'request', failure: info.error, action: 'discover' });
-    if (!info.value) return fail(withSource({ kind: 'not-served' as const, ref: d.ref }, d.source));
+    if (!info.value) {
+      const waitedMs = Date.now() - started;
+      return fail(withSource({ kind: 'not-served-yet' as const, ref: d.ref, waitedMs }, d.source));
+    }
   }
   return eachBounded(rest, input.concurrency, apply);
-}
-
-async function ensureNamespace(
-  client: KubeClient,
-  name: string,
-  log: (line: string) => void,
-): Promise<Result<void, SyncFailure>> {
-  const ref: ObjectRef = { apiVersion: 'v1', kind: 'Namespace', name };
-  const live = await client.get(ref);
-  if (!live.ok) return fail({ kind: 'request', failure: live.error, action: 'read', ref });
-  if (live.value) return ok(undefined);
-  const created = await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  if (!created.ok && created.error.reason !== 'conflict')
-    return fail({ kind: 'request', failure: created.error, action: 'create', ref });
-  log(`created namespace ${name}`);
-  return ok(undefined);
 }
 
 /** Deletes objects: ordinary ones first, then CRDs (which take their objects along), then namespaces. */

@@ -23,7 +23,7 @@ import {
   type FieldPath,
   type FieldSet,
 } from './fieldset.ts';
-import { keyValue, listKey } from './list-keys.ts';
+import { mapKeyOf, mapKeys } from './list-keys.ts';
 import type { Result } from '../../core/result.ts';
 import { fail, ok } from '../../core/result.ts';
 
@@ -64,7 +64,8 @@ export function serverSideApply(
   }
   const entries = clone(live.metadata.managedFields ?? []);
   const mine = entries.find((e) => isOwn(e, options.manager));
-  const others = entries.filter((e) => e !== mine && e.subresource === undefined);
+  // Status writers never conflict with an apply of the object; a `scale` writer (an autoscaler) does.
+  const others = entries.filter((e) => e !== mine && e.subresource !== 'status');
 
   const conflicts: ApplyConflict[] = [];
   for (const path of leaves(appliedSet)) {
@@ -89,10 +90,11 @@ export function serverSideApply(
   for (const path of dropped) deleteAtPath(result, path);
 
   const merged = applyMerge(result, applied) as KubeObject;
+  // The manager's entry keeps its place, so an apply that changes nothing leaves the object equal.
+  const own = mine && deepEqual(mine.fieldsV1, appliedSet) ? mine : entry(appliedSet);
   merged.metadata.managedFields = [
-    ...entries.filter((e) => e !== mine && Object.keys(e.fieldsV1).length > 0),
-    mine && deepEqual(mine.fieldsV1, appliedSet) ? mine : entry(appliedSet),
-  ];
+    ...(mine ? entries.map((e) => (e === mine ? own : e)) : [...entries, own]),
+  ].filter((e) => Object.keys(e.fieldsV1).length > 0);
   return ok(merged);
 }
 
@@ -114,11 +116,12 @@ function applyMerge(live: unknown, applied: unknown, field = ''): unknown {
   if (Array.isArray(applied) && Array.isArray(live)) {
     const appliedList = asArray(applied);
     const liveList = asArray(live);
-    const key = listKey(field, [...liveList, ...appliedList]);
-    if (key === undefined) return clone(appliedList);
+    const keys = mapKeys(field, [...liveList, ...appliedList]);
+    if (keys === undefined) return clone(appliedList);
     const out = liveList.map((e) => clone(e));
     for (const element of appliedList) {
-      const index = out.findIndex((e) => keyValue(e, key) === keyValue(element, key));
+      const id = mapKeyOf(element, keys);
+      const index = out.findIndex((e) => id !== undefined && mapKeyOf(e, keys) === id);
       if (index >= 0) out[index] = applyMerge(out[index], element, '');
       else out.push(clone(element));
     }

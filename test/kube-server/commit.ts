@@ -4,9 +4,9 @@ import { deepEqual, type KubeObject } from './object.ts';
 import { trackUpdate } from './apply.ts';
 import type { ResourceRequest, ServerState } from './context.ts';
 import { applyDefaults } from './defaults.ts';
-import { removeWithDependents } from './lifecycle.ts';
+import { isTerminating, removeWithDependents } from './lifecycle.ts';
 import { present } from './read.ts';
-import { invalid, namespaceNotFound, success, type Reply } from './status.ts';
+import { invalid, namespaceNotFound, namespaceTerminating, success, type Reply } from './status.ts';
 import { validate } from './validate.ts';
 
 /** Defaults, validates and stores a candidate; dry-run answers the result without storing it. */
@@ -21,6 +21,8 @@ export function commit(
   if (req.type.namespaced && namespace !== undefined) {
     const namespaces = state.registry.byPlural('', 'v1', 'namespaces');
     if (namespaces && !state.store.get(namespaces, undefined, namespace)) return namespaceNotFound(namespace);
+    if (!live && isTerminating(state, namespace))
+      return namespaceTerminating(req.type, candidate.metadata.name, namespace);
   }
   applyDefaults(candidate, state.allocator, live);
   const causes = validate(candidate, live);
@@ -35,11 +37,9 @@ export function commit(
   if (live?.metadata.deletionTimestamp !== undefined && (candidate.metadata.finalizers ?? []).length === 0) {
     return success(removeWithDependents(state, req.type, live, 'Background'));
   }
+  // A CRD's kinds are served once the CRD controller has established it and discovery caught up.
   const stored = live
     ? state.store.update(req.type, candidate, live)
     : state.store.create(req.type, candidate);
-  if (stored.kind === 'CustomResourceDefinition' && req.type.group === 'apiextensions.k8s.io') {
-    state.registry.registerCrd(stored);
-  }
   return success(present(req.type, stored), live ? 200 : 201);
 }

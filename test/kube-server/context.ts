@@ -1,13 +1,34 @@
 // What every request handler receives: the server's state, and the request resolved to a resource.
 import type { Allocator } from './defaults.ts';
+import type { ImageCheck } from './images.ts';
 import type { ResourceRegistry, ResourceType } from './resources.ts';
 import type { Store } from './store.ts';
+
+/** How the simulated cluster's timing behaves; every delay is short by default and set per test. */
+export interface Simulation {
+  /** Controller delay before workloads become ready (or fail). */
+  readyDelayMs: number;
+  /** How long one second of a Kubernetes deadline (`progressDeadlineSeconds`) lasts here. */
+  secondMs: number;
+  /** How long after a CRD is established its kinds are served (discovery lags on a real server). */
+  discoveryLagMs: number;
+  /** How long a deleted namespace stays `Terminating` after its contents are gone. */
+  terminationMs: number;
+  /** Tokens that may act in one namespace only (token → namespace), like a RoleBinding-only user. */
+  namespaceTokens: Readonly<Record<string, string>>;
+}
 
 /** The state of one running server. */
 export interface ServerState {
   store: Store;
   registry: ResourceRegistry;
   allocator: Allocator;
+  simulation: Simulation;
+  images: ImageCheck;
+  /** When each Deployment's current rollout started (by uid), for its progress deadline. */
+  progress: Map<string, { hash: string; startedAt: number }>;
+  /** When each CRD was established (by name), for the discovery lag. */
+  established: Map<string, number>;
 }
 
 /** A request addressed to a resource (`/api/v1/namespaces/ns/pods/x/status`), body already parsed. */

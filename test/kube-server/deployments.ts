@@ -1,9 +1,12 @@
 // The Deployment and ReplicaSet controllers, simulated: a ReplicaSet per pod template (old ones scaled to
-// zero), its pods, and the status `kubectl rollout status` and `helm --wait` read.
+// zero), its pods, and the status `kubectl rollout status` and `helm --wait` read. A rollout whose pods do
+// not become ready stays `Progressing=True` until `spec.progressDeadlineSeconds` (600 by default) have passed
+// since it started, then turns `ProgressDeadlineExceeded`, as the real controller does (pkg/controller/
+// deployment/progress.go); the stand-in's seconds last `secondMs`.
 import { clone, deepEqual, isRecord, type KubeObject } from './object.ts';
 import type { ServerState } from './context.ts';
 import type { ResourceType } from './resources.ts';
-import { createPod, isNeverReady, ownedPods, randomSuffix, shortHash, templateOf } from './pods.ts';
+import { createPod, ownedPods, podFate, randomSuffix, shortHash, templateOf } from './pods.ts';
 import {
   condition,
   ownerRef,
@@ -15,7 +18,11 @@ import {
 } from './reconcile-helpers.ts';
 
 /** Deployment: one ReplicaSet per pod template (old ones scaled to zero), then the rollout status. */
-export function reconcileDeployment(state: ServerState, type: ResourceType, live: KubeObject): void {
+export function reconcileDeployment(
+  state: ServerState,
+  type: ResourceType,
+  live: KubeObject,
+): number | undefined {
   const rsType = typeOf(state, 'apps/v1', 'ReplicaSet');
   const template = templateOf(live);
   const hash = shortHash(template);
@@ -83,8 +90,13 @@ export function reconcileDeployment(state: ServerState, type: ResourceType, live
         : state.store.update(rsType, { ...clone(old), spec: { ...spec(old), replicas: 0 } }, old);
     syncReplicaSet(state, rsType, scaled);
   }
-  const ready = desired === 0 || !isNeverReady(template);
+  const ready = desired === 0 || podFate(state, template).kind === 'ready';
   const rsName = newRs.metadata.name;
+  const uid = live.metadata.uid ?? '';
+  let started = state.progress.get(uid);
+  if (started?.hash !== hash) state.progress.set(uid, (started = { hash, startedAt: Date.now() }));
+  const deadline = Number(spec(live)['progressDeadlineSeconds'] ?? 600) * state.simulation.secondMs;
+  const left = started.startedAt + deadline - Date.now();
   const status = {
     observedGeneration: live.metadata.generation ?? 1,
     replicas: desired,
@@ -109,15 +121,19 @@ export function reconcileDeployment(state: ServerState, type: ResourceType, live
             'MinimumReplicasUnavailable',
             'Deployment does not have minimum availability.',
           ),
-          condition(
-            'Progressing',
-            false,
-            'ProgressDeadlineExceeded',
-            `ReplicaSet "${rsName}" has timed out progressing.`,
-          ),
+          left > 0
+            ? condition('Progressing', true, 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`)
+            : condition(
+                'Progressing',
+                false,
+                'ProgressDeadlineExceeded',
+                `ReplicaSet "${rsName}" has timed out progressing.`,
+              ),
         ],
   };
   writeStatus(state, type, live, status, { 'deployment.kubernetes.io/revision': String(revision) });
+  // Look again when the deadline passes, as the real controller requeues the deployment.
+  return !ready && left > 0 ? left + 1 : undefined;
 }
 
 /** ReplicaSet: as many pods as `spec.replicas`, and the matching status. */
@@ -125,20 +141,13 @@ export function syncReplicaSet(state: ServerState, type: ResourceType, live: Kub
   const podType = typeOf(state, 'v1', 'Pod');
   const desired = replicasOf(live);
   const template = templateOf(live);
-  const ready = !isNeverReady(template);
+  const fate = podFate(state, template);
+  const ready = fate.kind === 'ready';
   const pods = ownedPods(state, podType, live);
   for (const pod of pods.slice(desired)) state.store.remove(podType, pod);
   for (let i = pods.length; i < desired; i++) {
     const name = `${live.metadata.name}-${randomSuffix()}`;
-    createPod(
-      state,
-      podType,
-      { object: live, apiVersion: 'apps/v1' },
-      name,
-      template,
-      {},
-      ready ? 'Running' : 'Pending',
-    );
+    createPod(state, podType, { object: live, apiVersion: 'apps/v1' }, name, template, {}, fate);
   }
   const count = ready ? desired : 0;
   const status = {

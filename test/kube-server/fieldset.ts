@@ -2,7 +2,7 @@
 // list elements as `k:{"name":"web"}` with a `.` entry for the element itself. Paths are arrays of those
 // segments; a leaf is an empty object in the tree.
 import { isRecord, removeKey, type JsonObject } from './object.ts';
-import { keyValue, listKey } from './list-keys.ts';
+import { mapKeyOf, mapKeys } from './list-keys.ts';
 
 /** A field set in FieldsV1 form. */
 export type FieldSet = JsonObject;
@@ -53,20 +53,17 @@ function fieldsOfValue(field: string, value: unknown): FieldSet {
     return set;
   }
   if (Array.isArray(value) && value.length > 0) {
-    const key = listKey(field, value);
-    if (key === undefined) return {};
+    const keys = mapKeys(field, value);
+    if (keys === undefined) return {};
     const set: FieldSet = {};
     for (const element of value) {
-      if (!isRecord(element) || element[key] === undefined) continue;
-      set[elementSegment(key, element)] = { '.': {}, ...fieldsOfValue('', element) };
+      const id = mapKeyOf(element, keys);
+      if (!isRecord(element) || id === undefined) continue;
+      set[`k:${id}`] = { '.': {}, ...fieldsOfValue('', element) };
     }
     return set;
   }
   return {};
-}
-
-function elementSegment(key: string, element: Record<string, unknown>): string {
-  return `k:${JSON.stringify({ [key]: element[key] })}`;
 }
 
 /** Every leaf path of a field set. */
@@ -166,8 +163,8 @@ export function deleteAtPath(object: Record<string, unknown>, path: FieldPath): 
 
 function matchesKey(element: unknown, segment: string): boolean {
   const wanted: unknown = JSON.parse(segment.slice(2));
-  if (!isRecord(wanted) || !isRecord(element)) return false;
-  return Object.entries(wanted).every(([k, v]) => keyValue(element, k) === JSON.stringify(v));
+  if (!isRecord(wanted)) return false;
+  return mapKeyOf(element, Object.keys(wanted)) === JSON.stringify(wanted);
 }
 
 /** A path as the real server prints it in conflicts: `.spec.containers[name="web"].image`. */

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { trackUpdate } from './apply.ts';
 import type { ServerState } from './context.ts';
 import { Controllers } from './controller.ts';
+import { ImageCheck } from './images.ts';
 import { Allocator, applyDefaults } from './defaults.ts';
 import { writeKubeconfigFile } from './kubeconfig.ts';
 import { removeWithDependents } from './lifecycle.ts';
@@ -18,7 +19,8 @@ import { Store } from './store.ts';
 import { testCertificate, testPrivateKey } from './tls.ts';
 
 export { contextName } from './kubeconfig.ts';
-export { neverReadyAnnotation } from './pods.ts';
+export { crashAnnotation, neverReadyAnnotation, pullErrorAnnotation } from './pods.ts';
+export { desiredReplicasAnnotation } from './autoscaler.ts';
 export type { StatsSnapshot, LoggedRequest, Verb } from './stats.ts';
 export type { KubeObject } from './object.ts';
 
@@ -35,6 +37,22 @@ export interface KubeServerOptions {
   tls?: boolean;
   /** Simulated controller delay before workloads become ready (or fail); default 50. */
   readyDelayMs?: number;
+  /**
+   * How many milliseconds one second of a Kubernetes deadline lasts (`progressDeadlineSeconds`, 600 by
+   * default); default 1000, like a real cluster. Tests shorten it.
+   */
+  secondMs?: number;
+  /** How long after a CRD is established its kinds are served, as discovery lags; default 50. */
+  discoveryLagMs?: number;
+  /** How long a deleted namespace stays `Terminating` after its contents are gone; default 50. */
+  terminationMs?: number;
+  /**
+   * Tokens that may act in one namespace only (token → namespace), like a user bound by a RoleBinding:
+   * cluster-scoped resources and other namespaces answer 403. They switch the server to TLS like `token`.
+   */
+  namespaceTokens?: Record<string, string>;
+  /** Registry hosts (`127.0.0.1:5000`) asked whether a pod's image exists; a missing one fails the pull. */
+  registries?: string[];
   /** Called with one line per request (`GET /api/v1/... -> 200`), for debugging. */
   log?: (line: string) => void;
 }
@@ -91,18 +109,30 @@ function seed(state: ServerState): void {
 
 /** Starts a server on 127.0.0.1. */
 export async function startKubeServer(options: KubeServerOptions = {}): Promise<KubeServer> {
+  const readyDelayMs = options.readyDelayMs ?? 50;
   const state: ServerState = {
     store: new Store(),
     registry: new ResourceRegistry(),
     allocator: new Allocator(),
+    simulation: {
+      readyDelayMs,
+      secondMs: options.secondMs ?? 1000,
+      discoveryLagMs: options.discoveryLagMs ?? 50,
+      terminationMs: options.terminationMs ?? 50,
+      namespaceTokens: options.namespaceTokens ?? {},
+    },
+    images: new ImageCheck(options.registries ?? []),
+    progress: new Map(),
+    established: new Map(),
   };
   seed(state);
   const stats = new Stats();
-  const controllers = new Controllers(state, options.readyDelayMs ?? 50);
+  const controllers = new Controllers(state);
   const watches = new Set<() => void>();
   let port = 0;
   const settings = {
     token: options.token,
+    namespaceTokens: options.namespaceTokens ?? {},
     serverAddress: () => `127.0.0.1:${port}`,
     trackWatch: (stop: () => void) => {
       watches.add(stop);
@@ -110,7 +140,8 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     },
     log: options.log,
   };
-  const tls = options.tls ?? options.token !== undefined;
+  const restricted = Object.keys(options.namespaceTokens ?? {}).length > 0;
+  const tls = options.tls ?? (options.token !== undefined || restricted);
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     route(state, stats, settings, req, res).catch((error: unknown) => {
       // A bug in the stand-in: answer like the real server does on a panic, and say what broke.

@@ -1,7 +1,7 @@
 // The three non-apply patch types: JSON merge patch (RFC 7386), JSON patch (RFC 6902) and an
 // approximation of strategic merge patch that handles the directives kubectl and helm send.
 import { asArray, clone, deepEqual, isRecord, removeKey } from './object.ts';
-import { isPrimitiveMergeList, keyValue, listKey } from './list-keys.ts';
+import { isPrimitiveMergeList, keyValue, mergeKey } from './list-keys.ts';
 import type { Result } from '../../core/result.ts';
 import { fail, ok } from '../../core/result.ts';
 
@@ -71,7 +71,7 @@ function mergeList(field: string, current: unknown, patch: unknown[]): unknown[]
   if (isPrimitiveMergeList(field)) {
     return [...existing, ...patch.filter((p) => !existing.some((e) => deepEqual(e, p)))];
   }
-  const key = listKey(field, [...existing, ...patch]);
+  const key = mergeKey(field, [...existing, ...patch]);
   if (key === undefined) return patch.map(withoutDirectives);
   const result = existing.map((e) => clone(e));
   for (const element of patch) {

@@ -1,6 +1,7 @@
 // Shared by the simulated controllers: typed access to workload fields, conditions, owner references,
 // and a status write that skips no-op updates (so a reconcile never produces an empty event).
 import { clone, deepEqual, isRecord, now, type KubeObject } from './object.ts';
+import { trackUpdate } from './apply.ts';
 import type { ServerState } from './context.ts';
 import type { ResourceType } from './resources.ts';
 
@@ -35,21 +36,31 @@ export function condition(type: string, status: boolean, reason: string, message
   };
 }
 
-/** Writes a new status (and optionally annotations) when it differs from the live one. */
+/**
+ * Writes a new status when it differs from the live one, as a controller does: an update of the `status`
+ * subresource by `manager`, recorded in managedFields and bumping the resourceVersion. Annotations (the
+ * deployment revision) are an update of the object itself first, as the real controllers write them.
+ */
 export function writeStatus(
   state: ServerState,
   type: ResourceType,
   live: KubeObject,
   status: object,
   annotations?: Record<string, string>,
+  manager = 'kube-controller-manager',
 ): void {
-  const sameAnnotations =
-    !annotations || Object.entries(annotations).every(([k, v]) => live.metadata.annotations?.[k] === v);
-  if (deepEqual(stripTimes(live['status']), stripTimes(status)) && sameAnnotations) return;
-  const updated = clone(live);
+  let current = live;
+  if (annotations && !Object.entries(annotations).every(([k, v]) => live.metadata.annotations?.[k] === v)) {
+    const annotated = clone(live);
+    annotated.metadata.annotations = { ...annotated.metadata.annotations, ...annotations };
+    trackUpdate(live, annotated, manager);
+    current = state.store.update(type, annotated, live);
+  }
+  if (deepEqual(stripTimes(current['status']), stripTimes(status))) return;
+  const updated = clone(current);
   updated['status'] = status;
-  if (annotations) updated.metadata.annotations = { ...updated.metadata.annotations, ...annotations };
-  state.store.update(type, updated, live);
+  trackUpdate(current, updated, manager, 'status');
+  state.store.update(type, updated, current);
 }
 
 function stripTimes(value: unknown): unknown {

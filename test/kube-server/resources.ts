@@ -65,6 +65,16 @@ function builtinTypes(): ResourceType[] {
     builtin('batch', 'v1', 'Job', 'jobs', true, [], ['status'], all),
     builtin('batch', 'v1', 'CronJob', 'cronjobs', true, ['cj'], ['status'], all),
     builtin('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, ['ing']),
+    builtin(
+      'autoscaling',
+      'v2',
+      'HorizontalPodAutoscaler',
+      'horizontalpodautoscalers',
+      true,
+      ['hpa'],
+      ['status'],
+      all,
+    ),
     builtin('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, [
       'crd',
       'crds',
@@ -85,6 +95,13 @@ export function qualifiedResource(type: ResourceType): string {
 /** The served types of one server; CRDs add and remove types while it runs. */
 export class ResourceRegistry {
   #types: ResourceType[] = builtinTypes();
+  // The spec each CRD's served types were made from, to tell when an update must be served anew.
+  #registered = new Map<string, string>();
+
+  /** True when the types of this CRD are served as its current spec declares them. */
+  serves(crd: KubeObject): boolean {
+    return this.#registered.get(crd.metadata.name) === JSON.stringify(crd['spec'] ?? {});
+  }
 
   /** Every served type, built-ins first. */
   all(): readonly ResourceType[] {
@@ -105,6 +122,7 @@ export class ResourceRegistry {
   registerCrd(crd: KubeObject): void {
     const name = crd.metadata.name;
     this.unregisterCrd(name);
+    this.#registered.set(name, JSON.stringify(crd['spec'] ?? {}));
     const spec = asRecord(crd['spec']);
     const names = asRecord(spec['names']);
     const group = text(spec['group']);
@@ -132,6 +150,7 @@ export class ResourceRegistry {
 
   /** Stops serving the types of the named CRD. */
   unregisterCrd(name: string): ResourceType[] {
+    this.#registered.delete(name);
     const removed = this.#types.filter((t) => t.crd === name);
     this.#types = this.#types.filter((t) => t.crd !== name);
     return removed;

@@ -31,6 +31,8 @@ import { fail, ok } from '../../core/result.ts';
 /** Per-server settings the router needs. */
 export interface RouterSettings {
   token: string | undefined;
+  /** Tokens that may act in one namespace only (token → namespace). */
+  namespaceTokens: Readonly<Record<string, string>>;
   /** `127.0.0.1:PORT`, for `/api`'s serverAddressByClientCIDRs. */
   serverAddress: () => string;
   /** Registers an open watch so closing the server can end it; returns the unregister function. */
@@ -51,12 +53,24 @@ export async function route(
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
   const accept = req.headers.accept ?? 'application/json';
-  if (settings.token !== undefined && req.headers.authorization !== `Bearer ${settings.token}`) {
+  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  const onlyIn = bearer === undefined ? undefined : settings.namespaceTokens[bearer];
+  const secured = settings.token !== undefined || Object.keys(settings.namespaceTokens).length > 0;
+  if (secured && bearer !== settings.token && onlyIn === undefined) {
     settings.log?.(`${method} ${url.pathname}${url.search} -> 401`);
     send(res, unauthorized());
     return;
   }
   const resource = resolveResource(state, url.pathname);
+  const denied =
+    onlyIn !== undefined && resource !== undefined && 'type' in resource
+      ? forbidden(onlyIn, method, resource, url)
+      : undefined;
+  if (denied) {
+    settings.log?.(`${method} ${url.pathname}${url.search} -> 403`);
+    send(res, denied);
+    return;
+  }
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
   const parsed = parseBody(raw, contentType);
   const body = parsed.ok ? parsed.value : undefined;
@@ -205,6 +219,56 @@ function resolveResource(
   return { type, namespace, name, subresource };
 }
 
+/**
+ * RBAC as a user bound to one namespace sees it (a RoleBinding, no ClusterRoleBinding): discovery is open to
+ * every authenticated user (the `system:discovery` role), resources only in that namespace. The 403 names the
+ * user, verb, resource and scope like the real authorizer's message (k8s.io/apiserver/pkg/endpoints/handlers/
+ * responsewriters.ForbiddenStatusError).
+ */
+function forbidden(
+  namespace: string,
+  method: string,
+  resource: ResolvedResource,
+  url: URL,
+): Reply | undefined {
+  const { type } = resource;
+  if (type.namespaced && resource.namespace === namespace) return undefined;
+  const watching = ['1', 'true'].includes(url.searchParams.get('watch') ?? '');
+  const named = resource.name !== undefined;
+  const verb =
+    method === 'POST'
+      ? 'create'
+      : method === 'PUT'
+        ? 'update'
+        : method === 'PATCH'
+          ? 'patch'
+          : method === 'DELETE'
+            ? named
+              ? 'delete'
+              : 'deletecollection'
+            : watching
+              ? 'watch'
+              : named
+                ? 'get'
+                : 'list';
+  const plural = resource.subresource ? `${type.plural}/${resource.subresource}` : type.plural;
+  const qualified = type.group === '' ? type.plural : `${type.plural}.${type.group}`;
+  const subject = named ? `${qualified} "${resource.name ?? ''}"` : qualified;
+  const scope =
+    resource.namespace === undefined ? 'at the cluster scope' : `in the namespace "${resource.namespace}"`;
+  const user = `system:serviceaccount:${namespace}:deployer`;
+  return status(
+    403,
+    'Forbidden',
+    `${subject} is forbidden: User "${user}" cannot ${verb} resource "${plural}" in API group "${type.group}" ${scope}`,
+    {
+      ...(resource.name !== undefined ? { name: resource.name } : {}),
+      ...(type.group === '' ? {} : { group: type.group }),
+      kind: type.plural,
+    },
+  );
+}
+
 function verbOf(
   method: string,
   resource: ResolvedResource | undefined,
@@ -270,6 +334,8 @@ function send(res: ServerResponse, reply: Reply, contentType?: string): void {
   if (res.headersSent) return;
   const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
   const type = contentType ?? (res.getHeader('Content-Type') as string | undefined) ?? 'application/json';
+  const warnings = (reply.warnings ?? []).map((w) => `299 - ${JSON.stringify(w)}`);
+  if (warnings.length > 0) res.setHeader('Warning', warnings);
   res.writeHead(reply.code, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

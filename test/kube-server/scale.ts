@@ -54,7 +54,8 @@ export function writeScale(state: ServerState, req: ResourceRequest): Reply {
   }
   const candidate = clone(live);
   candidate['spec'] = { ...(isRecord(live['spec']) ? live['spec'] : {}), replicas };
-  const reply = commit(state, { ...req, subresource: undefined }, candidate, live, true);
+  // Recorded as a `scale` update, so spec.replicas moves to this manager as on a real server.
+  const reply = commit(state, req, candidate, live, true);
   if (reply.code >= 300) return reply;
   const stored = state.store.get(req.type, req.namespace, name);
   return success(scaleOf(stored ?? live));

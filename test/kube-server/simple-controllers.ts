@@ -2,13 +2,19 @@
 import { clone, isRecord, type KubeObject } from './object.ts';
 import type { ServerState } from './context.ts';
 import type { ResourceType } from './resources.ts';
-import { isNeverReady, podStatus } from './pods.ts';
+import { podFate, podStatus } from './pods.ts';
 import { condition, spec, writeStatus } from './reconcile-helpers.ts';
 
-/** A pod created directly: Running and Ready, or Pending when never-ready. */
+/** A pod created directly: as its fate says (pods.ts). */
 export function reconcilePod(state: ServerState, type: ResourceType, live: KubeObject): void {
-  const phase = isNeverReady(live) ? 'Pending' : 'Running';
-  writeStatus(state, type, live, podStatus(live['spec'], phase, state.allocator.podIp()));
+  writeStatus(state, type, live, podStatus(live['spec'], podFate(state, live), state.allocator.podIp()));
+}
+
+/** A pod whose image pull failed backs off (ErrImagePull → ImagePullBackOff), as the kubelet reports it. */
+export function backOffPull(state: ServerState, type: ResourceType, live: KubeObject): void {
+  const status = isRecord(live['status']) ? live['status'] : {};
+  const ip = typeof status['podIP'] === 'string' ? status['podIP'] : state.allocator.podIp();
+  writeStatus(state, type, live, podStatus(live['spec'], podFate(state, live), ip, true));
 }
 
 /** PersistentVolumeClaim: bound, with the requested capacity. */
@@ -29,8 +35,24 @@ export function reconcileService(state: ServerState, type: ResourceType, live: K
   writeStatus(state, type, live, { loadBalancer: { ingress: [{ ip: '127.0.0.1', ipMode: 'VIP' }] } });
 }
 
-/** CustomResourceDefinition: names accepted and established. */
-export function reconcileCrd(state: ServerState, type: ResourceType, live: KubeObject): void {
+/**
+ * CustomResourceDefinition: names accepted and established at once; its kinds are served `discoveryLagMs`
+ * later. On a real server discovery is updated asynchronously after the CRD is established, so a client
+ * that asks right away may not find the kind yet (kubernetes/kubernetes#93009 and the like).
+ */
+export function reconcileCrd(state: ServerState, type: ResourceType, live: KubeObject): number | undefined {
+  establishCrd(state, type, live);
+  const name = live.metadata.name;
+  const since = state.established.get(name) ?? Date.now();
+  state.established.set(name, since);
+  const left = since + state.simulation.discoveryLagMs - Date.now();
+  if (left > 0) return left;
+  const current = state.store.get(type, undefined, name);
+  if (current && !state.registry.serves(current)) state.registry.registerCrd(current);
+  return undefined;
+}
+
+function establishCrd(state: ServerState, type: ResourceType, live: KubeObject): void {
   const versions = Array.isArray(spec(live)['versions'])
     ? (spec(live)['versions'] as unknown[]).filter(isRecord)
     : [];

@@ -6,6 +6,8 @@ import { qualifiedResource, type ResourceType } from './resources.ts';
 export interface Reply {
   code: number;
   body: unknown;
+  /** Texts sent as `Warning: 299 - "<text>"` headers, one header each (k8s.io/apiserver/pkg/warning). */
+  warnings?: string[];
 }
 
 /** One entry of `details.causes`. */
@@ -60,6 +62,28 @@ export function namespaceNotFound(namespace: string): Reply {
     name: namespace,
     kind: 'namespaces',
   });
+}
+
+/**
+ * 403 for a create in a namespace being deleted, as the NamespaceLifecycle admission plugin answers
+ * (k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle).
+ */
+export function namespaceTerminating(type: ResourceType, name: string, namespace: string): Reply {
+  return status(
+    403,
+    'Forbidden',
+    `${qualifiedResource(type)} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+    {
+      ...resourceDetails(type, name),
+      causes: [
+        {
+          reason: 'NamespaceTerminating',
+          message: `namespace ${namespace} is being terminated`,
+          field: 'metadata.namespace',
+        },
+      ],
+    },
+  );
 }
 
 /** 409 for a create of an existing name. */

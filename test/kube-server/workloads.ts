@@ -3,7 +3,7 @@
 import { now, type KubeObject } from './object.ts';
 import type { ServerState } from './context.ts';
 import type { ResourceType } from './resources.ts';
-import { createPod, isNeverReady, ownedPods, randomSuffix, shortHash, templateOf } from './pods.ts';
+import { createPod, ownedPods, podFate, randomSuffix, shortHash, templateOf, type PodState } from './pods.ts';
 import { condition, replicasOf, spec, typeOf, writeStatus } from './reconcile-helpers.ts';
 
 /** Replaces the pods of a workload whose revision label differs, keeping `names` pods at `revision`. */
@@ -12,7 +12,7 @@ function syncRevisionPods(
   live: KubeObject,
   names: string[],
   revision: string,
-  ready: boolean,
+  fate: PodState,
   labels: (name: string, i: number) => Record<string, string>,
 ): void {
   const podType = typeOf(state, 'v1', 'Pod');
@@ -25,25 +25,18 @@ function syncRevisionPods(
   names.forEach((name, i) => {
     if (state.store.get(podType, live.metadata.namespace, name)) return;
     const podLabels = { 'controller-revision-hash': revision, ...labels(name, i) };
-    createPod(
-      state,
-      podType,
-      { object: live, apiVersion: 'apps/v1' },
-      name,
-      template,
-      podLabels,
-      ready ? 'Running' : 'Pending',
-    );
+    createPod(state, podType, { object: live, apiVersion: 'apps/v1' }, name, template, podLabels, fate);
   });
 }
 
 /** StatefulSet: ordinal pods, and current = update revision once they are ready. */
 export function reconcileStatefulSet(state: ServerState, type: ResourceType, live: KubeObject): void {
   const desired = replicasOf(live);
-  const ready = desired === 0 || !isNeverReady(templateOf(live));
+  const fate = podFate(state, templateOf(live));
+  const ready = desired === 0 || fate.kind === 'ready';
   const revision = `${live.metadata.name}-${shortHash(templateOf(live))}`;
   const names = Array.from({ length: desired }, (_, i) => `${live.metadata.name}-${i}`);
-  syncRevisionPods(state, live, names, revision, ready, (name, i) => ({
+  syncRevisionPods(state, live, names, revision, fate, (name, i) => ({
     'statefulset.kubernetes.io/pod-name': name,
     'apps.kubernetes.io/pod-index': String(i),
   }));
@@ -64,7 +57,8 @@ export function reconcileStatefulSet(state: ServerState, type: ResourceType, liv
 
 /** DaemonSet: the stand-in cluster has one node, so one pod. */
 export function reconcileDaemonSet(state: ServerState, type: ResourceType, live: KubeObject): void {
-  const ready = !isNeverReady(templateOf(live));
+  const fate = podFate(state, templateOf(live));
+  const ready = fate.kind === 'ready';
   const revision = shortHash(templateOf(live));
   const podType = typeOf(state, 'v1', 'Pod');
   const existing = ownedPods(state, podType, live).find(
@@ -75,7 +69,7 @@ export function reconcileDaemonSet(state: ServerState, type: ResourceType, live:
     live,
     [existing?.metadata.name ?? `${live.metadata.name}-${randomSuffix()}`],
     revision,
-    ready,
+    fate,
     () => ({}),
   );
   const n = ready ? 1 : 0;
@@ -92,11 +86,15 @@ export function reconcileDaemonSet(state: ServerState, type: ResourceType, live:
   writeStatus(state, type, live, status);
 }
 
-/** Job: one pod that succeeds (Complete) or, when never-ready, fails (Failed, backoff limit exceeded). */
+/**
+ * Job: one pod that succeeds (Complete); a pod that never becomes ready or crashes fails it (Failed, backoff
+ * limit exceeded); a pod whose image cannot be pulled keeps it active, as on a real cluster.
+ */
 export function reconcileJob(state: ServerState, type: ResourceType, live: KubeObject): void {
   if (spec(live)['suspend'] === true) return;
   const podType = typeOf(state, 'v1', 'Pod');
-  const failed = isNeverReady(templateOf(live));
+  const fate = podFate(state, templateOf(live));
+  const failed = fate.kind === 'unready' || fate.kind === 'crash';
   if (ownedPods(state, podType, live).length === 0) {
     const name = `${live.metadata.name}-${randomSuffix()}`;
     createPod(
@@ -106,10 +104,14 @@ export function reconcileJob(state: ServerState, type: ResourceType, live: KubeO
       name,
       templateOf(live),
       {},
-      failed ? 'Failed' : 'Succeeded',
+      fate.kind === 'pull-error' ? fate : { kind: failed ? 'failed' : 'succeeded' },
     );
   }
   const time = now();
+  if (fate.kind === 'pull-error') {
+    writeStatus(state, type, live, { startTime: time, active: 1, ready: 0, terminating: 0 });
+    return;
+  }
   const base = { startTime: time, active: 0, ready: 0, terminating: 0, uncountedTerminatedPods: {} };
   const status = failed
     ? {

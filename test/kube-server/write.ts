@@ -9,6 +9,8 @@ import { jsonPatch, mergePatch, patchTypes, strategicMergePatch } from './patch.
 import { present } from './read.ts';
 import { writeScale } from './scale.ts';
 import { groupVersion } from './resources.ts';
+import { fieldValidationOf, validateFields } from './field-validation.ts';
+import { podWarnings } from './warnings.ts';
 import { alreadyExists, badRequest, conflict, notFound, status, type Reply } from './status.ts';
 import type { Result } from '../../core/result.ts';
 import { fail, ok } from '../../core/result.ts';
@@ -18,6 +20,8 @@ export function createObject(state: ServerState, req: ResourceRequest): Reply {
   const incoming = incomingObject(req, req.body);
   if (!incoming.ok) return incoming.error;
   const candidate = incoming.value;
+  const checked = checkFields(state, req, candidate, false);
+  if (!checked.ok) return checked.error;
   const generateName = candidate.metadata['generateName'];
   if (candidate.metadata.name === '' && typeof generateName === 'string' && generateName !== '') {
     candidate.metadata.name = generateName + randomSuffix();
@@ -29,7 +33,7 @@ export function createObject(state: ServerState, req: ResourceRequest): Reply {
     removeKey(candidate.metadata, field);
   }
   if (req.type.subresources.includes('status')) delete candidate['status'];
-  return commit(state, req, candidate, undefined, true);
+  return warn(commit(state, req, candidate, undefined, true), checked.value);
 }
 
 /** PUT: replace an object; a stale `metadata.resourceVersion` is a 409 like on the real server. */
@@ -48,7 +52,9 @@ export function updateObject(state: ServerState, req: ResourceRequest): Reply {
   }
   const rv = body.metadata.resourceVersion;
   if (rv !== undefined && rv !== '' && rv !== live.metadata.resourceVersion) return conflict(req.type, name);
-  return commit(state, req, merged(req, live, body), live, true);
+  const checked = checkFields(state, req, body, false);
+  if (!checked.ok) return checked.error;
+  return warn(commit(state, req, merged(req, live, body), live, true), checked.value);
 }
 
 /** PATCH: JSON, merge and strategic merge patches of a live object, or server-side apply. */
@@ -92,7 +98,9 @@ export function patchObject(state: ServerState, req: ResourceRequest): Reply {
   if (rv !== undefined && rv !== live.metadata.resourceVersion) return conflict(req.type, name);
   candidate.metadata.name = live.metadata.name;
   if (live.metadata.namespace !== undefined) candidate.metadata.namespace = live.metadata.namespace;
-  return commit(state, req, merged(req, live, candidate), live, true);
+  const checked = checkFields(state, req, candidate, false);
+  if (!checked.ok) return checked.error;
+  return warn(commit(state, req, merged(req, live, candidate), live, true), checked.value);
 }
 
 function applyObject(state: ServerState, req: ResourceRequest): Reply {
@@ -107,6 +115,8 @@ function applyObject(state: ServerState, req: ResourceRequest): Reply {
   const incoming = incomingObject(req, req.body);
   if (!incoming.ok) return incoming.error;
   const config = incoming.value;
+  const checked = checkFields(state, req, config, true);
+  if (!checked.ok) return checked.error;
   if (config.metadata.name === '') config.metadata.name = name;
   if (config.metadata.name !== name) {
     return badRequest(
@@ -128,7 +138,28 @@ function applyObject(state: ServerState, req: ResourceRequest): Reply {
   candidate.metadata.name = name;
   if (req.type.namespaced && req.namespace !== undefined) candidate.metadata.namespace = req.namespace;
   if (live && req.type.subresources.includes('status')) candidate['status'] = clone(live['status']);
-  return commit(state, req, candidate, live, false);
+  return warn(commit(state, req, candidate, live, false), checked.value);
+}
+
+/** Field validation of a write to the main resource; its warnings, or the reply that fails it. */
+function checkFields(
+  state: ServerState,
+  req: ResourceRequest,
+  object: KubeObject,
+  apply: boolean,
+): Result<string[], Reply> {
+  const directive = fieldValidationOf(req.query);
+  if (!directive.ok) return directive;
+  if (req.subresource !== undefined) return ok([]);
+  const crdType = state.registry.byKind('apiextensions.k8s.io/v1', 'CustomResourceDefinition');
+  const crd =
+    req.type.crd !== undefined && crdType ? state.store.get(crdType, undefined, req.type.crd) : undefined;
+  const checked = validateFields(req.type, object, crd, directive.value, apply);
+  return checked.ok ? ok([...checked.value, ...podWarnings(object)]) : checked;
+}
+
+function warn(reply: Reply, warnings: string[]): Reply {
+  return warnings.length > 0 && reply.code < 300 ? { ...reply, warnings } : reply;
 }
 
 /** The candidate of an update: the whole body, or only its status for `/status`, keeping server metadata. */

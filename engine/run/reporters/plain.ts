@@ -28,6 +28,8 @@ export function createPlainReporter(out: ReporterOutput, options: ReporterOption
           if (options.verbose === true) for (const l of event.line.split('\n')) line(event.id, l);
           return;
         case 'task-end': {
+          // Warnings are shown whatever the verbosity: the run succeeded, but something needs a look.
+          for (const w of event.warnings ?? []) line(event.id, paint(color, Colors.yellow, `warning: ${w}`));
           const word = paint(color, statusMark[event.status].color, endWord[event.status]);
           const time = formatDuration(event.durationMs);
           switch (event.status) {

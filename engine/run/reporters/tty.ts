@@ -82,6 +82,8 @@ class TtyReporter implements Reporter {
       }
       case 'task-end': {
         this.running.delete(event.id);
+        for (const w of event.warnings ?? [])
+          this.pending.push(paint(color, Colors.yellow, `! ${event.id}  warning: ${w}`));
         this.done++;
         const { mark, color: code } = statusMark[event.status];
         const id = `${paint(color, code, mark)} ${event.id}`;
