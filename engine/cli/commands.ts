@@ -1,5 +1,6 @@
 // The public surface: every command, its flags and its help text.
 import type { FlagSpec } from './args.ts';
+import { LOCK_TIMEOUT_FLAG } from './lock-settings.ts';
 
 const HELP: FlagSpec = { name: 'help', short: 'h', type: 'boolean', help: 'Show help for this command' };
 
@@ -66,6 +67,7 @@ export const RUN_FLAGS: FlagSpec[] = [
   { name: 'dry-run', type: 'boolean', help: 'Print what would run and why; run nothing' },
   { name: 'json', type: 'boolean', help: 'Print one JSON event per line' },
   { name: 'verbose', short: 'v', type: 'boolean', help: 'Print every task log line (plain output)' },
+  LOCK_TIMEOUT_FLAG,
 ];
 
 /** A command of the CLI. */
@@ -108,6 +110,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: "Show what changed in a task's inputs since its last successful run",
     flags: [
       { name: 'tag', short: 't', type: 'string', repeat: true, value: 'TAG', help: 'As for dsg run' },
+      LOCK_TIMEOUT_FLAG,
       ...CONFIG_FLAGS,
     ],
   },
@@ -130,6 +133,10 @@ export const COMMANDS: CommandSpec[] = [
       },
       { name: 'max-size', type: 'number', value: 'MB', help: 'gc: then remove the oldest until under MB' },
       { name: 'json', type: 'boolean', help: 'ls: print JSON' },
+      {
+        ...LOCK_TIMEOUT_FLAG,
+        help: 'clear, gc: wait at most SECONDS for a running dsg (default: fail at once)',
+      },
       CONFIG_FLAGS[0] as FlagSpec,
       HELP,
     ],

@@ -44,6 +44,7 @@ const PRESENTATION_FLAGS = new Set([
   'max-concurrent-builds',
   'build-sequential',
   'dry-run',
+  'lock-timeout',
 ]);
 
 /** Flags that make tasks run whatever their keys say: such runs neither use nor store a memo. */

@@ -5,6 +5,7 @@ import { formatDuration } from '../../run/reporters/format.ts';
 import { bool, num, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
 import { stateDirOf } from '../state-dir.ts';
+import { lockSettings } from '../lock-settings.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -41,7 +42,14 @@ export async function cacheCommand(io: Io, flags: FlagValues, positionals: strin
     );
     return 0;
   }
-  const lock = await acquireLock(stateDir, { wait: false, command: `dsg cache ${action}` });
+  const { lockTimeoutMs, lockTiming } = lockSettings(flags, io.env);
+  const lock = await acquireLock(stateDir, {
+    wait: lockTimeoutMs !== undefined,
+    command: `dsg cache ${action}`,
+    signal: io.signal,
+    ...(lockTimeoutMs !== undefined ? { timeoutMs: lockTimeoutMs } : {}),
+    ...(lockTiming ? { timing: lockTiming } : {}),
+  });
   if (!lock.ok) {
     printDiagnostics(io, [
       {

@@ -13,6 +13,7 @@ import { bool, suggest, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
 import { runReporter } from '../run-reporter.ts';
 import { stateDirOf } from '../state-dir.ts';
+import { lockSettings } from '../lock-settings.ts';
 import type { PipelineResult } from '../../run/pipeline.ts';
 
 /** Runs `dsg run`; returns the exit code. */
@@ -32,20 +33,35 @@ export async function runCommand(io: Io, flags: FlagValues, positionals: string[
   const fresh = !existsSync(stateDir);
   const loaded = fresh ? await loadFirst(io, flags) : undefined;
   if (fresh && !loaded) return 1;
-  const session = await openSession({ projectDir: dirname(stateDir), command, signal: io.signal, note });
+  const session = await openSession({
+    projectDir: dirname(stateDir),
+    command,
+    signal: io.signal,
+    note,
+    ...lockSettings(flags, io.env),
+  });
   if (!session.ok) {
     printDiagnostics(io, [session.error]);
     return 1;
   }
   let summary;
+  let code: number | undefined;
   try {
     const result = await runLocked(io, flags, pipeline as PipelineName, session.value, loaded);
-    if (typeof result === 'number') return result;
-    summary = result.summary;
-    if (result.failures.length > 0 && !bool(flags, 'json')) printDiagnostics(io, result.failures);
+    if (typeof result === 'number') code = result;
+    else {
+      summary = result.summary;
+      if (result.failures.length > 0 && !bool(flags, 'json')) printDiagnostics(io, result.failures);
+    }
   } finally {
-    await session.value.close(summary, command);
+    const fault = await session.value.close(summary, command);
+    // A write to .dsg/ that failed (a full disk) is the run's one error, whatever the tasks did.
+    if (fault) {
+      printDiagnostics(io, [fault]);
+      code = 1;
+    }
   }
+  if (code !== undefined || !summary) return code ?? 1;
   if (io.signal.aborted) {
     io.stderr.write('dsg: interrupted — finished tasks are recorded; run again to resume\n');
     return 130;
