@@ -45,9 +45,9 @@ export async function main(args: string[]): Promise<number> {
   process.once('SIGINT', cancel);
   process.once('SIGTERM', cancel);
   try {
-    return await (
-      await load()
-    )(makeIo(controller.signal), parsed.flags, parsed.positionals);
+    const code = await (await load())(makeIo(controller.signal), parsed.flags, parsed.positionals);
+    // A command that stopped because of the signal ends as an interrupted process does.
+    return controller.signal.aborted && code !== 0 ? 130 : code;
   } finally {
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);

@@ -27,8 +27,10 @@ export interface LoadOptions {
   /** `-n`, feeds DEVSPACE_NAMESPACE. */
   namespace?: string;
   kubeContext?: string;
-  /** Cancels running variable commands. */
+  /** Cancels running variable commands, and the loading of files not yet parsed. */
   signal?: AbortSignal;
+  /** Told about each config file parsed (`DSG_DEBUG_LOAD`). */
+  debug?: (line: string) => void;
 }
 
 /** The loaded root project and the warnings of every project. */
@@ -101,6 +103,7 @@ class Loader {
       timestamp: String(Math.floor(Date.now() / 1000)),
       random: randomWord(6),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.debug ? { debug: options.debug } : {}),
       loadDependency: (d: DependencyRequest) => this.load(dependencyRequest(d), d),
     };
   }
