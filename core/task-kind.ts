@@ -77,7 +77,9 @@ export type ListFiles = (
 ) => Promise<string[]>;
 
 /** Whether the artifact a cached run produced still exists. */
-export type ArtifactStatus = { present: true } | { present: false; missing: string };
+export type ArtifactStatus =
+  /** `from`: where the artifact was found when that is worth saying (`cached (from)`). */
+  { present: true; from?: string } | { present: false; missing: string };
 
 /** One task kind: how to read its inputs, check its artifact, and make it so. */
 export interface TaskKindImpl {

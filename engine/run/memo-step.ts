@@ -1,7 +1,13 @@
 // The two ends of a run memo inside a run: deciding a task from the memo without computing its key, and the
 // memo entry of a task that finished, with the paths its key and artifact proof depend on.
 import type { TaskNode } from '../../core/task.ts';
-import type { RunSettings, TaskContext, TaskKindImpl, TaskOutput } from '../../core/task-kind.ts';
+import type {
+  ArtifactStatus,
+  RunSettings,
+  TaskContext,
+  TaskKindImpl,
+  TaskOutput,
+} from '../../core/task-kind.ts';
 import type { MemoTask } from './run-memo.ts';
 import { resolveRuntimeRefs, runtimeImages } from './runtime-refs.ts';
 
@@ -21,8 +27,9 @@ export function knownTask(
 }
 
 /**
- * Whether the artifact of a memoised task is still there: asked of the kind's `status` for tasks whose
- * artifact lives elsewhere; the others were proven by the memo's stamps already.
+ * Whether the artifact of a memoised task is still there (and where it was found, when that is worth
+ * saying): asked of the kind's `status` for tasks whose artifact lives elsewhere; the others were proven by
+ * the memo's stamps already.
  */
 export async function knownPresent(
   task: MemoTask,
@@ -30,11 +37,11 @@ export async function knownPresent(
   kind: TaskKindImpl | undefined,
   upstream: readonly TaskOutput[],
   ctx: (node: TaskNode) => TaskContext,
-): Promise<boolean> {
-  if (!task.check) return true;
-  if (!kind?.status) return false;
+): Promise<ArtifactStatus> {
+  if (!task.check) return { present: true };
+  if (!kind?.status) return { present: false, missing: `the ${node.kind} task kind` };
   const resolved = resolveRuntimeRefs(node, runtimeImages(upstream));
-  return (await kind.status(resolved, task.output, ctx(resolved))).present;
+  return kind.status(resolved, task.output, ctx(resolved));
 }
 
 /** A finished task as a memo keeps it, and the paths it depends on; undefined when they cannot be named. */

@@ -173,10 +173,14 @@ export async function runPipeline(
         (upstream.get(node.id) ?? []).flatMap((id) => outputs.get(id) ?? []),
         (n) => taskContext(n, known.key, signal),
       ));
-    if (known && present) {
+    if (known && present?.present === true) {
       outputs.set(node.id, known.output);
       memoEntries.set(node.id, { task: known, reads: known.reads });
-      end(node, 'cached', { type: 'cached' });
+      end(
+        node,
+        'cached',
+        present.from === undefined ? { type: 'cached' } : { type: 'cached', from: present.from },
+      );
       return 'succeeded';
     }
     // The log is opened (and the last run's truncated) only when the task really runs: a cache hit keeps it.

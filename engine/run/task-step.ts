@@ -127,7 +127,7 @@ export async function decide(
           run: false,
           key,
           output: stored.output,
-          reason: { type: 'cached' },
+          reason: status.from === undefined ? { type: 'cached' } : { type: 'cached', from: status.from },
           record,
           reused: false,
           ...traced,
