@@ -68,6 +68,12 @@ export const RUN_FLAGS: FlagSpec[] = [
   { name: 'json', type: 'boolean', help: 'Print one JSON event per line' },
   { name: 'verbose', short: 'v', type: 'boolean', help: 'Print every task log line (plain output)' },
   LOCK_TIMEOUT_FLAG,
+  {
+    name: 'cache-max-size',
+    type: 'number',
+    value: 'MB',
+    help: 'Prune .dsg/ after a run that grew it past MB (default 500; env DSG_CACHE_MAX_SIZE, 0 = never)',
+  },
 ];
 
 /** A command of the CLI. */
@@ -129,9 +135,14 @@ export const COMMANDS: CommandSpec[] = [
         name: 'max-age',
         type: 'number',
         value: 'DAYS',
-        help: 'gc: remove records older than DAYS (default 30)',
+        help: 'gc: remove what the latest run does not need and is older than DAYS (default 30)',
       },
-      { name: 'max-size', type: 'number', value: 'MB', help: 'gc: then remove the oldest until under MB' },
+      {
+        name: 'max-size',
+        type: 'number',
+        value: 'MB',
+        help: 'gc: then remove the oldest of it until .dsg/ holds at most MB',
+      },
       { name: 'json', type: 'boolean', help: 'ls: print JSON' },
       {
         ...LOCK_TIMEOUT_FLAG,

@@ -42,7 +42,12 @@ export interface SessionOptions {
   lockTimeoutMs?: number;
   /** Heartbeat and take-over bound of the lock (tests shorten them). */
   lockTiming?: Partial<LockTiming>;
+  /** Prune `.dsg/` after a run that ran something when it holds more than this; 0 never. Default 500 MB. */
+  cacheMaxBytes?: number;
 }
+
+/** The size past which a run prunes `.dsg/` by default (`--cache-max-size`, `DSG_CACHE_MAX_SIZE`). */
+export const defaultCacheMaxBytes = 500 * 1024 * 1024;
 
 /** Default `--parallel`: enough to overlap I/O-bound tasks on a small machine. */
 export function defaultParallel(): number {
@@ -126,10 +131,36 @@ export async function openSession(options: SessionOptions): Promise<Result<Sessi
       await closeSession(stateDir, digests, lock.value, summary, command, (e) => fault(e)).catch(
         (e: unknown) => fault(e),
       );
+      if (summary && summary.counts.ran > 0 && faults.length === 0) {
+        const limit = options.cacheMaxBytes ?? defaultCacheMaxBytes;
+        await pruneIfOver(stateDir, limit, options.note).catch((e: unknown) => fault(e));
+      }
       const first = faults[0];
       return first && error(first.message, undefined, first.hint);
     },
   });
+}
+
+/**
+ * Keeps a CI machine's cache from growing without end: after a run that ran something (a no-op run adds
+ * almost nothing, and pays no walk of the folder), a folder past `limit` is pruned to 80% of it, so that the
+ * next runs do not each prune again.
+ */
+async function pruneIfOver(stateDir: string, limit: number, note: (d: Diagnostic) => void): Promise<void> {
+  if (limit <= 0) return;
+  const { bytesOf, gcStateDir } = await import('../../cache/gc-state.ts');
+  const before = await bytesOf(stateDir);
+  if (before <= limit) return;
+  const report = await gcStateDir(stateDir, { maxBytes: Math.floor(limit * 0.8) });
+  note(
+    warning(
+      `Pruned .dsg/ from ${megabytes(before)} to ${megabytes(report.keptBytes)}: it had grown past ${megabytes(limit)} (--cache-max-size)`,
+    ),
+  );
+}
+
+function megabytes(n: number): string {
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** The path a file system error names (Node sets it), else `fallback`. */

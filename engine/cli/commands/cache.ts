@@ -74,8 +74,11 @@ export async function cacheCommand(io: Io, flags: FlagValues, positionals: strin
       maxAgeMs: maxAgeDays * DAY_MS,
       ...(maxSizeMb !== undefined ? { maxBytes: maxSizeMb * 1024 * 1024 } : {}),
     });
+    const parts = new Map<string, number>();
+    for (const r of report.removed) parts.set(r.part, (parts.get(r.part) ?? 0) + 1);
+    const detail = [...parts].map(([part, n]) => `${n} ${part}${n === 1 ? '' : 's'}`).join(', ');
     io.stdout.write(
-      `Removed ${report.removed.length} records (${bytes(report.freedBytes)}); kept ${report.keptRecords} (${bytes(report.keptBytes)}).\n`,
+      `Removed ${report.removed.length} files (${bytes(report.freedBytes)}${detail ? `: ${detail}` : ''}); .dsg/ now holds ${bytes(report.keptBytes)}, ${report.keptRecords} records.\n`,
     );
     return 0;
   } finally {

@@ -9,7 +9,7 @@ import { replayRun } from '../../run/replay.ts';
 import { FORCING_FLAGS, lookupRunMemo, runMemoSlot, type MemoLookup } from '../../run/run-memo.ts';
 import { PIPELINES, type PipelineName } from '../../run/select.ts';
 import { openSession, type Session } from '../../run/session.ts';
-import { bool, suggest, type FlagValues } from '../args.ts';
+import { bool, num, suggest, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
 import { runReporter } from '../run-reporter.ts';
 import { stateDirOf } from '../state-dir.ts';
@@ -39,6 +39,7 @@ export async function runCommand(io: Io, flags: FlagValues, positionals: string[
     signal: io.signal,
     note,
     ...lockSettings(flags, io.env),
+    ...cacheLimit(flags, io.env),
   });
   if (!session.ok) {
     printDiagnostics(io, [session.error]);
@@ -121,4 +122,12 @@ async function loadFirst(
   const notes: string[] = [];
   const graph = await loadRunGraph(io, flags, notes);
   return graph && { graph, notes };
+}
+
+/** `--cache-max-size MB`, else `DSG_CACHE_MAX_SIZE` (MB), else the session's default. */
+function cacheLimit(flags: FlagValues, env: Readonly<Record<string, string>>): { cacheMaxBytes?: number } {
+  const fromEnv = env['DSG_CACHE_MAX_SIZE'];
+  const mb =
+    num(flags, 'cache-max-size') ?? (fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : undefined);
+  return mb !== undefined && Number.isFinite(mb) ? { cacheMaxBytes: Math.max(0, mb) * 1024 * 1024 } : {};
 }
