@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { FileDigests } from '../cache/file-digests.ts';
 import { gcStore } from '../cache/gc.ts';
-import { cacheClear, cacheGc, cacheList } from '../cache/inspect.ts';
+import { cacheClear, cacheList } from '../cache/inspect.ts';
 import { taskKey, type KeyRecord } from '../cache/key.ts';
 import { openStore, type StoreEntry } from '../cache/store.ts';
 import { tempDir } from './helpers/cli.ts';
