@@ -96,6 +96,7 @@ class Converter {
   private aliasSite: YamlNode | undefined;
   /** Each alias's target: `resolve` walks the whole document every time. */
   private readonly targets = new Map<YamlNode, YamlNode | undefined>();
+  private readonly locs = new Map<YamlNode, SourceLocation>();
   /** The collections being converted, root first: an alias to one of them would contain itself. */
   private readonly open = new Set<YamlNode>();
 
@@ -199,6 +200,12 @@ class Converter {
 
   private loc(n: YamlNode): SourceLocation | undefined {
     if (!n.range) return undefined;
-    return this.Y.isScalar(n) ? this.at(n.range[0], n.range[1]) : this.at(n.range[0]);
+    // An aliased node is converted once per use: its location is computed once.
+    let loc = this.locs.get(n);
+    if (!loc) {
+      loc = this.Y.isScalar(n) ? this.at(n.range[0], n.range[1]) : this.at(n.range[0]);
+      this.locs.set(n, loc);
+    }
+    return loc;
   }
 }
