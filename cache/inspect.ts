@@ -1,8 +1,8 @@
 // Data for `dsg cache ls|clear|gc`: what the cache holds, emptying it, pruning it. The CLI prints these.
-import { readdir, rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digestsFileName } from './file-digests.ts';
-import { gcStore, type GcOptions, type GcReport } from './gc.ts';
+import { bytesOf, gcStateDir, type StateGcOptions, type StateGcReport } from './gc-state.ts';
 import { shortKey } from './key.ts';
 import { openStore } from './store.ts';
 
@@ -77,21 +77,7 @@ export async function cacheClear(stateDir: string): Promise<ClearReport> {
   return { records: cleared.records, bytes: cleared.bytes + memoBytes + memosBytes };
 }
 
-/** `dsg cache gc`: prunes records by age and size (see gc.ts). */
-export async function cacheGc(stateDir: string, options: GcOptions = {}): Promise<GcReport> {
-  return gcStore(openStore(stateDir), options);
-}
-
-/** Total bytes of a file, or of every file under a folder; 0 when absent. */
-async function bytesOf(path: string): Promise<number> {
-  try {
-    const s = await stat(path);
-    if (!s.isDirectory()) return s.size;
-    let total = 0;
-    for (const entry of await readdir(path, { withFileTypes: true }))
-      total += await bytesOf(join(path, entry.name));
-    return total;
-  } catch {
-    return 0;
-  }
+/** `dsg cache gc`: prunes the whole state folder by age and size, keeping what the latest run needs. */
+export async function cacheGc(stateDir: string, options: StateGcOptions = {}): Promise<StateGcReport> {
+  return gcStateDir(stateDir, options);
 }

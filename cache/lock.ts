@@ -1,46 +1,58 @@
-// One dsg run at a time per project: `<stateDir>/lock`, created exclusively, naming its holder. A lock
-// whose process is gone (same host) is taken over; a live holder is waited for or reported.
+// One dsg run at a time per project: `<stateDir>/lock`, created exclusively, naming its holder. The holder
+// refreshes the lock's mtime every few seconds (a heartbeat); a lock whose process is gone (same host), or
+// that nobody refreshed for a bounded time (a killed container on another host, a pid reused by an
+// unrelated process), is taken over. A live holder is waited for, as long as the caller allows, or reported.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { link, lstat, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import process from 'node:process';
+import { clearInterval, setInterval } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { describeHolder, holderProcessAlive, onThisHost, parseHolder, roughDuration } from './lock-holder.ts';
+import type { LockHolder } from './lock-holder.ts';
+import { prepareStateDir, stateFault } from './state-fault.ts';
 import { cacheFailure, errorCode, type CacheFailure } from './types.ts';
 import { fail, ok, type Result } from '../core/result.ts';
 
-/** Who holds a lock; written as JSON into the lock file. */
-export interface LockHolder {
-  pid: number;
-  hostname: string;
-  /** The command line, e.g. `dsg run deploy`. */
-  command: string;
-  /** ISO timestamp. */
-  startedAt: string;
-  /** Tells two holders with the same pid apart (pids are reused, in containers especially). */
-  token: string;
+export { describeHolder, type LockHolder } from './lock-holder.ts';
+
+/** How often a holder refreshes its lock, and how long a lock may go unrefreshed before it is taken over. */
+export interface LockTiming {
+  heartbeatMs: number;
+  staleMs: number;
 }
+
+/** Realistic timing: a refresh every 5 s; 30 s of silence (six missed beats) means the holder is gone. */
+export const defaultLockTiming: LockTiming = { heartbeatMs: 5_000, staleMs: 30_000 };
 
 /** Options of `acquireLock`. */
 export interface LockOptions {
   /** Wait for a live holder to finish instead of failing at once. */
   wait: boolean;
+  /** With `wait`: give up after this long (a `lock-timeout` failure). Default: wait as long as it lives. */
+  timeoutMs?: number;
   /** Called once, when waiting starts, with the holder being waited for. */
   onWait?: (holder: LockHolder) => void;
+  /** Called once if this run's lock was taken over while held (it stopped refreshing it for too long). */
+  onLost?: (by: LockHolder | undefined) => void;
   signal?: AbortSignal;
   /** Recorded in the lock for the next run's message. Default: the process's arguments. */
   command?: string;
   /** How often a waiting run checks the lock. Default 250 ms. */
   pollMs?: number;
+  /** Heartbeat and take-over bound; tests shorten them. */
+  timing?: Partial<LockTiming>;
 }
 
 /** A held lock. */
 export interface HeldLock {
   holder: LockHolder;
-  /** Set when a stale lock of a dead process was taken over: the engine prints a note. */
+  /** Set when the lock of a run that is gone was taken over: the engine prints a note. */
   tookOverFrom?: LockHolder;
-  /** Removes the lock if it is still this run's. */
+  /** With `tookOverFrom`: how long that lock had gone unrefreshed, when that (not a dead pid) decided it. */
+  silentMs?: number;
+  /** Stops the heartbeat and removes the lock if it is still this run's. */
   release(): Promise<void>;
 }
 
@@ -54,6 +66,7 @@ export async function acquireLock(
   stateDir: string,
   options: LockOptions,
 ): Promise<Result<HeldLock, CacheFailure>> {
+  const timing = { ...defaultLockTiming, ...options.timing };
   const lockPath = join(stateDir, lockFileName);
   const me: LockHolder = {
     pid: process.pid,
@@ -62,53 +75,153 @@ export async function acquireLock(
     startedAt: new Date().toISOString(),
     token: randomBytes(8).toString('hex'),
   };
-  const text = JSON.stringify(me);
-  await mkdir(stateDir, { recursive: true });
+  const prepared = await prepareStateDir(stateDir);
+  if (!prepared.ok) return prepared;
+  const start = Date.now();
+  const watch = new SilenceWatch();
   let waitedFor: LockHolder | undefined;
-  let tookOverFrom: LockHolder | undefined;
+  let tookOver: { from: LockHolder; silentMs?: number } | undefined;
   for (;;) {
     if (options.signal?.aborted) return fail(aborted(stateDir));
-    if (await createExclusive(lockPath, text)) {
-      const held: HeldLock = { holder: me, release: () => releaseIfMine(lockPath, me.token) };
-      if (tookOverFrom) held.tookOverFrom = tookOverFrom;
-      return ok(held);
-    }
-    const current = await readHolder(lockPath);
-    if (current.kind === 'gone') continue;
-    if (current.kind === 'stale') {
-      const removed = await removeStale(lockPath, current.text);
-      if (removed && current.holder) tookOverFrom = current.holder;
-      continue;
-    }
-    if (current.kind === 'live') {
-      if (!options.wait) return fail(heldBy(current.holder, stateDir));
-      if (!waitedFor) {
-        waitedFor = current.holder;
-        options.onWait?.(current.holder);
+    try {
+      if (await createExclusive(lockPath, JSON.stringify(me))) {
+        const held = holdLock(lockPath, me, timing.heartbeatMs, options.onLost);
+        if (tookOver) held.tookOverFrom = tookOver.from;
+        if (tookOver?.silentMs !== undefined) held.silentMs = tookOver.silentMs;
+        return ok(held);
       }
+      const verdict = judge(await readLock(lockPath), watch, timing.staleMs);
+      if (verdict.kind === 'stale') {
+        const removed = await removeStale(lockPath, verdict.seen);
+        if (removed && verdict.holder) {
+          tookOver = { from: verdict.holder };
+          if (verdict.silentMs !== undefined) tookOver.silentMs = verdict.silentMs;
+        }
+        continue;
+      }
+      if (verdict.kind === 'live') {
+        if (!options.wait) return fail(heldBy(verdict.holder, stateDir, timing.staleMs));
+        if (options.timeoutMs !== undefined && Date.now() - start >= options.timeoutMs)
+          return fail(timedOut(verdict.holder, stateDir, Date.now() - start));
+        if (!waitedFor) {
+          waitedFor = verdict.holder;
+          options.onWait?.(verdict.holder);
+        }
+      }
+    } catch (error) {
+      return fail(stateFault(error, lockPath, stateDir));
     }
     // A live holder we wait for, or a lock file being written right now: look again shortly.
+    const left = options.timeoutMs === undefined ? Infinity : options.timeoutMs - (Date.now() - start);
     try {
-      await sleep(options.pollMs ?? 250, undefined, options.signal ? { signal: options.signal } : {});
+      await sleep(
+        Math.max(1, Math.min(options.pollMs ?? 250, left)),
+        undefined,
+        options.signal ? { signal: options.signal } : {},
+      );
     } catch {
       return fail(aborted(stateDir));
     }
   }
 }
 
-/** `pid 1234, \`dsg run deploy\`, started 12s ago` (plus the host when it is another machine). */
-export function describeHolder(holder: LockHolder, now = Date.now()): string {
-  const host = holder.hostname === hostname() ? '' : ` on host "${holder.hostname}"`;
-  return `pid ${holder.pid}${host}, \`${holder.command}\`, started ${ago(now - Date.parse(holder.startedAt))}`;
+/** The held lock: a heartbeat that refreshes its mtime while it is still this run's, and its release. */
+function holdLock(
+  lockPath: string,
+  me: LockHolder,
+  heartbeatMs: number,
+  onLost: LockOptions['onLost'],
+): HeldLock {
+  const beat = async (): Promise<void> => {
+    const text = await readFile(lockPath, 'utf8').catch(() => undefined);
+    const holder = text === undefined ? undefined : parseHolder(text);
+    if (holder?.token !== me.token) {
+      clearInterval(timer);
+      onLost?.(holder);
+      return;
+    }
+    const now = new Date();
+    // A failed refresh (a disk gone read-only) is retried at the next beat; the run itself goes on.
+    await utimes(lockPath, now, now).catch(() => undefined);
+  };
+  const timer = setInterval(() => void beat(), heartbeatMs);
+  // The heartbeat never keeps a finished process alive.
+  timer.unref();
+  return {
+    holder: me,
+    release: async () => {
+      clearInterval(timer);
+      await releaseIfMine(lockPath, me.token);
+    },
+  };
 }
 
-function heldBy(holder: LockHolder, stateDir: string): CacheFailure {
+/** What was in the lock file at one look. */
+interface Seen {
+  text: string;
+  mtimeMs: number;
+}
+
+type Verdict =
+  | { kind: 'gone' }
+  | { kind: 'live'; holder: LockHolder }
+  | { kind: 'stale'; seen: Seen; holder?: LockHolder; silentMs?: number }
+  | { kind: 'young-debris' };
+
+/**
+ * How long a lock has gone unrefreshed: by its mtime, and by this run's own watch of it (which holds even
+ * when the holder's clock runs ahead of ours).
+ */
+class SilenceWatch {
+  private last: (Seen & { since: number }) | undefined;
+
+  silentMs(seen: Seen, now: number): number {
+    if (this.last?.text !== seen.text || this.last.mtimeMs !== seen.mtimeMs)
+      this.last = { ...seen, since: now };
+    return Math.max(now - seen.mtimeMs, now - this.last.since);
+  }
+}
+
+function judge(seen: Seen | undefined, watch: SilenceWatch, staleMs: number): Verdict {
+  if (!seen) return { kind: 'gone' };
+  const now = Date.now();
+  const holder = parseHolder(seen.text);
+  if (!holder) return now - seen.mtimeMs > debrisAgeMs ? { kind: 'stale', seen } : { kind: 'young-debris' };
+  if (onThisHost(holder) && !holderProcessAlive(holder)) return { kind: 'stale', seen, holder };
+  // Another host's holder, or a live pid that may have been reused by an unrelated process: only the
+  // heartbeat can tell.
+  const silentMs = watch.silentMs(seen, now);
+  return silentMs > staleMs ? { kind: 'stale', seen, holder, silentMs } : { kind: 'live', holder };
+}
+
+async function readLock(path: string): Promise<Seen | undefined> {
+  try {
+    const [text, { mtimeMs }] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+    return { text, mtimeMs };
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function heldBy(holder: LockHolder, stateDir: string, staleMs: number): CacheFailure {
   const dir = `${basename(stateDir)}/`;
-  const foreign = holder.hostname !== hostname();
   return cacheFailure(
     'lock-held',
     `Another dsg run (${describeHolder(holder)}) holds the lock on ${dir} — wait for it or stop it`,
-    foreign ? { hint: `It runs on another machine; if it is gone, delete "${dir}${lockFileName}".` } : {},
+    onThisHost(holder)
+      ? {}
+      : {
+          hint: `It runs on another machine; if it is gone, its lock is taken over once it has not been refreshed for ${roughDuration(staleMs)}.`,
+        },
+  );
+}
+
+function timedOut(holder: LockHolder, stateDir: string, waitedMs: number): CacheFailure {
+  return cacheFailure(
+    'lock-timeout',
+    `Gave up waiting for the lock on ${basename(stateDir)}/ after ${roughDuration(waitedMs)}: another dsg run (${describeHolder(holder)}) still holds it`,
+    { hint: 'Run again when it has finished, or raise --lock-timeout.' },
   );
 }
 
@@ -119,27 +232,25 @@ function aborted(stateDir: string): CacheFailure {
   );
 }
 
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 120) return `${s}s ago`;
-  if (s < 7200) return `${Math.round(s / 60)}m ago`;
-  if (s < 172_800) return `${Math.round(s / 3600)}h ago`;
-  return `${Math.round(s / 86_400)}d ago`;
-}
-
 /**
  * Creates `path` holding `text`, failing if it exists. The content is written to a temp file first and
  * hard-linked into place, so no reader ever sees a half-written lock.
  */
 async function createExclusive(path: string, text: string): Promise<boolean> {
   const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}`;
-  await writeFile(temp, text);
   try {
+    await writeFile(temp, text);
     await link(temp, path);
     return true;
   } catch (error) {
-    if (errorCode(error) === 'EEXIST') return false;
-    // Filesystems without hard links: an exclusive create (a crash mid-write leaves debris, handled below).
+    if (errorCode(error) === 'EEXIST') {
+      // A directory in the lock's place is never going away by itself.
+      if ((await lstat(path).catch(() => undefined))?.isDirectory())
+        throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      return false;
+    }
+    if (errorCode(error) !== 'EPERM' && errorCode(error) !== 'ENOTSUP') throw error;
+    // Filesystems without hard links: an exclusive create (a crash mid-write leaves debris, handled above).
     try {
       await writeFile(path, text, { flag: 'wx' });
       return true;
@@ -148,80 +259,15 @@ async function createExclusive(path: string, text: string): Promise<boolean> {
       throw inner;
     }
   } finally {
-    await rm(temp, { force: true });
-  }
-}
-
-type HolderRead =
-  | { kind: 'gone' }
-  | { kind: 'live'; holder: LockHolder }
-  | { kind: 'stale'; text: string; holder?: LockHolder }
-  | { kind: 'young-debris' };
-
-async function readHolder(path: string): Promise<HolderRead> {
-  let text: string;
-  let mtimeMs: number;
-  try {
-    [text, { mtimeMs }] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return { kind: 'gone' };
-    throw error;
-  }
-  const holder = parseHolder(text);
-  if (!holder) return Date.now() - mtimeMs > debrisAgeMs ? { kind: 'stale', text } : { kind: 'young-debris' };
-  if (holder.hostname !== hostname()) return { kind: 'live', holder };
-  // Our own pid in a lock written before this process started: a previous process with the same pid
-  // (a container restart) died holding it. Written since, it is this process's own live lock.
-  if (holder.pid === process.pid) {
-    const processStart = Date.now() - process.uptime() * 1000;
-    return Date.parse(holder.startedAt) < processStart - 1000
-      ? { kind: 'stale', text, holder }
-      : { kind: 'live', holder };
-  }
-  return isAlive(holder.pid) ? { kind: 'live', holder } : { kind: 'stale', text, holder };
-}
-
-function parseHolder(text: string): LockHolder | undefined {
-  try {
-    const v = JSON.parse(text) as Partial<LockHolder> | null;
-    if (typeof v?.pid !== 'number' || typeof v.hostname !== 'string' || typeof v.command !== 'string')
-      return undefined;
-    if (typeof v.startedAt !== 'string' || typeof v.token !== 'string') return undefined;
-    return v as LockHolder;
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return errorCode(error) === 'EPERM';
-  }
-  return !isZombie(pid);
-}
-
-/**
- * A process that exited but was not yet reaped by its parent still answers signal 0. On Linux its state in
- * /proc says so (`Z`); elsewhere this cannot tell, and the process counts as alive.
- */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state === 'Z' || state === 'X';
-  } catch {
-    return false;
+    await rm(temp, { force: true }).catch(() => undefined);
   }
 }
 
 /**
- * Removes a stale lock, unless someone replaced it meanwhile. A guard file serialises rivals: without it,
- * two runs could both judge the same lock stale and one could delete the lock the other just took.
+ * Removes a stale lock, unless someone replaced or refreshed it meanwhile. A guard file serialises rivals:
+ * without it, two runs could both judge the same lock stale and one could delete the lock the other just took.
  */
-async function removeStale(lockPath: string, staleText: string): Promise<boolean> {
+async function removeStale(lockPath: string, stale: Seen): Promise<boolean> {
   const guard = `${lockPath}.takeover`;
   if (!(await createExclusive(guard, String(process.pid)))) {
     try {
@@ -233,8 +279,8 @@ async function removeStale(lockPath: string, staleText: string): Promise<boolean
     return false;
   }
   try {
-    const now = await readFile(lockPath, 'utf8').catch(() => undefined);
-    if (now !== staleText) return false;
+    const now = await readLock(lockPath).catch(() => undefined);
+    if (now?.text !== stale.text || now.mtimeMs !== stale.mtimeMs) return false;
     await rm(lockPath, { force: true });
     return true;
   } finally {

@@ -4,10 +4,11 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJsonFile, tempMarker, writeFileAtomic } from './atomic.ts';
+import { stateFault } from './state-fault.ts';
 import type { KeyRecord } from './key.ts';
 import { recordFile } from './record-file.ts';
 import { safeTaskName } from './safe-name.ts';
-import { cacheFailure, errorDetail, type CacheFailure } from './types.ts';
+import { cacheFailure, type CacheFailure } from './types.ts';
 import { fail, ok, type Result } from '../core/result.ts';
 import type { Json } from '../core/json.ts';
 
@@ -73,17 +74,17 @@ export class Store {
 
   /** Stores a successful run: the record first, then the task's pointer to it. */
   async put(entry: StoreEntry): Promise<Result<void, CacheFailure>> {
+    const recordPath = join(this.stateDir, this.recordFile(entry.key));
+    const pointerPath = join(this.stateDir, this.taskFile(entry.taskId));
+    let writing = recordPath;
     try {
-      await writeFileAtomic(join(this.stateDir, this.recordFile(entry.key)), JSON.stringify(entry));
+      await writeFileAtomic(recordPath, JSON.stringify(entry));
+      writing = pointerPath;
       const pointer = { taskId: entry.taskId, key: entry.key, finishedAt: entry.finishedAt };
-      await writeFileAtomic(join(this.stateDir, this.taskFile(entry.taskId)), JSON.stringify(pointer));
+      await writeFileAtomic(pointerPath, JSON.stringify(pointer));
       return ok(undefined);
     } catch (error) {
-      return fail(
-        cacheFailure('io-error', `Cannot store the result of "${entry.taskId}": ${errorDetail(error)}`, {
-          hint: 'The task succeeded but will run again next time; check free space in .dsg/.',
-        }),
-      );
+      return fail(stateFault(error, writing, this.stateDir));
     }
   }
 

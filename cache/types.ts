@@ -16,6 +16,8 @@ export interface CacheFailure {
     | 'bad-ignore-pattern'
     | 'lock-held'
     | 'lock-aborted'
+    | 'lock-timeout'
+    | 'state-unusable'
     | 'io-error'
     | 'corrupt-file';
   /** One sentence in dsg's voice: what was being done, the value in quotes, then the detail. */

@@ -79,7 +79,9 @@ export type ListFiles = (
 ) => Promise<string[]>;
 
 /** Whether the artifact a cached run produced still exists. */
-export type ArtifactStatus = { present: true } | { present: false; missing: string };
+export type ArtifactStatus =
+  /** `from`: where the artifact was found when that is worth saying (`cached (from)`). */
+  { present: true; from?: string } | { present: false; missing: string };
 
 /** An artifact made elsewhere for the same inputs, and what it is (for the reason `cached (...)`). */
 export interface Reused<D extends JsonObject = JsonObject> {

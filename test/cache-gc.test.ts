@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { FileDigests } from '../cache/file-digests.ts';
 import { gcStore } from '../cache/gc.ts';
-import { cacheClear, cacheGc, cacheList } from '../cache/inspect.ts';
+import { cacheClear, cacheList } from '../cache/inspect.ts';
 import { taskKey, type KeyRecord } from '../cache/key.ts';
 import { openStore, type StoreEntry } from '../cache/store.ts';
 import { tempDir } from './helpers/cli.ts';
@@ -71,14 +71,14 @@ test('gc by size removes the oldest records first until the store fits', async (
   const sizes = Object.fromEntries((await openStore(state).list()).map((r) => [r.key, r.bytes]));
   const total = Object.values(sizes).reduce((a, b) => a + b, 0);
   const one = sizes[e.api2?.key ?? ''] ?? 0;
-  const report = await cacheGc(state, { maxBytes: total - one, now });
+  const report = await gcStore(openStore(state), { maxBytes: total - one, now });
   // web1 is oldest but a last success; api1 is the oldest removable, and enough.
   assert.deepEqual(
     report.removed.map((r) => [r.key, r.reason]),
     [[e.api1?.key, 'size']],
   );
   assert.ok(report.keptBytes <= total - one);
-  const tight = await cacheGc(state, { maxBytes: 0, now });
+  const tight = await gcStore(openStore(state), { maxBytes: 0, now });
   assert.deepEqual(
     tight.removed.map((r) => r.key),
     [e.api2?.key],

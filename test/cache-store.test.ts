@@ -138,6 +138,7 @@ test('put reports a failure value when the state directory cannot be written', a
   await writeFile(join(dir, 'state/records'), 'not a folder');
   const result = await openStore(join(dir, 'state')).put(entry('build:api', { v: '1' }));
   assert.ok(!result.ok);
-  assert.equal(result.error.reason, 'io-error');
-  assert.match(result.error.message, /^Cannot store the result of "build:api": /);
+  assert.equal(result.error.reason, 'state-unusable');
+  assert.equal(result.error.message, 'Cannot use "state/records": it is a file, where dsg keeps a folder');
+  assert.equal(result.error.hint, 'Move or delete the file "state/records"; dsg creates the folder.');
 });

@@ -258,6 +258,43 @@ void test('a failing RUN names the image, the step and the daemon error, located
   assert.ok(ctx.lines.includes('Step 2/3 : RUN exit 3'), ctx.lines.join('\n'));
 });
 
+void test('a failed build removes its intermediate containers (counted before and after)', async () => {
+  const docker = await engine();
+  // A base image of this test's own (a new id), so no other build on the engine shares its containers.
+  const base = `${uniqueRepo(undefined, 'forcerm-base')}:1`;
+  const baseDir = await makeProject({ Dockerfile: `FROM ${BASE_IMAGE}\nLABEL test=${base}\n` });
+  const baseTask = taskNode('build', baseDir, imageConfig({ name: 'base', image: base.split(':')[0] ?? '' }));
+  const built = await dockerBuildRun(baseTask, taskContext(baseTask, await testEnv()));
+  assert.ok(built.ok, built.ok ? '' : built.error.message);
+  const { data } = built.value;
+  const baseRef = `${data.image}:${data.tag}`;
+  const containers = async (): Promise<number> => {
+    const list = await docker.json({
+      method: 'GET',
+      path: '/containers/json',
+      query: { all: 'true', filters: JSON.stringify({ ancestor: [baseRef] }) },
+    });
+    assert.ok(list.ok && Array.isArray(list.value), JSON.stringify(list));
+    return list.value.length;
+  };
+  try {
+    const before = await containers();
+    const dir = await makeProject({ Dockerfile: `FROM ${baseRef}\nRUN touch /made\nRUN exit 3\n` });
+    const task = taskNode(
+      'build',
+      dir,
+      imageConfig({ name: 'api', image: uniqueRepo(undefined, 'forcerm') }),
+    );
+    const run = await dockerBuildRun(task, taskContext(task, await testEnv()));
+    assert.ok(!run.ok);
+    assert.match(run.error.message, /failed at step `RUN exit 3`/);
+    assert.equal(await containers(), before);
+  } finally {
+    await removeImages(docker, [baseRef]);
+    await docker.close();
+  }
+});
+
 void test('a Dockerfile syntax error is reported with its line', async () => {
   const dir = await makeProject({ Dockerfile: `FROM ${BASE_IMAGE}\nCOPPY . /app\n` });
   const image = imageConfig({ name: 'api', image: uniqueRepo(undefined, 'syntax') });

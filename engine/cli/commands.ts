@@ -1,5 +1,6 @@
 // The public surface: every command, its flags and its help text.
 import type { FlagSpec } from './args.ts';
+import { LOCK_TIMEOUT_FLAG } from './lock-settings.ts';
 
 const HELP: FlagSpec = { name: 'help', short: 'h', type: 'boolean', help: 'Show help for this command' };
 
@@ -66,6 +67,13 @@ export const RUN_FLAGS: FlagSpec[] = [
   { name: 'dry-run', type: 'boolean', help: 'Print what would run and why; run nothing' },
   { name: 'json', type: 'boolean', help: 'Print one JSON event per line' },
   { name: 'verbose', short: 'v', type: 'boolean', help: 'Print every task log line (plain output)' },
+  LOCK_TIMEOUT_FLAG,
+  {
+    name: 'cache-max-size',
+    type: 'number',
+    value: 'MB',
+    help: 'Prune .dsg/ after a run that grew it past MB (default 500; env DSG_CACHE_MAX_SIZE, 0 = never)',
+  },
 ];
 
 /** A command of the CLI. */
@@ -125,6 +133,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: "Show what changed in a task's inputs since its last successful run",
     flags: [
       { name: 'tag', short: 't', type: 'string', repeat: true, value: 'TAG', help: 'As for dsg run' },
+      LOCK_TIMEOUT_FLAG,
       ...CONFIG_FLAGS,
     ],
   },
@@ -143,10 +152,19 @@ export const COMMANDS: CommandSpec[] = [
         name: 'max-age',
         type: 'number',
         value: 'DAYS',
-        help: 'gc: remove records older than DAYS (default 30)',
+        help: 'gc: remove what the latest run does not need and is older than DAYS (default 30)',
       },
-      { name: 'max-size', type: 'number', value: 'MB', help: 'gc: then remove the oldest until under MB' },
+      {
+        name: 'max-size',
+        type: 'number',
+        value: 'MB',
+        help: 'gc: then remove the oldest of it until .dsg/ holds at most MB',
+      },
       { name: 'json', type: 'boolean', help: 'ls: print JSON' },
+      {
+        ...LOCK_TIMEOUT_FLAG,
+        help: 'clear, gc: wait at most SECONDS for a running dsg (default: fail at once)',
+      },
       CONFIG_FLAGS[0] as FlagSpec,
       HELP,
     ],

@@ -1,4 +1,5 @@
 // Shared front half of every command: flags → loaded config → compiled graph, with diagnostics printed.
+import { setTimeout as nextTurn } from 'node:timers/promises';
 import { loadConfig } from '../config/load.ts';
 import { compileGraph } from '../graph/compile.ts';
 import type { ReadLog } from '../../cache/read-log.ts';
@@ -34,16 +35,22 @@ export async function loadGraph(io: Io, flags: FlagValues): Promise<LoadedGraph 
     vars,
     env: io.env,
     signal: io.signal,
+    ...((io.env['DSG_DEBUG_LOAD'] ?? '') !== ''
+      ? { debug: (line: string) => io.stderr.write(`${line}\n`) }
+      : {}),
     ...(configFile !== undefined ? { configFile } : {}),
     ...(namespace !== undefined ? { namespace } : {}),
     ...(kubeContext !== undefined ? { kubeContext } : {}),
   });
+  // A Ctrl-C during a (synchronous) parse is delivered at the next turn of the event loop: take it first.
+  if (await interrupted(io)) return undefined;
   if (!loaded.ok) {
     printDiagnostics(io, loaded.error);
     return undefined;
   }
   const { reads } = loaded.value;
   const compiled = await compileGraph(loaded.value.root, io.cwd, reads);
+  if (await interrupted(io)) return undefined;
   printDiagnostics(io, loaded.value.warnings);
   if (!compiled.ok) {
     printDiagnostics(io, compiled.error);
@@ -51,4 +58,12 @@ export async function loadGraph(io: Io, flags: FlagValues): Promise<LoadedGraph 
   }
   printDiagnostics(io, compiled.value.warnings);
   return { graph: compiled.value.graph, reads };
+}
+
+async function interrupted(io: Io): Promise<boolean> {
+  // A timer, not a microtask: signal handlers run only once the event loop turns.
+  await nextTurn(0);
+  if (!io.signal.aborted) return false;
+  io.stderr.write('dsg: interrupted\n');
+  return true;
 }

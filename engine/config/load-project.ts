@@ -11,6 +11,7 @@ import { warnIgnored } from './ignored-fields.ts';
 import { normalizeDeployments } from './normalize-deployments.ts';
 import { normalizeImages } from './normalize-images.ts';
 import { parseYaml } from './parse-yaml.ts';
+import { maxConfigBytes } from '../../core/yaml-bounds.ts';
 import type { GitProbe } from './predefined-vars.ts';
 import { substituteVariables } from './substitute.ts';
 import { describe, locate, str, toJson, type MapNode, type TreeNode } from './tree.ts';
@@ -34,6 +35,8 @@ export interface LoadEnv {
   timestamp: string;
   random: string;
   signal?: AbortSignal;
+  /** Told about each config file parsed (`DSG_DEBUG_LOAD`). */
+  debug?: (line: string) => void;
   /** Starts loading a dependency (once per request) and returns its project right away. */
   loadDependency(request: DependencyRequest): ProjectConfig;
 }
@@ -59,7 +62,22 @@ export async function loadProject(
     sink.error(`Cannot read config file "${file}": ${detail}`);
     return;
   }
+  if (env.signal?.aborted) return;
+  // The parse is synchronous: its size bound is what bounds how long Ctrl-C waits (see core/yaml-bounds.ts).
+  if (text.length > maxConfigBytes) {
+    sink.error(
+      `Config file "${file}" is too large: ${megabytes(text.length)}, over dsg's limit of ${megabytes(maxConfigBytes)}`,
+      fileStart,
+      'a devspace.yaml is usually a few kB: keep data in manifests or values files',
+    );
+    return;
+  }
+  env.debug?.(`load: parsing "${file}" (${megabytes(text.length)})`);
+  const started = performance.now();
   const parsed = await parseYaml(text, file);
+  env.debug?.(
+    `load: parsed "${file}" in ${Math.round(performance.now() - started)} ms (${parsed.parser} reader)`,
+  );
   sink.add(parsed.diagnostics);
   if (parsed.root === null && sink.failed) return;
   if (parsed.root === null) {
@@ -225,4 +243,8 @@ function jsonWithoutNulls(node: TreeNode, depth: number): Json {
     out[k] = FREE_FORM.has(k) ? toJson(v) : jsonWithoutNulls(v, depth - 1);
   });
   return out;
+}
+
+function megabytes(n: number): string {
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }

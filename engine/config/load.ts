@@ -27,10 +27,12 @@ export interface LoadOptions {
   /** `-n`, feeds DEVSPACE_NAMESPACE. */
   namespace?: string;
   kubeContext?: string;
-  /** Cancels running variable commands. */
+  /** Cancels running variable commands, and the loading of files not yet parsed. */
   signal?: AbortSignal;
   /** Records every file, folder and variable the load reads (a fresh log when not given). */
   reads?: ReadLog;
+  /** Told about each config file parsed (`DSG_DEBUG_LOAD`). */
+  debug?: (line: string) => void;
 }
 
 /** The loaded root project, the warnings of every project, and what the load read. */
@@ -106,6 +108,7 @@ class Loader {
       timestamp: String(Math.floor(Date.now() / 1000)),
       random: randomWord(6),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.debug ? { debug: options.debug } : {}),
       loadDependency: (d: DependencyRequest) => this.load(dependencyRequest(d), d),
     };
   }

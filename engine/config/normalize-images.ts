@@ -47,12 +47,35 @@ export function keyLocation(tree: TreeNode, section: string, name: string): Sour
 /** Names become task ids (`build:NAME`), so they may not hold separators. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/** Names of `images` entries with nothing in them (`api:` alone, or `api: {}`); the JSON has dropped nulls. */
+function emptyImages(tree: TreeNode): string[] {
+  const section = tree.kind === 'map' ? tree.entries.get('images')?.value : undefined;
+  if (section?.kind !== 'map') return [];
+  return [...section.entries]
+    .filter(
+      ([, e]) =>
+        (e.value.kind === 'scalar' && e.value.value === null) ||
+        (e.value.kind === 'map' && e.value.entries.size === 0),
+    )
+    .map(([name]) => name);
+}
+
 /** Builds the ImageConfig list from the validated `images` mapping. */
 export function normalizeImages(images: Obj | undefined, tree: TreeNode, sink: DiagSink): ImageConfig[] {
   const out: ImageConfig[] = [];
+  const empty = emptyImages(tree);
+  for (const name of empty) {
+    // DevSpace refuses these too ("images.api is empty and should at least contain an image name").
+    sink.error(
+      `Image "${name}" is empty: it needs at least an \`image\` name`,
+      keyLocation(tree, 'images', name),
+      `e.g. \`image: registry.example.com/${name}\``,
+    );
+  }
   for (const [name, raw] of Object.entries(images ?? {})) {
-    const img = raw as Obj;
+    if (empty.includes(name)) continue;
     const at = keyLocation(tree, 'images', name);
+    const img = raw as Obj;
     if (!NAME_PATTERN.test(name)) {
       sink.error(`Image name "${name}" is not valid: use letters, digits, ".", "_" and "-"`, at);
       continue;

@@ -14,6 +14,7 @@ import {
   unescapeDouble,
   Unsupported,
 } from './yaml-scalars.ts';
+import { maxYamlDepth } from '../../core/yaml-bounds.ts';
 
 /** Called for a key that appears twice in one mapping. */
 export type DuplicateKeyHandler = (key: string, first: Entry, second: Entry) => void;
@@ -42,6 +43,7 @@ class FastReader {
   /** Leading spaces of each line; -1 for blank and comment-only lines. */
   private readonly indents: Int32Array;
   private i = 0;
+  private depth = 0;
 
   constructor(
     text: string,
@@ -114,9 +116,14 @@ class FastReader {
   /** A block node whose first line is the current line, indented `n`. */
   private block(n: number): TreeNode {
     const s = this.lines[this.i] ?? '';
-    if (this.isSeqItem(s, n)) return this.seq(n);
-    if (this.keyEnd(s, n) >= 0) return this.map(n);
-    return bail();
+    // Deep nesting is the full parser's to report (as a located error).
+    if (++this.depth > maxYamlDepth) bail();
+    let node: TreeNode;
+    if (this.isSeqItem(s, n)) node = this.seq(n);
+    else if (this.keyEnd(s, n) >= 0) node = this.map(n);
+    else return bail();
+    this.depth--;
+    return node;
   }
 
   /** Where the `:` after a key starting at `col` is, or -1 when the text is not a `key:` entry. */

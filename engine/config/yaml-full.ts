@@ -3,6 +3,7 @@
 import type { Diagnostic, SourceLocation } from '../../core/diagnostics.ts';
 import { entry, mapNode, scalarNode, seqNode, type MapNode, type TreeNode } from './tree.ts';
 import type { DuplicateKeyHandler } from './yaml-fast.ts';
+import { explainYamlError, flowTooDeep, maxAliasNodes, maxYamlDepth } from '../../core/yaml-bounds.ts';
 
 type Yaml = typeof import('yaml');
 type YamlNode = import('yaml').Node;
@@ -15,6 +16,11 @@ export async function parseYamlFull(
   onDuplicate: DuplicateKeyHandler,
 ): Promise<{ root: TreeNode | null; diagnostics: Diagnostic[] }> {
   const Y = await import('yaml');
+  const deep = flowTooDeep(text);
+  if (deep) {
+    const message = `Cannot parse YAML in "${file}": nesting deeper than ${maxYamlDepth} levels`;
+    return { root: null, diagnostics: [{ severity: 'error', message, location: { file, ...deep } }] };
+  }
   const lines = new Y.LineCounter();
   const docs = Y.parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const at = (offset: number, end?: number): SourceLocation => {
@@ -32,7 +38,7 @@ export async function parseYamlFull(
     for (const e of doc.errors) {
       diagnostics.push({
         severity: 'error',
-        message: `Cannot parse YAML in "${file}": ${lowerFirst(e.message)}`,
+        message: `Cannot parse YAML in "${file}": ${lowerFirst(explainYamlError(e.message))}`,
         location: at(e.pos[0], e.pos[1]),
       });
     }
@@ -48,7 +54,26 @@ export async function parseYamlFull(
     });
   }
   const convert = new Converter(Y, first, at, onDuplicate);
-  return { root: first.contents ? convert.node(first.contents, 0) : null, diagnostics };
+  try {
+    return { root: first.contents ? convert.node(first.contents, 0) : null, diagnostics };
+  } catch (e) {
+    if (!(e instanceof TooMuch)) throw e;
+    const d: Diagnostic = { severity: 'error', message: `Cannot read "${file}": ${e.message}` };
+    if (e.location) d.location = e.location;
+    if (e.hint) d.hint = e.hint;
+    return { root: null, diagnostics: [d] };
+  }
+}
+
+/** A document that asks for more than dsg gives one file: too deep, an alias bomb, an alias to itself. */
+class TooMuch extends Error {
+  constructor(
+    message: string,
+    readonly location: SourceLocation | undefined,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
 }
 
 function lowerFirst(s: string): string {
@@ -63,13 +88,62 @@ class Converter {
     private readonly onDuplicate: DuplicateKeyHandler,
   ) {}
 
+  /** Nodes alias expansion may still produce. */
+  private aliasBudget = maxAliasNodes;
+  /** How many aliases the node being converted is inside. */
+  private inAlias = 0;
+  /** The outermost alias being expanded: where an alias bomb goes off. */
+  private aliasSite: YamlNode | undefined;
+  /** Each alias's target: `resolve` walks the whole document every time. */
+  private readonly targets = new Map<YamlNode, YamlNode | undefined>();
+  private readonly locs = new Map<YamlNode, SourceLocation>();
+  /** The collections being converted, root first: an alias to one of them would contain itself. */
+  private readonly open = new Set<YamlNode>();
+
   node(n: YamlNode, depth: number): TreeNode {
     const Y = this.Y;
-    if (depth > 200) throw new Error('YAML nesting deeper than 200 levels');
-    if (Y.isAlias(n)) {
-      const target = n.resolve(this.doc);
-      return target ? this.node(target, depth + 1) : scalarNode(null, this.loc(n));
+    if (depth > maxYamlDepth)
+      throw new TooMuch(`nesting deeper than ${maxYamlDepth} levels`, this.loc(n), 'flatten the structure');
+    if (this.inAlias > 0 && --this.aliasBudget < 0) {
+      throw new TooMuch(
+        `aliases expand to more than ${maxAliasNodes.toLocaleString('en-US')} nodes`,
+        this.aliasSite && this.loc(this.aliasSite),
+        'an alias of an alias of … multiplies; repeat fewer values through anchors',
+      );
     }
+    if (Y.isAlias(n)) return this.alias(n, depth);
+    if (!Y.isCollection(n)) return this.leaf(n);
+    this.open.add(n);
+    const converted = this.collection(n, depth);
+    this.open.delete(n);
+    return converted;
+  }
+
+  private alias(n: import('yaml').Alias, depth: number): TreeNode {
+    if (!this.targets.has(n)) this.targets.set(n, n.resolve(this.doc));
+    const target = this.targets.get(n);
+    if (!target) {
+      throw new TooMuch(
+        `unknown alias "*${n.source}": no anchor "&${n.source}" is defined before it`,
+        this.loc(n),
+        `define \`&${n.source}\` on a value above this line, or remove the alias`,
+      );
+    }
+    if (this.open.has(target)) {
+      throw new TooMuch(
+        `alias "*${n.source}" is used inside the value it names: a value cannot contain itself`,
+        this.loc(n),
+        `move \`*${n.source}\` (or \`<<: *${n.source}\`) out of the value anchored \`&${n.source}\``,
+      );
+    }
+    if (this.inAlias++ === 0) this.aliasSite = n;
+    const converted = this.node(target, depth + 1);
+    this.inAlias--;
+    return converted;
+  }
+
+  private collection(n: YamlNode, depth: number): TreeNode {
+    const Y = this.Y;
     if (Y.isMap(n)) {
       const m = mapNode(this.loc(n));
       const merges: TreeNode[] = [];
@@ -99,6 +173,11 @@ class Converter {
         this.loc(n),
       );
     }
+    return scalarNode(null, this.loc(n));
+  }
+
+  private leaf(n: YamlNode): TreeNode {
+    const Y = this.Y;
     if (Y.isScalar(n)) {
       const v = n.value;
       const value =
@@ -121,6 +200,12 @@ class Converter {
 
   private loc(n: YamlNode): SourceLocation | undefined {
     if (!n.range) return undefined;
-    return this.Y.isScalar(n) ? this.at(n.range[0], n.range[1]) : this.at(n.range[0]);
+    // An aliased node is converted once per use: its location is computed once.
+    let loc = this.locs.get(n);
+    if (!loc) {
+      loc = this.Y.isScalar(n) ? this.at(n.range[0], n.range[1]) : this.at(n.range[0]);
+      this.locs.set(n, loc);
+    }
+    return loc;
   }
 }

@@ -2,6 +2,7 @@
 // core schema that decides whether `8080` is a number and `true` a boolean.
 import type { SourceLocation } from '../../core/diagnostics.ts';
 import { entry, mapNode, scalarNode, seqNode, type Scalar, type TreeNode } from './tree.ts';
+import { maxYamlDepth } from '../../core/yaml-bounds.ts';
 
 /** Thrown to abandon the fast path; caught in yaml-fast.ts and never escapes it. */
 export class Unsupported extends Error {}
@@ -68,6 +69,8 @@ const ESCAPES: Record<string, string> = {
 
 /** Reads a one-line flow collection: `[a, "b"]`, `{}`, `[{"name": "x"}]`. */
 export class FlowReader {
+  private depth = 0;
+
   constructor(
     private readonly s: string,
     public pos: number,
@@ -77,9 +80,12 @@ export class FlowReader {
   node(): TreeNode {
     this.space();
     const c = this.s[this.pos];
-    if (c === '[') return this.seq();
-    if (c === '{') return this.map();
-    return this.scalar(false);
+    if (c !== '[' && c !== '{') return this.scalar(false);
+    // Deep nesting is the full parser's to report (as a located error).
+    if (++this.depth > maxYamlDepth) bail();
+    const node = c === '[' ? this.seq() : this.map();
+    this.depth--;
+    return node;
   }
 
   private space(): void {

@@ -4,6 +4,7 @@
 // document (anchors, tags, directives, duplicate keys, anything unusual), the whole text goes to the `yaml`
 // package, which gives exactly what this function always returned: every document without errors, as JS.
 import { parseYamlFast } from '../config/yaml-fast.ts';
+import { flowTooDeep } from '../../core/yaml-bounds.ts';
 import type { TreeNode } from '../config/tree.ts';
 
 /** The value of every error-free YAML document in `text`, in order (null for an empty document). */
@@ -76,10 +77,17 @@ function toJs(node: TreeNode): unknown {
 }
 
 async function fullDocuments(text: string): Promise<unknown[]> {
+  // Hostile nesting takes the `yaml` package seconds to refuse; the render task reports it, located.
+  if (flowTooDeep(text)) return [];
   const { parseAllDocuments } = await import('yaml');
   const out: unknown[] = [];
   for (const doc of parseAllDocuments(text)) {
-    if ('errors' in doc && doc.errors.length === 0) out.push(doc.toJS());
+    if (!('errors' in doc) || doc.errors.length > 0) continue;
+    try {
+      out.push(doc.toJS());
+    } catch {
+      // An alias bomb or an unknown alias: no value to look into (the render task reports it).
+    }
   }
   return out;
 }

@@ -10,6 +10,7 @@ import type { TaskNode } from '../../core/task.ts';
 import type { BoundTask, InputsContext, RunSettings, TaskContext, TaskOutput } from '../../core/task-kind.ts';
 import { bindTask, type TaskKinds } from '../../tasks/index.ts';
 import type { Reason } from './events.ts';
+import { cachedReason } from './reasons.ts';
 import { ListFilesError } from './list-files.ts';
 import { resolveNode } from './resolve-node.ts';
 import type { RunStore } from './run-store.ts';
@@ -64,14 +65,10 @@ export async function decide(
   const stored = await ctx.store.get(key);
   if (stored) {
     const status = await task.status(stored.output, taskCtx(key));
-    if (status.present)
-      return ok({
-        ...keyed.value,
-        run: false,
-        output: stored.output,
-        reason: { type: 'cached' },
-        reused: false,
-      });
+    if (status.present) {
+      const reason = cachedReason(status.from);
+      return ok({ ...keyed.value, run: false, output: stored.output, reason, reused: false });
+    }
     return ok({ ...keyed.value, run: true, reason: { type: 'artifact-missing', what: status.missing } });
   }
   const reused = ctx.dryRun ? undefined : await task.reuse(taskCtx(key));

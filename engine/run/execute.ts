@@ -6,6 +6,7 @@ import type { TaskKinds } from '../../tasks/index.ts';
 import type { FileDigests } from '../../cache/file-digests.ts';
 import { decide, type Decision } from './decide.ts';
 import type { RunEvent } from './events.ts';
+import { cachedReason } from './reasons.ts';
 import type { Ledger } from './ledger.ts';
 import { knownPresent, knownTask, memoEntry, type KnownTask } from './memo-step.ts';
 import { purgeTask } from './purge.ts';
@@ -47,13 +48,13 @@ export async function executeTask(
   const { ledger } = x;
   ledger.start(node.id);
   const known = x.known && knownTask(x.known, node.id, ledger.outputs);
-  if (
+  const present =
     known &&
-    (await knownPresent(known, node, x.kinds, ledger.outputs, taskContext(x, node, known.key, signal)))
-  ) {
+    (await knownPresent(known, node, x.kinds, ledger.outputs, taskContext(x, node, known.key, signal)));
+  if (known && present?.present === true) {
     ledger.outputs.set(node.id, known.output);
     ledger.memo.set(node.id, { task: known, reads: known.reads });
-    ledger.end(node, 'cached', { type: 'cached' });
+    ledger.end(node, 'cached', cachedReason(present.from));
     return 'succeeded';
   }
   // The log is opened (and the last run's truncated) only when the task really runs: a cache hit keeps it.

@@ -1,7 +1,13 @@
 // The two ends of a run memo inside a run: deciding a task from the memo without computing its key, and the
 // memo entry of a task that finished, with the paths its key and artifact proof depend on.
 import type { TaskNode } from '../../core/task.ts';
-import type { BoundTask, RunSettings, TaskContext, TaskOutput } from '../../core/task-kind.ts';
+import type {
+  ArtifactStatus,
+  BoundTask,
+  RunSettings,
+  TaskContext,
+  TaskOutput,
+} from '../../core/task-kind.ts';
 import { bindTask, type TaskKinds } from '../../tasks/index.ts';
 import type { MemoTask } from './run-memo.ts';
 import { resolveNode } from './resolve-node.ts';
@@ -22,8 +28,9 @@ export function knownTask(
 }
 
 /**
- * Whether the artifact of a memoised task is still there: asked of the kind's `status` for tasks whose
- * artifact lives elsewhere; the others were proven by the memo's stamps already.
+ * Whether the artifact of a memoised task is still there (and where it was found, when that is worth saying):
+ * asked of the kind's `status` for tasks whose artifact lives elsewhere; the others were proven by the memo's
+ * stamps already.
  */
 export async function knownPresent(
   task: MemoTask,
@@ -31,11 +38,11 @@ export async function knownPresent(
   kinds: TaskKinds,
   outputs: ReadonlyMap<string, TaskOutput>,
   ctx: TaskContext,
-): Promise<boolean> {
-  if (!task.check) return true;
+): Promise<ArtifactStatus> {
+  if (!task.check) return { present: true };
   const resolved = resolveNode(node, outputs);
-  if (!resolved.ok) return false;
-  return (await bindTask(kinds, resolved.value).status(task.output, ctx)).present;
+  if (!resolved.ok) return { present: false, missing: resolved.error.message };
+  return bindTask(kinds, resolved.value).status(task.output, ctx);
 }
 
 /** A finished task as a memo keeps it, and the paths it depends on; undefined when they cannot be named. */

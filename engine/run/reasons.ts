@@ -1,5 +1,10 @@
 import type { Reason } from './events.ts';
 
+/** `cached`, with where the artifact was found when its kind said (`cached (image … in the registry)`). */
+export function cachedReason(from: string | undefined): Reason {
+  return from === undefined ? { type: 'cached' } : { type: 'cached', from };
+}
+
 /** How many changed inputs a reason names before "and N more". */
 const SHOWN_CHANGES = 3;
 

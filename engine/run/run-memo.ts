@@ -27,6 +27,7 @@ const PRESENTATION_FLAGS = new Set([
   'build-sequential',
   'dry-run',
   'lock-timeout',
+  'cache-max-size',
 ]);
 
 /** Flags that make tasks run whatever their keys say: such runs neither use nor store a memo. */

@@ -16,7 +16,7 @@ import { failureDetail } from '../docker/failure.ts';
 import { buildImage, inspectImage } from '../docker/images.ts';
 import { resolveTags } from './image-tags.ts';
 import { buildRegistryConfig } from '../registry/auth-config.ts';
-import { imageInRegistry } from '../registry/image-in-registry.ts';
+import { builtImageInRegistry, imageInRegistry } from '../registry/image-in-registry.ts';
 import { isValidTag } from '../../core/image-ref.ts';
 import type {
   ArtifactStatus,
@@ -92,7 +92,19 @@ export async function dockerBuildStatus(
   }
   if (imageId === '') return { present: false, missing: `the image id of ${image.name}` };
   const docker = await openDocker(ctx.env, ctx.signal);
-  if (!docker.ok) return { present: false, missing: `the Docker Engine (${failureDetail(docker.error)})` };
+  if (!docker.ok) {
+    const engine = `the Docker Engine (${failureDetail(docker.error)})`;
+    // A deploy with everything cached needs no engine: a pushed image is as present in its registry.
+    if (docker.error.reason !== 'unreachable' || image.skipPush || ctx.settings.skipPush)
+      return { present: false, missing: engine };
+    const pushed = await builtImageInRegistry(data.image, data.tags, imageId, ctx);
+    return pushed.present
+      ? {
+          present: true,
+          from: `the Docker Engine is not reachable; image ${refs[0] ?? ''} is in the registry`,
+        }
+      : { present: false, missing: `${engine}, and ${pushed.missing}` };
+  }
   try {
     for (const name of [imageId, ...refs]) {
       const info = await inspectImage(docker.value, name, ctx.signal);

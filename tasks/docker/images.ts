@@ -47,6 +47,9 @@ export async function buildImage(
     target: req.target,
     networkmode: req.networkMode,
     rm: 'true',
+    // `rm` alone keeps the container of a failed step (for debugging, as `docker build` does); a failed or
+    // cancelled dsg build leaves nothing behind (`docker build --force-rm`).
+    forcerm: 'true',
     nocache: req.noCache === true ? 'true' : undefined,
     // `version=1` pins the classic builder; BuildKit over this API needs a session dsg does not speak yet.
     version: compareVersions(docker.apiVersion, '1.38') >= 0 ? '1' : undefined,

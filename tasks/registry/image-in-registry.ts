@@ -3,6 +3,7 @@ import type { ImageConfig } from '../../core/config.ts';
 import type { RegistryCredentials } from './auth-config.ts';
 import { registryCredentials } from './auth-config.ts';
 import { getManifest } from './client.ts';
+import { registryFailureDetail } from './messages.ts';
 import { parseRepository } from '../../core/image-ref.ts';
 
 /** What a registry look-up needs from the task around it. */
@@ -26,4 +27,35 @@ export async function imageInRegistry(
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   return manifest.ok && manifest.value !== undefined;
+}
+
+/**
+ * "Is this built image still there?" answered by its registry, for when the Docker Engine cannot be asked:
+ * every `repository:tag` must name exactly `imageId` (the config digest of a manifest docker pushed is the
+ * engine's image id). Any doubt — a missing tag, another image under it, a registry that cannot be asked —
+ * is a no, with what was missing.
+ */
+export async function builtImageInRegistry(
+  repository: string,
+  tags: readonly string[],
+  imageId: string,
+  ctx: RegistryLookupContext,
+): Promise<{ present: true } | { present: false; missing: string }> {
+  const repo = parseRepository(repository);
+  const found = await registryCredentials(repo.registry, ctx.env);
+  const creds: RegistryCredentials = found.ok ? found.value : { kind: 'anonymous' };
+  if (tags.length === 0 || imageId === '')
+    return { present: false, missing: `a pushed tag of ${repository}` };
+  for (const tag of tags) {
+    const ref = `${repository}:${tag}`;
+    const manifest = await getManifest(repo, tag, creds, {
+      method: 'GET',
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    if (!manifest.ok)
+      return { present: false, missing: `${ref} in the registry (${registryFailureDetail(manifest.error)})` };
+    if (manifest.value?.configDigest !== imageId)
+      return { present: false, missing: `${ref} in the registry` };
+  }
+  return { present: true };
 }

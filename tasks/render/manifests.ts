@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { explainYamlError, flowTooDeep, maxYamlDepth } from '../../core/yaml-bounds.ts';
 import type { Json } from '../../core/json.ts';
 import { error, type Diagnostic, type SourceLocation } from '../../core/diagnostics.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
@@ -34,6 +35,11 @@ export function parseManifests(
   file: string,
   locate: Locate,
 ): Result<SourcedObject[], Diagnostic> {
+  const deep = flowTooDeep(text);
+  if (deep) {
+    const where = { file: locate(file), ...deep };
+    return fail(error(`Invalid manifest "${file}": nesting deeper than ${maxYamlDepth} levels`, where));
+  }
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const at = (offset: number, length?: number): SourceLocation => {
@@ -51,11 +57,18 @@ export function parseManifests(
   for (const [index, doc] of docs.entries()) {
     const problem = doc.errors[0];
     if (problem) {
-      const detail = problem.message.split('\n')[0] ?? problem.message;
+      const detail = explainYamlError(problem.message.split('\n')[0] ?? problem.message);
       return fail(error(`Invalid manifest "${file}": ${detail}`, at(problem.pos[0], 1)));
     }
     const start = doc.contents?.range[0] ?? 0;
-    const value = doc.toJS({ maxAliasCount: 1000 }) as Json | undefined;
+    let value: Json | undefined;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 }) as Json | undefined;
+    } catch (e) {
+      // An alias bomb, or an alias without its anchor: the `yaml` package refuses to build the value.
+      const detail = e instanceof Error ? explainAliasError(e.message) : String(e);
+      return fail(error(`Invalid manifest "${file}": ${detail}`, at(start)));
+    }
     if (value === null || value === undefined) continue;
     const line = Math.max(1, lineCounter.linePos(start).line);
     const checked = checkObject(value, `document ${index + 1}`);
@@ -82,4 +95,10 @@ function checkObject(value: Json, what: string): Result<{ [key: string]: Json },
     return fail(`${what} (kind "${stringAt(value, 'kind') ?? ''}") has no "metadata.name"`);
   }
   return ok(value);
+}
+
+function explainAliasError(message: string): string {
+  return message.startsWith('Excessive alias count')
+    ? 'aliases expand to more than 1,000 aliased values'
+    : message.replace(/^[A-Z]/, (c) => c.toLowerCase());
 }

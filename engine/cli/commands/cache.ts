@@ -5,6 +5,7 @@ import { formatDuration } from '../../run/reporters/format.ts';
 import { bool, num, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
 import { stateDirOf } from '../state-dir.ts';
+import { lockSettings } from '../lock-settings.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -41,7 +42,14 @@ export async function cacheCommand(io: Io, flags: FlagValues, positionals: strin
     );
     return 0;
   }
-  const lock = await acquireLock(stateDir, { wait: false, command: `dsg cache ${action}` });
+  const { lockTimeoutMs, lockTiming } = lockSettings(flags, io.env);
+  const lock = await acquireLock(stateDir, {
+    wait: lockTimeoutMs !== undefined,
+    command: `dsg cache ${action}`,
+    signal: io.signal,
+    ...(lockTimeoutMs !== undefined ? { timeoutMs: lockTimeoutMs } : {}),
+    ...(lockTiming ? { timing: lockTiming } : {}),
+  });
   if (!lock.ok) {
     printDiagnostics(io, [
       {
@@ -66,8 +74,11 @@ export async function cacheCommand(io: Io, flags: FlagValues, positionals: strin
       maxAgeMs: maxAgeDays * DAY_MS,
       ...(maxSizeMb !== undefined ? { maxBytes: maxSizeMb * 1024 * 1024 } : {}),
     });
+    const parts = new Map<string, number>();
+    for (const r of report.removed) parts.set(r.part, (parts.get(r.part) ?? 0) + 1);
+    const detail = [...parts].map(([part, n]) => `${n} ${part}${n === 1 ? '' : 's'}`).join(', ');
     io.stdout.write(
-      `Removed ${report.removed.length} records (${bytes(report.freedBytes)}); kept ${report.keptRecords} (${bytes(report.keptBytes)}).\n`,
+      `Removed ${report.removed.length} files (${bytes(report.freedBytes)}${detail ? `: ${detail}` : ''}); .dsg/ now holds ${bytes(report.keptBytes)}, ${report.keptRecords} records.\n`,
     );
     return 0;
   } finally {

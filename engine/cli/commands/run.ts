@@ -9,11 +9,12 @@ import { replayRun } from '../../run/replay.ts';
 import { FORCING_FLAGS, lookupRunMemo, runMemoSlot, type MemoLookup } from '../../run/run-memo.ts';
 import { PIPELINES, type PipelineName } from '../../run/select.ts';
 import { openSession, type RunFacts, type Session } from '../../run/session.ts';
-import { bool, suggest, type FlagValues } from '../args.ts';
+import { bool, num, suggest, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
 import { runReporter } from '../run-reporter.ts';
 import { interruptCode } from '../interrupt.ts';
 import { stateDirOf } from '../state-dir.ts';
+import { lockSettings } from '../lock-settings.ts';
 import type { PipelineResult } from '../../run/pipeline.ts';
 
 /** Runs `dsg run`; returns the exit code. */
@@ -33,21 +34,37 @@ export async function runCommand(io: Io, flags: FlagValues, positionals: string[
   const fresh = !existsSync(stateDir);
   const loaded = fresh ? await loadFirst(io, flags) : undefined;
   if (fresh && !loaded) return 1;
-  const session = await openSession({ projectDir: dirname(stateDir), command, signal: io.signal, note });
+  const session = await openSession({
+    projectDir: dirname(stateDir),
+    command,
+    signal: io.signal,
+    note,
+    ...lockSettings(flags, io.env),
+    ...cacheLimit(flags, io.env),
+  });
   if (!session.ok) {
     printDiagnostics(io, [session.error]);
     return 1;
   }
   let summary;
   let facts: RunFacts | undefined;
+  let code: number | undefined;
   try {
     const result = await runLocked(io, flags, pipeline as PipelineName, session.value, loaded);
-    if (typeof result === 'number') return result;
-    ({ summary, facts } = result);
-    if (result.failures.length > 0 && !bool(flags, 'json')) printDiagnostics(io, result.failures);
+    if (typeof result === 'number') code = result;
+    else {
+      ({ summary, facts } = result);
+      if (result.failures.length > 0 && !bool(flags, 'json')) printDiagnostics(io, result.failures);
+    }
   } finally {
-    await session.value.close(summary, command, facts);
+    const fault = await session.value.close(summary, command, facts);
+    // A write to .dsg/ that failed (a full disk) is the run's one error, whatever the tasks did.
+    if (fault) {
+      printDiagnostics(io, [fault]);
+      code = 1;
+    }
   }
+  if (code !== undefined || !summary) return code ?? 1;
   if (io.signal.aborted) {
     io.stderr.write('dsg: interrupted — finished tasks are recorded; run again to resume\n');
     return interruptCode(io.signal);
@@ -106,4 +123,12 @@ async function loadFirst(io: Io, flags: FlagValues): Promise<LoadedRunGraph | un
   const notes: string[] = [];
   const loaded = await loadRunGraph(io, flags, notes);
   return loaded && { ...loaded, notes };
+}
+
+/** `--cache-max-size MB`, else `DSG_CACHE_MAX_SIZE` (MB), else the session's default. */
+function cacheLimit(flags: FlagValues, env: Readonly<Record<string, string>>): { cacheMaxBytes?: number } {
+  const fromEnv = env['DSG_CACHE_MAX_SIZE'];
+  const mb =
+    num(flags, 'cache-max-size') ?? (fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : undefined);
+  return mb !== undefined && Number.isFinite(mb) ? { cacheMaxBytes: Math.max(0, mb) * 1024 * 1024 } : {};
 }

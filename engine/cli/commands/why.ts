@@ -8,6 +8,7 @@ import { runPipeline } from '../../run/pipeline.ts';
 import { formatReason } from '../../run/reasons.ts';
 import { projectLister } from '../../run/list-files.ts';
 import { openSession } from '../../run/session.ts';
+import { lockSettings } from '../lock-settings.ts';
 import { pipelineKinds } from '../../run/select.ts';
 import type { Decision } from '../../run/decide.ts';
 import { loadTaskKinds } from '../../../tasks/index.ts';
@@ -36,6 +37,7 @@ export async function whyCommand(io: Io, flags: FlagValues, positionals: string[
     command: `dsg why ${task}`,
     signal: io.signal,
     note,
+    ...lockSettings(flags, io.env),
   });
   if (!session.ok) {
     printDiagnostics(io, [session.error]);
