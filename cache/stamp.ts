@@ -58,13 +58,15 @@ export function changedPaths(paths: readonly string[], stamps: Float64Array): nu
 /**
  * Git's racy rule: a path written within a timestamp tick of `referenceMs` (when it was read, or when the
  * computation that read it started) could change again without its stamp changing, so nothing may be
- * remembered on its stamp. A tick is 0.5 s for fine timestamps; whole-second times may come from a file
- * system that keeps nothing finer (FAT keeps two seconds), so they get 3 s. Where ctimes are whole seconds
- * (Deno reports them so), a coarse ctime is all that tells a rewrite under a restored mtime: it counts too.
+ * remembered on its stamp. A tick is 0.5 s for fine timestamps. A whole-second mtime may come from a file
+ * system that keeps nothing finer (FAT keeps two seconds): then the tick is 3 s, and the ctime, as coarse,
+ * counts too. (Deno reports fine mtimes but whole-second ctimes on any file system: there the mtime decides,
+ * and a rewrite within the same second that also restores the old mtime and size goes unseen, under Deno only.)
  */
 export function isRacy(s: { mtimeMs: number; ctimeMs: number }, referenceMs: number): boolean {
-  if (s.mtimeMs > referenceMs - (s.mtimeMs % 1000 === 0 ? 3000 : 500)) return true;
-  return s.ctimeMs % 1000 === 0 && s.ctimeMs > referenceMs - 3000;
+  const coarse = s.mtimeMs % 1000 === 0;
+  const window = coarse ? 3000 : 500;
+  return s.mtimeMs > referenceMs - window || (coarse && s.ctimeMs > referenceMs - window);
 }
 
 /** The first of `paths` that is racy against `referenceMs` (by its current stat), or undefined. */
