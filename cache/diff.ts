@@ -51,12 +51,6 @@ export function diffRecords(before: KeyRecord, after: KeyRecord): string[] {
   return recordChanges(before, after).map((c) => c.label);
 }
 
-/** Joins labels for a one-line reason, naming at most `max` and counting the rest. */
-export function summarizeChanges(labels: readonly string[], max = 3): string {
-  if (labels.length <= max) return labels.join(', ');
-  return `${labels.slice(0, max).join(', ')} and ${labels.length - max} more`;
-}
-
 /** A multi-line description for `dsg why`: one line per change, with before → after values. */
 export function describeDiff(before: KeyRecord, after: KeyRecord): string {
   const changes = recordChanges(before, after);

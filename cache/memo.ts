@@ -42,9 +42,9 @@ export interface OpenMemo {
   changed: number[];
 }
 
-/** Why no memo applies. */
+/** Why no memo applies, as debug output says it (`miss (input changed)`). */
 export type MemoMiss =
-  'absent' | 'unreadable' | 'other key' | 'environment changed' | 'dsg changed' | 'input changed';
+  'no memo' | 'unreadable memo' | 'other flags' | 'environment changed' | 'dsg changed' | 'input changed';
 
 /** What a memo is stored with. */
 export interface MemoContent {
@@ -98,12 +98,12 @@ export function openMemo(
   try {
     data = readFileSync(slot.file);
   } catch {
-    return { ok: false, reason: 'absent' };
+    return { ok: false, reason: 'no memo' };
   }
   const file = decodeMemoFile(data, isHeader);
-  if (!file || file.header.format !== format) return { ok: false, reason: 'unreadable' };
+  if (!file || file.header.format !== format) return { ok: false, reason: 'unreadable memo' };
   const { header, paths, stamps } = file;
-  if (header.key !== slot.key) return { ok: false, reason: 'other key' };
+  if (header.key !== slot.key) return { ok: false, reason: 'other flags' };
   if (header.env !== envDigest(env, header.envNames)) return { ok: false, reason: 'environment changed' };
   const changed = changedPaths(paths, stamps);
   if (changed.length > 0 && (changed[0] ?? 0) < header.code) return { ok: false, reason: 'dsg changed' };

@@ -32,8 +32,3 @@ function withOptional(d: Diagnostic, location?: SourceLocation, hint?: string): 
   if (hint !== undefined) d.hint = hint;
   return d;
 }
-
-/** True when any diagnostic is an error. */
-export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.some((d) => d.severity === 'error');
-}

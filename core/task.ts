@@ -14,9 +14,6 @@ export interface TaskSpecs {
 /** One of the task kinds. */
 export type TaskKind = keyof TaskSpecs;
 
-/** The task kinds, in pipeline order. */
-export const TASK_KINDS: readonly TaskKind[] = ['build', 'tag', 'render', 'deploy'];
-
 /** The project a task belongs to. */
 export interface TaskProject {
   /** Absolute directory. */

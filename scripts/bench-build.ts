@@ -11,7 +11,7 @@ import process from 'node:process';
 import { projectLister } from '../engine/run/list-files.ts';
 import { dockerBuildRun } from '../tasks/build/docker.ts';
 import { openDocker } from '../tasks/docker/client.ts';
-import { removeImage } from '../tasks/docker/images.ts';
+import { removeImage } from '../test/fixtures/docker/containers.ts';
 import { tempDir } from '../test/helpers/cli.ts';
 import { imageConfig, settings, taskNode } from '../test/fixtures/docker/task.ts';
 

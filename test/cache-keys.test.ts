@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { listContext } from '../cache/build-context.ts';
 import { canonicalJson, sha256Hex } from '../cache/canonical.ts';
-import { describeDiff, diffRecords, summarizeChanges } from '../cache/diff.ts';
+import { describeDiff, diffRecords } from '../cache/diff.ts';
 import { FileDigests } from '../cache/file-digests.ts';
 import { taskKey, type KeyRecord } from '../cache/key.ts';
 import { tempDir } from './helpers/cli.ts';
@@ -131,11 +131,6 @@ test('diffRecords names what changed in a short, readable form', () => {
   const removed = record({ files: { 'api/Dockerfile': 'aa' } });
   assert.deepEqual(diffRecords(before, removed), ['-api/main.go']);
   assert.deepEqual(diffRecords(before, record()), []);
-});
-
-test('summarizeChanges names the first few and counts the rest', () => {
-  assert.equal(summarizeChanges(['a', 'b']), 'a, b');
-  assert.equal(summarizeChanges(['a', 'b', 'c', 'd', 'e']), 'a, b, c and 2 more');
 });
 
 test('describeDiff shows before → after values, shortening long ones', () => {

@@ -6,8 +6,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
 import type { Diagnostic } from '../core/diagnostics.ts';
-import { diagnosticsOf, loadConfig } from '../engine/config/load.ts';
-import { testEnv } from './fixtures/config/load-helpers.ts';
+import { loadConfig } from '../engine/config/load.ts';
+import { diagnosticsOf, testEnv } from './fixtures/config/load-helpers.ts';
 import { repoRoot } from './helpers/paths.ts';
 
 const corpus = join(repoRoot, '..', 'shared', 'corpus');

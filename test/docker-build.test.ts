@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dockerBuildInputs, dockerBuildRun, dockerBuildStatus } from '../tasks/build/docker.ts';
-import { removeImage } from '../tasks/docker/images.ts';
+import { removeImage } from './fixtures/docker/containers.ts';
 import { defaultTag } from '../tasks/build/image-tags.ts';
 import type { ImageConfig } from '../core/config.ts';
 import { engine, removeImages, runImage } from './fixtures/docker/engine.ts';

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { extract as tarExtract } from 'tar-stream';
 import { openDocker } from '../tasks/docker/client.ts';
 import { buildImage } from '../tasks/docker/images.ts';
-import { demultiplex } from '../tasks/docker/containers.ts';
+import { demultiplex } from './fixtures/docker/containers.ts';
 import { contextTar, withParentDirectories } from '../tasks/docker/context-tar.ts';
 import { makeProject } from './fixtures/docker/task.ts';
 import { locateStep, rewriteDockerfile } from '../tasks/docker/dockerfile.ts';

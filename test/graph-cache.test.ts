@@ -120,7 +120,7 @@ async function edit(dir: string, file: string, from: string, to: string): Promis
 
 test('a repeated dsg graph is a hit with the same output; each input change is a miss with the new graph', async () => {
   const dir = await makeProject();
-  const first = await missThenHit(dir, /^miss \(no entry\)$/);
+  const first = await missThenHit(dir, /^miss \(no memo\)$/);
   assert.match(first.stdout, /deploy:app/);
   assert.match(first.stdout, /db\/deploy:postgres/);
   assert.doesNotMatch(first.stdout, /FROM/);
@@ -183,18 +183,18 @@ test('a repeated dsg graph is a hit with the same output; each input change is a
 
 test('flags, the environment the config reads and the output format each have their own entry', async () => {
   const dir = await makeProject();
-  const plain = await missThenHit(dir, /^miss \(no entry\)$/);
+  const plain = await missThenHit(dir, /^miss \(no memo\)$/);
   const registry = await missThenHit(dir, /^miss \(environment changed\)$/, [], { REGISTRY: 'reg.other' });
   assert.notEqual(registry.stdout, plain.stdout);
   // The slot of these flags now holds the other environment's entry: back to the first is a miss again.
   await missThenHit(dir, /^miss \(environment changed\)$/);
-  const json = await missThenHit(dir, /^miss \(no entry\)$/, ['--format', 'json']);
+  const json = await missThenHit(dir, /^miss \(no memo\)$/, ['--format', 'json']);
   assert.ok(JSON.parse(json.stdout));
-  const profile = await missThenHit(dir, /^miss \(no entry\)$/, ['-p', 'other']);
+  const profile = await missThenHit(dir, /^miss \(no memo\)$/, ['-p', 'other']);
   assert.doesNotMatch(profile.stdout, /image: reg.local\/api in kube\/api.yaml/);
-  const variable = await missThenHit(dir, /^miss \(no entry\)$/, ['--var', 'REGISTRY=reg.var']);
+  const variable = await missThenHit(dir, /^miss \(no memo\)$/, ['--var', 'REGISTRY=reg.var']);
   assert.doesNotMatch(variable.stdout, /image: reg.local\/api in kube\/api.yaml/);
-  const focus = await missThenHit(dir, /^miss \(no entry\)$/, ['--focus', 'build:web']);
+  const focus = await missThenHit(dir, /^miss \(no memo\)$/, ['--focus', 'build:web']);
   assert.doesNotMatch(focus.stdout, /postgres/);
   // Every combination kept its own entry.
   assert.equal((await graph(dir)).cache, 'hit');
@@ -229,7 +229,7 @@ test('warnings are replayed on a hit; a failing config is never stored; a damage
   const dir = await makeProject();
   await edit(dir, 'devspace.yaml', '        - kube\n', '        - kube\n        - missing.yaml\n');
   await age(dir);
-  const warned = await missThenHit(dir, /^miss \(no entry\)$/);
+  const warned = await missThenHit(dir, /^miss \(no memo\)$/);
   assert.match(
     warned.stderr,
     /Cannot find manifests "missing.yaml": no such file or folder; deployment "app" depends on every image/,
@@ -240,7 +240,7 @@ test('warnings are replayed on a hit; a failing config is never stored; a damage
   assert.ok(entry);
   await writeFile(join(cacheDir, entry), '{"format":1,"key":');
   const damaged = await graph(dir);
-  assert.equal(damaged.cache, 'miss (unreadable entry)');
+  assert.equal(damaged.cache, 'miss (unreadable memo)');
   assert.equal(damaged.stdout, warned.stdout);
   assert.ok(damaged.stored);
 
@@ -259,7 +259,7 @@ test('a new file matching a manifest glob is a miss; without a writable .dsg/ ds
   const dir = await makeProject();
   await edit(dir, 'devspace.yaml', '        - kube\n', '        - kube/**/*.yaml\n');
   await age(dir);
-  const before = await missThenHit(dir, /^miss \(no entry\)$/);
+  const before = await missThenHit(dir, /^miss \(no memo\)$/);
   assert.doesNotMatch(before.stdout, /deep.yaml/);
   await mkdir(join(dir, 'kube/nested'));
   await writeFile(join(dir, 'kube/nested/deep.yaml'), manifest('reg.local/web'));

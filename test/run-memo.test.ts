@@ -105,10 +105,10 @@ test('a config change, a change of a variable that matters and other flags each 
   const config = join(dir, 'devspace.yaml');
   await writeFile(config, (await readFile(config, 'utf8')).replace('image: local/c', 'image: local/c2'));
   const changed = await run(dir);
-  assert.equal(memoLines(changed)[0], 'miss (config changed)');
+  assert.equal(memoLines(changed)[0], 'miss (input changed)');
   assert.deepEqual(ran(changed), ['build:c', 'tag:c']);
   await age(dir);
-  assert.deepEqual(memoLines(await run(dir)), ['miss (config changed)', 'stored']);
+  assert.deepEqual(memoLines(await run(dir)), ['miss (input changed)', 'stored']);
   // A variable neither the config, dsg nor its tools read (a terminal's, a CI job's) changes nothing.
   assert.deepEqual(memoLines(await run(dir, [], { SOME_SETTING: 'on', TERM_PROGRAM: 'x' }))[0], 'hit');
   const env = await run(dir, [], { DOCKER_HOST: 'unix:///elsewhere.sock' });
@@ -173,7 +173,7 @@ test('a file written just before the run is not trusted: nothing is stored until
   assert.match(memoLines(racy)[1] ?? '', /^not stored \(".*a\/src\.txt" changed too recently/);
   await age(dir);
   const stored = await run(dir);
-  assert.deepEqual(memoLines(stored), ['miss (config changed)', 'stored'], 'age() moved every stamp');
+  assert.deepEqual(memoLines(stored), ['miss (input changed)', 'stored'], 'age() moved every stamp');
   await assertHit(dir);
 });
 
@@ -185,7 +185,7 @@ test('warnings of the config load are printed again when the memo answers', asyn
   const first = await run(dir);
   const warning = first.stderr.split('\n').find((l) => /warning/i.test(l));
   assert.ok(warning, `the config gives a warning:\n${first.stderr}`);
-  assert.deepEqual(memoLines(first), ['miss (config changed)', 'stored']);
+  assert.deepEqual(memoLines(first), ['miss (input changed)', 'stored']);
   const hit = await assertHit(dir);
   assert.ok(hit.stderr.includes(warning), hit.stderr);
 });

@@ -3,31 +3,23 @@
 // helm flags (`wait`, `atomic`, ...) become `upgradeArgs`, as DevSpace's own upgrade does.
 import type { DiagSink } from './diag-sink.ts';
 import { move } from './convert-v1-images.ts';
-import { noEffect } from './field-warnings.ts';
+import { noEffect, removedFields } from './field-warnings.ts';
 import { encodeName } from './names.ts';
-import { entry, entryLoc, mapNode, scalarNode, seqNode, str, type MapNode, type TreeNode } from './tree.ts';
+import { mappingItems, requiredName } from './list-items.ts';
+import { entry, mapNode, scalarNode, seqNode, type MapNode, type TreeNode } from './tree.ts';
 
 /** Converts the `deployments` list into the v2beta1 mapping. */
 export function convertDeployments(list: TreeNode, sink: DiagSink): TreeNode {
   if (list.kind !== 'seq') return list;
   const out = mapNode(list.loc);
-  list.items.forEach((d, i) => {
-    const path = ['deployments', i];
-    if (d.kind !== 'map') {
-      sink.error(`\`deployments[${i}]\` must be a mapping with \`name\``, d.loc);
-      return;
-    }
-    const nameEntry = d.entries.get('name');
-    const written = str(nameEntry?.value);
-    if (!written) {
-      sink.error(
-        `\`deployments[${i}].name\` is required and must be a string`,
-        (nameEntry && entryLoc(nameEntry)) ?? d.loc,
-      );
-      return;
-    }
+  for (const listed of mappingItems(list, 'deployments', '`name`', sink)) {
+    const { item: d, index } = listed;
+    const path = ['deployments', index];
+    const named = requiredName(listed, 'deployments', sink);
+    if (!named) continue;
+    const written = named.name;
     const name = encodeName(written);
-    const at = (nameEntry && entryLoc(nameEntry)) ?? d.loc;
+    const { at } = named;
     if (name !== written)
       sink.warn(
         `Deployment name "${written}" becomes "${name}" (names are lower case letters, digits and dashes)`,
@@ -38,12 +30,12 @@ export function convertDeployments(list: TreeNode, sink: DiagSink): TreeNode {
       sink.error(`Duplicate deployment name "${name}": every deployment needs its own name`, at, undefined, [
         { message: `"${name}" is first defined here`, ...(prior.keyLoc ? { location: prior.keyLoc } : {}) },
       ]);
-      return;
+      continue;
     }
     const disabled = d.entries.get('disabled');
-    if (disabled?.value.kind === 'scalar' && disabled.value.value === true) return;
+    if (disabled?.value.kind === 'scalar' && disabled.value.value === true) continue;
     out.entries.set(name, entry(convertOne(d, path, sink), at));
-  });
+  }
   return out;
 }
 
@@ -114,18 +106,17 @@ function convertHelm(h: MapNode, path: (string | number)[], deployment: MapNode,
     if (existing?.value.kind === 'seq') existing.value.items.push(...flags);
     else out.entries.set('upgradeArgs', entry(seqNode(flags, flags[0]?.loc), flags[0]?.loc));
   }
-  noEffect(
-    sink,
-    [...path, 'tillerNamespace'],
-    h.entries.get('tillerNamespace'),
-    'Tiller went away with Helm 2',
-  );
-  noEffect(sink, [...path, 'v2'], h.entries.get('v2'), 'Helm 2 is not supported any more');
-  noEffect(sink, [...path, 'devSpaceValues'], h.entries.get('devSpaceValues'), 'DevSpace 4 dropped it');
-  noEffect(sink, [...path, 'rollback'], h.entries.get('rollback'), 'DevSpace 4 dropped it');
-  noEffect(sink, [...path, 'recreate'], h.entries.get('recreate'), 'Helm 3 dropped `--recreate-pods`');
-  for (const k of ['driver', 'path', 'fetchArgs', 'deleteArgs'])
-    noEffect(sink, [...path, k], h.entries.get(k), 'DevSpace 6 dropped it');
+  removedFields(sink, h, path, {
+    tillerNamespace: 'Tiller went away with Helm 2',
+    v2: 'Helm 2 is not supported any more',
+    devSpaceValues: 'DevSpace 4 dropped it',
+    rollback: 'DevSpace 4 dropped it',
+    recreate: 'Helm 3 dropped `--recreate-pods`',
+    driver: 'DevSpace 6 dropped it',
+    path: 'DevSpace 6 dropped it',
+    fetchArgs: 'DevSpace 6 dropped it',
+    deleteArgs: 'DevSpace 6 dropped it',
+  });
   return out;
 }
 

@@ -3,7 +3,8 @@
 import type { DiagSink } from './diag-sink.ts';
 import { convertImage, move } from './convert-v1-images.ts';
 import { convertDeployments } from './convert-v1-deployments.ts';
-import { noEffect } from './field-warnings.ts';
+import { removedFields } from './field-warnings.ts';
+import { mappingItems } from './list-items.ts';
 import { encodeName } from './names.ts';
 import { entry, entryLoc, mapNode, scalarNode, seqNode, str, type MapNode, type TreeNode } from './tree.ts';
 import { LATEST_VERSION } from './versions.ts';
@@ -40,19 +41,15 @@ export function convertV1(root: MapNode, sink: DiagSink): MapNode {
 function convertDependencies(list: TreeNode, sink: DiagSink): TreeNode {
   if (list.kind !== 'seq') return list;
   const out = mapNode(list.loc);
-  list.items.forEach((d, i) => {
+  for (const { item: d, index: i } of mappingItems(list, 'dependencies', '`source`', sink)) {
     const path = ['dependencies', i];
-    if (d.kind !== 'map') {
-      sink.error(`\`dependencies[${i}]\` must be a mapping with \`source\``, d.loc);
-      return;
-    }
     const source = d.entries.get('source');
     if (source?.value.kind !== 'map') {
       sink.error(
         `\`dependencies[${i}].source\` is required: a mapping with \`path\` or \`git\``,
         source?.keyLoc ?? d.loc,
       );
-      return;
+      continue;
     }
     const nameEntry = d.entries.get('name');
     const written = str(nameEntry?.value) ?? defaultName(source.value);
@@ -66,7 +63,7 @@ function convertDependencies(list: TreeNode, sink: DiagSink): TreeNode {
         undefined,
         [{ message: `"${name}" is first defined here`, ...(prior.keyLoc ? { location: prior.keyLoc } : {}) }],
       );
-      return;
+      continue;
     }
     const dep = mapNode(d.loc);
     for (const k of ['git', 'branch', 'tag', 'revision', 'subPath', 'cloneArgs', 'disableShallow'])
@@ -105,22 +102,14 @@ function convertDependencies(list: TreeNode, sink: DiagSink): TreeNode {
       'disableProfileActivation',
     ])
       move(d, k, dep);
-    noEffect(
-      sink,
-      [...path, 'skipBuild'],
-      d.entries.get('skipBuild'),
-      'DevSpace 6 dropped it; dsg builds the images of every dependency',
-    );
-    noEffect(
-      sink,
-      [...path, 'profileParents'],
-      d.entries.get('profileParents'),
-      'DevSpace 6 dropped it; list the parents in `profiles`',
-    );
-    noEffect(sink, [...path, 'dev'], d.entries.get('dev'), 'DevSpace 6 dropped it');
-    noEffect(sink, [...path, 'config'], d.entries.get('config'), 'DevSpace 4 dropped it');
+    removedFields(sink, d, path, {
+      skipBuild: 'DevSpace 6 dropped it; dsg builds the images of every dependency',
+      profileParents: 'DevSpace 6 dropped it; list the parents in `profiles`',
+      dev: 'DevSpace 6 dropped it',
+      config: 'DevSpace 4 dropped it',
+    });
     out.entries.set(name, entry(dep, at));
-  });
+  }
   return out;
 }
 

@@ -62,11 +62,6 @@ export async function loadConfig(options: LoadOptions): Promise<Result<LoadedCon
   return ok({ root, warnings: diagnostics, reads });
 }
 
-/** Every diagnostic of a load result as one list (errors and warnings), for printing or tests. */
-export function diagnosticsOf(result: Result<LoadedConfig, Diagnostic[]>): Diagnostic[] {
-  return result.ok ? result.value.warnings : result.error;
-}
-
 function rootConfigFile(options: LoadOptions, reads: ReadLog): string | Diagnostic {
   const named = options.configFile ?? options.env['DEVSPACE_CONFIG'];
   if (named === undefined || named === '') {

@@ -4,6 +4,7 @@
 import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
 import { applyMerge, applyPatches, applyReplace } from './profile-apply.ts';
+import { mappingItems, requiredName } from './list-items.ts';
 import { describe, entryLoc, str, type MapNode, type TreeNode } from './tree.ts';
 import type { VarResolver } from './var-resolver.ts';
 
@@ -69,20 +70,11 @@ function readProfiles(node: TreeNode | undefined, sink: DiagSink): Map<string, P
     sink.error(`\`profiles\` must be a list of profiles, got ${describe(node)}`, node.loc);
     return out;
   }
-  node.items.forEach((item, i) => {
-    if (item.kind !== 'map') {
-      sink.error(`\`profiles[${i}]\` must be a mapping with \`name\`, got ${describe(item)}`, item.loc);
-      return;
-    }
-    const nameEntry = item.entries.get('name');
-    const name = str(nameEntry?.value);
-    if (!name) {
-      sink.error(
-        `\`profiles[${i}].name\` is required and must be a string`,
-        (nameEntry && entryLoc(nameEntry)) ?? item.loc,
-      );
-      return;
-    }
+  for (const listed of mappingItems(node, 'profiles', '`name`', sink)) {
+    const named = requiredName(listed, 'profiles', sink);
+    if (!named) continue;
+    const { item } = listed;
+    const { name } = named;
     for (const [k, e] of item.entries) {
       if (!KNOWN.has(k))
         sink.error(
@@ -93,11 +85,10 @@ function readProfiles(node: TreeNode | undefined, sink: DiagSink): Map<string, P
     }
     if (!out.has(name)) {
       const p: Profile = { name, node: item };
-      const at = nameEntry && entryLoc(nameEntry);
-      if (at) p.at = at;
+      if (named.at) p.at = named.at;
       out.set(name, p);
     }
-  });
+  }
   return out;
 }
 

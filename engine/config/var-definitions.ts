@@ -2,6 +2,7 @@
 // definitions with `name` in v1betaN. Definitions keep their locations for error messages.
 import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
+import { mappingItems, requiredName } from './list-items.ts';
 import { describe, formatPath, type Scalar, type TreeNode } from './tree.ts';
 import type { Generation } from './versions.ts';
 
@@ -69,23 +70,14 @@ export function readVarDefs(
     sink.error(`\`vars\` must be a list of definitions with \`name\`, got ${describe(node)}`, node.loc);
     return defs;
   }
-  node.items.forEach((item, i) => {
-    if (item.kind !== 'map') {
-      sink.error(`\`vars[${i}]\` must be a mapping with \`name\`, got ${describe(item)}`, item.loc);
-      return;
-    }
-    const nameEntry = item.entries.get('name');
-    const name = nameEntry?.value.kind === 'scalar' ? nameEntry.value.value : undefined;
-    if (typeof name !== 'string' || name.trim() === '') {
-      sink.error(`\`vars[${i}].name\` is required and must be a string`, nameEntry?.value.loc ?? item.loc);
-      return;
-    }
-    const def = readDefinition(name.trim(), item, ['vars', i], sink);
-    if (!def) return;
-    const at = nameEntry?.value.loc ?? item.loc;
-    if (at) def.at = at;
+  for (const listed of mappingItems(node, 'vars', '`name`', sink)) {
+    const named = requiredName(listed, 'vars', sink);
+    if (!named) continue;
+    const def = readDefinition(named.name, listed.item, ['vars', listed.index], sink);
+    if (!def) continue;
+    if (named.at) def.at = named.at;
     defs.set(def.name, def);
-  });
+  }
   return defs;
 }
 

@@ -32,9 +32,3 @@ export function generationOf(version: string): Generation | undefined {
   if (version === LATEST_VERSION) return 'v2';
   return (V1_VERSIONS as readonly string[]).includes(version) ? 'v1' : undefined;
 }
-
-/** The 1-based number of a v1beta version (`v1beta9` → 9), 0 for anything else. */
-export function v1Number(version: string): number {
-  const m = /^v1beta(\d+)$/.exec(version);
-  return m ? Number(m[1]) : 0;
-}

@@ -10,8 +10,7 @@
 // }
 // Nodes are in compile order (project, then images, then deployments); edges in compile order.
 import type { TaskGraph } from './types.ts';
-import { formatLocation } from '../diagnostics-format.ts';
-import { inputsSummary, nodeLocation, type GraphView } from './view.ts';
+import { edgeJson, inputsSummary, nodeLocation, type GraphView } from './view.ts';
 
 /** Renders the view as the JSON document above, with a trailing newline. */
 export function formatJson(graph: TaskGraph, view: GraphView): string {
@@ -27,14 +26,7 @@ export function formatJson(graph: TaskGraph, view: GraphView): string {
       location: nodeLocation(n),
       inputs: inputsSummary(n),
     })),
-    edges: view.edges.map((e) => ({
-      from: e.from,
-      to: e.to,
-      reason: e.reason,
-      implicit: e.implicit,
-      detail: e.detail,
-      ...(e.at ? { location: formatLocation(e.at) } : {}),
-    })),
+    edges: view.edges.map(edgeJson),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -36,26 +36,17 @@ export function graphCacheSlot(request: GraphCacheRequest): MemoSlot {
   return memoSlot(join(request.stateDir, 'graph-cache'), key);
 }
 
-const MISSES = {
-  absent: 'no entry',
-  unreadable: 'unreadable entry',
-  'other key': 'other flags',
-  'environment changed': 'environment changed',
-  'dsg changed': 'dsg changed',
-  'input changed': 'input changed',
-} as const;
-
 /** The memoised writes of the slot when they are still valid, else why not. */
 export function lookupGraphOutput(
   slot: MemoSlot,
   env: Readonly<Record<string, string>>,
 ): { ok: true; writes: OutputWrite[] } | { ok: false; reason: string } {
   const found = openMemo(slot, FORMAT, env);
-  if (!found.ok) return { ok: false, reason: MISSES[found.reason] };
+  if (!found.ok) return found;
   const { extra, sections } = found.memo;
   const streams = Array.isArray(extra) ? extra : [];
   if (streams.length !== sections.length || !streams.every((s) => s === 0 || s === 1))
-    return { ok: false, reason: 'unreadable entry' };
+    return { ok: false, reason: 'unreadable memo' };
   return { ok: true, writes: sections.map((text, i) => [streams[i] === 1 ? 1 : 0, text.toString('utf8')]) };
 }
 

@@ -2,11 +2,10 @@
 // dependency projects as clusters, and the layout of all three. JSON-ready: the page embeds it, and the graph
 // output cache memoises it for `--format html` (the run drawn over it is read fresh every time).
 import type { Json } from '../../core/json.ts';
-import { formatLocation } from '../diagnostics-format.ts';
 import { layoutGraph, type Layout } from './layout.ts';
 import { NODE_HEIGHT, nodeLabel, nodeWidth } from './page/draw.ts';
 import type { TaskGraph } from './types.ts';
-import { inputsSummary, nodeLocation, type GraphView } from './view.ts';
+import { edgeJson, inputsSummary, nodeLocation, type EdgeJson, type GraphView } from './view.ts';
 
 /** A task of the page. */
 export interface ModelNode {
@@ -23,14 +22,7 @@ export interface ModelNode {
 }
 
 /** An edge of the page. */
-export interface ModelEdge {
-  from: string;
-  to: string;
-  reason: string;
-  implicit: boolean;
-  detail: string;
-  location?: string;
-}
+export type ModelEdge = EdgeJson;
 
 /** The graph of the page: the root project, tasks, edges, clusters and their layout. */
 export interface GraphModel {
@@ -59,14 +51,7 @@ export async function graphModel(graph: TaskGraph, view: GraphView): Promise<Gra
       inputs: inputsSummary(n),
     };
   });
-  const edges = view.edges.map((e): ModelEdge => ({
-    from: e.from,
-    to: e.to,
-    reason: e.reason,
-    implicit: e.implicit,
-    detail: e.detail,
-    ...(e.at ? { location: formatLocation(e.at) } : {}),
-  }));
+  const edges = view.edges.map(edgeJson);
   const layout = await layoutGraph({
     nodes: nodes.map((n) => ({
       id: n.id,

@@ -54,6 +54,23 @@ export function inputsSummary(node: TaskNode): { [key: string]: Json } {
   }
 }
 
+/** An edge as the JSON formats show it (`--format json`, the page): its location only when known. */
+export interface EdgeJson {
+  from: string;
+  to: string;
+  reason: string;
+  implicit: boolean;
+  detail: string;
+  location?: string;
+}
+
+/** The JSON form of an edge. */
+export function edgeJson(e: TaskEdge): EdgeJson {
+  const out: EdgeJson = { from: e.from, to: e.to, reason: e.reason, implicit: e.implicit, detail: e.detail };
+  if (e.at) out.location = formatLocation(e.at);
+  return out;
+}
+
 /** `devspace.yaml:12:3` for a node. */
 export function nodeLocation(node: TaskNode): string {
   return formatLocation(node.at);

@@ -94,15 +94,6 @@ export function runMemoSlot(request: RunMemoRequest): MemoSlot {
   return memoSlot(join(request.stateDir, 'run-memo'), key);
 }
 
-const MISSES = {
-  absent: 'no memo',
-  unreadable: 'unreadable memo',
-  'other key': 'other flags',
-  'environment changed': 'environment changed',
-  'dsg changed': 'dsg changed',
-  'input changed': 'config changed',
-} as const;
-
 /** The memo of the slot when its flags, environment, dsg and config still hold, with the tasks gone stale. */
 export function lookupRunMemo(
   slot: MemoSlot,
@@ -110,7 +101,7 @@ export function lookupRunMemo(
   env: Readonly<Record<string, string>>,
 ): MemoLookup {
   const found = openMemo(slot, FORMAT, env);
-  if (!found.ok) return { ok: false, reason: MISSES[found.reason] };
+  if (!found.ok) return found;
   const { extra, sections, paths, changed } = found.memo;
   const notes = Array.isArray(extra) && extra.every((n) => typeof n === 'string') ? extra : undefined;
   const tasks = parseSection(sections[0], isTaskHead);

@@ -190,20 +190,3 @@ export async function pushImage(
   }
   return ok({ digest });
 }
-
-/** Removes an image reference (tests and the benchmark clean up with it). */
-export async function removeImage(
-  docker: DockerClient,
-  name: string,
-  signal?: AbortSignal,
-): Promise<Result<void, DockerFailure>> {
-  const res = await docker.request({
-    method: 'DELETE',
-    path: `/images/${name}`,
-    query: { force: 'true' },
-    ...(signal ? { signal } : {}),
-  });
-  if (!res.ok) return res.error.reason === 'http' && res.error.status === 404 ? ok(undefined) : res;
-  await res.value.body.dump();
-  return ok(undefined);
-}

@@ -38,15 +38,6 @@ export function objectAt(parent: JsonObject, key: string): JsonObject {
   return isObject(value) ? value : {};
 }
 
-/** The object under `key`, created when missing, for code that fills in nested fields. */
-export function ensureObject(parent: JsonObject, key: string): JsonObject {
-  const value = parent[key];
-  if (isObject(value)) return value;
-  const created: JsonObject = {};
-  parent[key] = created;
-  return created;
-}
-
 /** The string under `key`, or undefined. */
 export function stringAt(parent: JsonObject, key: string): string | undefined {
   const value = parent[key];

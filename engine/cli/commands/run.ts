@@ -110,7 +110,7 @@ async function runLocked(
   return runWithGraph(io, flags, pipeline, s, { slot, memo, stale, debug });
 }
 
-/** `hit`, `partial (2 of 40 tasks to decide: "api/main.go" changed)` or `miss (config changed)`. */
+/** `hit`, `partial (2 of 40 tasks to decide: "api/main.go" changed)` or `miss (input changed)`. */
 function memoVerdict(lookup: MemoLookup): string {
   if (!lookup.ok) return `miss (${lookup.reason})`;
   if (lookup.stale.size === 0) return 'hit';
