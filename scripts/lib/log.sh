@@ -34,12 +34,16 @@ wait_until() {
 }
 
 # pid_alive PIDFILE NAME: true when PIDFILE names a live process whose command is NAME, so a pid
-# reused by an unrelated process after a reboot is never taken for our daemon.
+# reused by an unrelated process after a reboot is never taken for our daemon. A killed daemon that
+# is not yet reaped (state Z or X, common here because PID 1 reaps late) counts as gone: left in
+# place, its pid file makes a new dockerd wait for a containerd that will never answer.
 pid_alive() {
-  local pidfile=$1 name=$2 pid
+  local pidfile=$1 name=$2 pid state
   [ -s "$pidfile" ] || return 1
   pid=$(cat "$pidfile")
-  [ -n "$pid" ] && [ -r "/proc/$pid/comm" ] && [ "$(cat "/proc/$pid/comm")" = "$name" ]
+  [ -n "$pid" ] && [ -r "/proc/$pid/comm" ] && [ "$(cat "/proc/$pid/comm")" = "$name" ] || return 1
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
 }
 
 # stop_pid PIDFILE NAME: ends the daemon we started (by its recorded pid only) and waits for it.
