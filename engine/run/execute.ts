@@ -100,7 +100,11 @@ export async function executeTask(
     }
     x.emit({ type: 'task-start', id: node.id, kind: node.kind, reason: decision.reason });
     log = x.openLog(node.id);
-    const result = await decision.task.run(ctxFor(decision.key));
+    const rerun = decision.reason.type;
+    const result = await decision.task.run({
+      ...ctxFor(decision.key),
+      ...(rerun === 'forced' || rerun === 'artifact-missing' ? { rerun } : {}),
+    });
     if (!result.ok) return ledger.failed(node, decision.reason, result.error, signal);
     await record(x, node, decision.key, decision, result.value);
     finish(x, node, decision, result.value);
