@@ -70,7 +70,12 @@ export function modernForm(ref: RuntimeRef): string {
   return `\${runtime.${ref.subject}${ref.field ? `.${ref.field}` : ''}}`;
 }
 
-function legacyRef(text: string, helper: string, argument: string, names: LegacyNames): RuntimeRef | undefined {
+function legacyRef(
+  text: string,
+  helper: string,
+  argument: string,
+  names: LegacyNames,
+): RuntimeRef | undefined {
   const image = names(argument);
   if (image === undefined || !NAME.test(image)) return undefined;
   const field = helper === 'tag' ? 'tag' : 'image';

@@ -206,7 +206,10 @@ test('--force deploy:NAME on a helm release whose workload was deleted redeploys
       });
       assert.equal(r.code, 0, r.stderr + r.stdout.slice(-2000));
       assert.equal(endStatuses(r.stdout).get('deploy:web'), 'ran');
-      assert.ok(await cluster.get('apps/v1', 'Deployment', 'web'), `${force.join(' ')} restored the workload`);
+      assert.ok(
+        await cluster.get('apps/v1', 'Deployment', 'web'),
+        `${force.join(' ')} restored the workload`,
+      );
       assert.ok(Date.now() - started < 60_000, `${force.join(' ')} did not wait out the rollout timeout`);
     }
   } finally {

@@ -51,7 +51,8 @@ async function project(extra: string[] = []): Promise<string> {
     ].join('\n'),
     'web.yaml': configMap('web', '${runtime.images.a.image}:${runtime.images.a.tag}'),
     'api.yaml': configMap('api', '${runtime.images.b}'),
-    'db/devspace.yaml': 'version: v2beta1\nname: db\ndeployments:\n  pg:\n    kubectl:\n      manifests: [pg.yaml]\n',
+    'db/devspace.yaml':
+      'version: v2beta1\nname: db\ndeployments:\n  pg:\n    kubectl:\n      manifests: [pg.yaml]\n',
     'db/pg.yaml': configMap('pg', 'postgres:16'),
   };
   for (const [path, text] of Object.entries(files)) {
@@ -167,11 +168,13 @@ test('--skip-build: never built is an error; the last build stands in, named in 
     });
     assert.equal(stale.code, 0, stale.stderr);
     const end = jsonEvents(stale.stdout).find((e) => e.type === 'task-end' && e.id === 'build:a') as
-      | { status?: string; reason?: { from?: string }; warnings?: string[] }
-      | undefined;
+      { status?: string; reason?: { from?: string }; warnings?: string[] } | undefined;
     assert.equal(end?.status, 'cached');
     assert.equal(end?.reason?.from, `--skip-build: last build, ${firstRef}`);
-    assert.match(end?.warnings?.[0] ?? '', /^not built \(--skip-build\): deploying the last build .+ of 20\d\d-/);
+    assert.match(
+      end?.warnings?.[0] ?? '',
+      /^not built \(--skip-build\): deploying the last build .+ of 20\d\d-/,
+    );
     assert.equal(await built(dir, 'a'), firstRef, 'nothing was built');
     assert.equal(await dataImage(cluster, 'web'), firstRef);
     const plain = await runDsg(['run', 'deploy', 'web', '--skip-build'], { cwd: dir, env: cluster.env });
@@ -266,7 +269,12 @@ test('dsg list deployments: kind, namespace, and the last deploy once there was 
     assert.ok(Date.now() - Date.parse(web?.last?.at ?? '') < 10 * 60_000);
     assert.equal(rows.find((r) => r.name === 'api')?.last, undefined);
     const text = await runDsg(['list', 'deployments'], { cwd: dir, env: cluster.env });
-    assert.match(text.stdout, new RegExp(`\\nweb +kubectl +${ns} +20\\d\\d-\\d\\d-\\d\\d \\S+ +${web?.last?.key.slice(0, 12) ?? ''}\\n`));
+    assert.match(
+      text.stdout,
+      new RegExp(
+        `\\nweb +kubectl +${ns} +20\\d\\d-\\d\\d-\\d\\d \\S+ +${web?.last?.key.slice(0, 12) ?? ''}\\n`,
+      ),
+    );
     const usage = await runDsg(['list', 'images'], { cwd: dir });
     assert.equal(usage.code, 2);
   } finally {

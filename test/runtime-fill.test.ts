@@ -77,7 +77,7 @@ test('a build arg naming the image being built is filled in with its tag', async
   assert.ok((await builtTag(dir, 'a')).length > 0);
 });
 
-test("legacy image(NAME) and tag(NAME) are read as references: edges, filled in values and image fields, warned with the modern form", async () => {
+test('legacy image(NAME) and tag(NAME) are read as references: edges, filled in values and image fields, warned with the modern form', async () => {
   const dir = await project({
     'src/x': 'x\n',
     'devspace.yaml': [
@@ -126,7 +126,8 @@ test("legacy image(NAME) and tag(NAME) are read as references: edges, filled in 
   });
   const graph = await runDsg(['graph', '--format', 'json'], { cwd: dir });
   assert.equal(graph.code, 0, graph.stderr);
-  const edges = (JSON.parse(graph.stdout) as { edges: { from: string; to: string; implicit: boolean }[] }).edges;
+  const edges = (JSON.parse(graph.stdout) as { edges: { from: string; to: string; implicit: boolean }[] })
+    .edges;
   const into = (to: string): string[] =>
     edges
       .filter((e) => e.to === to && !e.implicit)
@@ -152,7 +153,11 @@ test("legacy image(NAME) and tag(NAME) are read as references: edges, filled in 
   assert.match(jobs, /value: image\(nothing\)/);
   const kube = await readFile(join(dir, '.dsg/rendered/kube.yaml'), 'utf8');
   assert.match(kube, new RegExp(`image: 127\\.0\\.0\\.1:5000/fill/web:${web}\\n`));
-  assert.match(kube, /- image\(web\)/, 'outside image fields of manifests a helper is no reference (as DevSpace)');
+  assert.match(
+    kube,
+    /- image\(web\)/,
+    'outside image fields of manifests a helper is no reference (as DevSpace)',
+  );
 });
 
 test('a reference in a kustomization is filled in at render from the images the deployment was given', async () => {

@@ -131,11 +131,10 @@ test('legacy helpers: image(NAME) and tag(NAME) by name or repository, quoted or
   assert.equal(modernForm(scan.refs[0]!), '${runtime.images.web.image}');
   const filled = substituteRuntimeRefs('image(web):tag(web) image(nothing)', lookup, undefined, names);
   assert.deepEqual(filled, { ok: true, value: '127.0.0.1:5000/shop/web:abc123 image(nothing)' });
-  const walked = substituteRuntimeRefsIn(
-    { image: 'image(web)', args: ['image(web)'] },
-    lookup,
-    { names, key: 'image' },
-  );
+  const walked = substituteRuntimeRefsIn({ image: 'image(web)', args: ['image(web)'] }, lookup, {
+    names,
+    key: 'image',
+  });
   assert.deepEqual(walked, { ok: true, value: { image: '127.0.0.1:5000/shop/web', args: ['image(web)'] } });
 });
 

@@ -72,7 +72,13 @@ export async function scanDeployment(
   // DevSpace 5's `image(NAME)` / `tag(NAME)`: in any string of values, in `image:` fields of manifests.
   const legacy = legacyNames(project.images);
   type Path = (string | number)[] | undefined;
-  const note = (value: string, where: string, anyString: boolean, key: string | undefined, path: Path): void => {
+  const note = (
+    value: string,
+    where: string,
+    anyString: boolean,
+    key: string | undefined,
+    path: Path,
+  ): void => {
     const found = scanRuntimeRefs(value, anyString || key === 'image' ? legacy : undefined);
     for (const ref of found.refs) scan.runtime.push({ ref, where, ...(path ? { path } : {}) });
     for (const text of found.invalid) scan.invalid.push({ text, where });

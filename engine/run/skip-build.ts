@@ -27,7 +27,9 @@ export async function standInBuild(
   const last = await store.lastSuccess(node.id);
   const hint = `run without --skip-build to build it (dsg run deploy), or dsg run build first`;
   if (!last)
-    return fail(error(`Image "${node.name}" was never built here, so --skip-build has none to deploy`, node.at, hint));
+    return fail(
+      error(`Image "${node.name}" was never built here, so --skip-build has none to deploy`, node.at, hint),
+    );
   const status = await task.status(last.output, ctx);
   const image = imageOf(last.output) ?? node.name;
   if (!status.present)

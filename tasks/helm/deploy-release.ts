@@ -171,7 +171,10 @@ export async function releaseArtifactStatus(
 function clusterFailure(d: ReleaseDeploy, failure: KubeFailure): Diagnostic {
   return (
     clusterProblem(failure, d.target.identity) ??
-    error(`Cannot read the objects of release "${d.deployment.releaseName}": ${failure.detail}`, d.deployment.at)
+    error(
+      `Cannot read the objects of release "${d.deployment.releaseName}": ${failure.detail}`,
+      d.deployment.at,
+    )
   );
 }
 

@@ -42,7 +42,10 @@ export async function readObjects(
 }
 
 /** The objects of the release with their markers, as they are now. */
-export function markObjects(refs: readonly ObjectRef[], live: readonly (KubeObject | undefined)[]): ReleaseObject[] {
+export function markObjects(
+  refs: readonly ObjectRef[],
+  live: readonly (KubeObject | undefined)[],
+): ReleaseObject[] {
   return refs.map((ref, i) => {
     const object = live[i];
     return { ...ref, marker: object ? markerOf(object, helmOwner) : 'gone' };
@@ -57,7 +60,8 @@ export function releaseDrift(
   for (const [i, object] of recorded.entries()) {
     const now = live[i];
     if (!now) return `${describeRef(object)} of the release was deleted`;
-    if (markerOf(now, helmOwner) !== object.marker) return `${describeRef(object)} of the release was edited by hand`;
+    if (markerOf(now, helmOwner) !== object.marker)
+      return `${describeRef(object)} of the release was edited by hand`;
   }
   return undefined;
 }

@@ -22,7 +22,7 @@ export function unfilledReference(
     return error(
       `Cannot render deployment "${ctx.deployment.name}": ${kind.toLowerCase()}/${name} still holds "${found.text}" at ${found.path || '(root)'}`,
       at,
-      'dsg fills in ${runtime...} references in the deployment\'s config, manifests and values files; a chart template or a generated file cannot name one',
+      "dsg fills in ${runtime...} references in the deployment's config, manifests and values files; a chart template or a generated file cannot name one",
     );
   }
   return undefined;

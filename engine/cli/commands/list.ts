@@ -78,6 +78,9 @@ function lastDeployed(row: DeploymentRow): string {
   if (!row.deployed) return 'not deployed (its dependency is not deployed)';
   if (!row.last) return 'never';
   const at = row.last.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-  const where = row.last.namespace !== undefined && row.last.namespace !== row.namespace ? ` to ${row.last.namespace}` : '';
+  const where =
+    row.last.namespace !== undefined && row.last.namespace !== row.namespace
+      ? ` to ${row.last.namespace}`
+      : '';
   return `${at}  ${shortKey(row.last.key)}${where}`;
 }

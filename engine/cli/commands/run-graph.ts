@@ -215,4 +215,3 @@ function runSettings(flags: FlagValues, stateDir: string): RunSettings {
     ...(kubeContext !== undefined ? { kubeContext } : {}),
   };
 }
-

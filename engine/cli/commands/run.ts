@@ -134,7 +134,11 @@ async function loadFirst(
 }
 
 /** What is wrong with the words and flags of `dsg run`, or undefined. */
-function runUsage(pipeline: string | undefined, deployments: string[], flags: FlagValues): string | undefined {
+function runUsage(
+  pipeline: string | undefined,
+  deployments: string[],
+  flags: FlagValues,
+): string | undefined {
   if (pipeline === undefined) return 'missing pipeline';
   if (!PIPELINES.includes(pipeline as PipelineName)) {
     const close = suggest(pipeline, PIPELINES);
