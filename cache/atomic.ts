@@ -10,12 +10,16 @@ import { errorCode, errorDetail } from './types.ts';
 /** Marks the temp files of atomic writes, so gc can sweep the ones a crash left behind. */
 export const tempMarker = '.tmp-';
 
-/** Writes `data` to a temp file beside `path`, fsyncs it, then renames it over `path`. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Writes `data` to a temp file beside `path`, fsyncs it, then renames it over `path`. Files under `.dsg/` are
+ * the user's alone (0600, folders 0700): records and logs can name what a build was given; `mode` is for files
+ * written for others to read (`dsg graph -o`).
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `${basename(path)}${tempMarker}${process.pid}-${randomBytes(4).toString('hex')}`);
-  await mkdir(dir, { recursive: true });
-  const handle = await open(temp, 'w');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const handle = await open(temp, 'w', mode);
   try {
     await handle.writeFile(data);
     // Without the fsync a crash after the rename can leave a renamed but empty file on some filesystems.

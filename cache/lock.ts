@@ -239,7 +239,7 @@ function aborted(stateDir: string): CacheFailure {
 async function createExclusive(path: string, text: string): Promise<boolean> {
   const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    await writeFile(temp, text);
+    await writeFile(temp, text, { mode: 0o600 });
     await link(temp, path);
     return true;
   } catch (error) {
@@ -252,7 +252,7 @@ async function createExclusive(path: string, text: string): Promise<boolean> {
     if (errorCode(error) !== 'EPERM' && errorCode(error) !== 'ENOTSUP') throw error;
     // Filesystems without hard links: an exclusive create (a crash mid-write leaves debris, handled above).
     try {
-      await writeFile(path, text, { flag: 'wx' });
+      await writeFile(path, text, { flag: 'wx', mode: 0o600 });
       return true;
     } catch (inner) {
       if (errorCode(inner) === 'EEXIST') return false;

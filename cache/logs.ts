@@ -25,8 +25,8 @@ export function taskLogFile(taskId: string): string {
 /** Opens (and truncates) a task's log. */
 export async function openTaskLog(stateDir: string, taskId: string): Promise<TaskLog> {
   const file = taskLogFile(taskId);
-  await mkdir(join(stateDir, 'logs'), { recursive: true });
-  const handle = await open(join(stateDir, file), 'w');
+  await mkdir(join(stateDir, 'logs'), { recursive: true, mode: 0o700 });
+  const handle = await open(join(stateDir, file), 'w', 0o600);
   return new BufferedLog(file, handle);
 }
 

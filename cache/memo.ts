@@ -151,7 +151,7 @@ export async function storeMemo(
   const bytes = encodeMemoFile(header, content.sections, paths, stampPaths(paths), content.base);
   const dir = dirname(slot.file);
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Loaded only to store: crash-safe writes need node:crypto for temp names.
     const { writeFileAtomic } = await import('./atomic.ts');
     await writeFileAtomic(slot.file, bytes);

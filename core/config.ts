@@ -16,6 +16,8 @@ export interface ProjectConfig {
   sourceVersion: string;
   /** Resolved variable values (`vars`, predefined, `--var`), for `dsg why` and specs. */
   vars: Record<string, string>;
+  /** Values of this project's secret variables (`password: true`, or named like a secret): never shown in clear. */
+  secrets: string[];
   images: ImageConfig[];
   deployments: DeploymentConfig[];
   dependencies: DependencyConfig[];

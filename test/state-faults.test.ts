@@ -214,8 +214,9 @@ test('a run takes over the lock of a killed run on another host, with a warning'
     token: 'gone',
   };
   await writeFile(join(dir, '.dsg/lock'), JSON.stringify(holder));
-  // The bound is shortened for the test (realistic: 30 s); the lock was just written, so the run first waits.
-  const r = await runDsg(['run', 'build'], { cwd: dir, env: { DSG_LOCK_STALE_MS: '400' } });
+  // The bound is shortened for the test (realistic: 30 s), but left longer than a start-up on a loaded machine:
+  // the lock was just written, so the run first waits.
+  const r = await runDsg(['run', 'build'], { cwd: dir, env: { DSG_LOCK_STALE_MS: '4000' } });
   assert.equal(r.code, 0, r.stderr);
   assert.match(
     r.stderr,

@@ -4,6 +4,7 @@
 import { basename, dirname, relative, sep } from 'node:path';
 import type { ReadLog } from '../../cache/read-log.ts';
 import type { SourceLocation } from '../../core/diagnostics.ts';
+import { isSecretVariable, secretValues } from '../../core/secrets.ts';
 import { encodeName } from './names.ts';
 import type { DependencyRequest, ProjectRequest } from './requests.ts';
 import { DiagSink } from './diag-sink.ts';
@@ -152,6 +153,11 @@ export async function loadProject(
     ...(env.signal ? { signal: env.signal } : {}),
   });
   project.vars = resolver.resolvedStrings();
+  project.secrets = secretValues(
+    Object.entries(project.vars)
+      .filter(([name]) => isSecretVariable(name, resolver.definitions.get(name)?.password === true))
+      .map(([, value]) => value),
+  );
 
   let tree: MapNode = root;
   if (gen === 'v1') {

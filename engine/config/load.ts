@@ -126,6 +126,7 @@ class Loader {
       name: from?.name ?? '',
       sourceVersion: '',
       vars: {},
+      secrets: [],
       images: [],
       deployments: [],
       dependencies: [],

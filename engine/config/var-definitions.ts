@@ -22,6 +22,8 @@ export interface VarDef {
   args?: string[];
   commands?: { os?: string; command: string; args?: string[] }[];
   alwaysResolve?: boolean;
+  /** `password: true`: the value is a secret (never echoed, logged or stored in clear). */
+  password?: boolean;
 }
 
 const SOURCES: readonly VarSource[] = ['all', 'env', 'input', 'command', 'none'];
@@ -146,8 +148,8 @@ function readDefinition(
         sink.error(`\`${where}\` must be a string, got ${describe(v)}`, v.loc ?? e.keyLoc);
         ok = false;
       } else if (typeof v.value === 'string') def[key] = v.value;
-    } else if (key === 'alwaysResolve') {
-      if (v.kind === 'scalar' && typeof v.value === 'boolean') def.alwaysResolve = v.value;
+    } else if (key === 'alwaysResolve' || key === 'password') {
+      if (v.kind === 'scalar' && typeof v.value === 'boolean') def[key] = v.value;
       else if (!(v.kind === 'scalar' && v.value === null)) {
         sink.error(`\`${where}\` must be true or false, got ${describe(v)}`, v.loc ?? e.keyLoc);
         ok = false;

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import type { ImageConfig, ProjectConfig } from '../../core/config.ts';
 import { error, type Diagnostic, type SourceLocation } from '../../core/diagnostics.ts';
 import { scanRuntimeRefsIn } from '../../core/runtime-refs.ts';
+import { secretValues } from '../../core/secrets.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { isAcyclic } from './acyclic.ts';
 import { dockerfileFroms } from './dockerfile-from.ts';
@@ -135,7 +136,8 @@ export async function compileGraph(
     const cycle = makeDag(nodes.keys(), pairs).findCycle();
     if (cycle) return fail([cycleError(cycle, edges)]);
   }
-  return ok({ graph: { nodes, edges, root }, warnings });
+  const secrets = secretValues(projects.flatMap((p) => p.config.secrets));
+  return ok({ graph: { nodes, edges, root, secrets }, warnings });
 }
 
 function edge(from: string, to: string, reason: TaskEdge['reason'], detail: string): TaskEdge {

@@ -23,4 +23,6 @@ export interface TaskGraph {
   nodes: ReadonlyMap<string, TaskNode>;
   edges: readonly TaskEdge[];
   root: ProjectConfig;
+  /** The secret values of every project of the graph (core/secrets.ts): shown as `***`, kept as digests. */
+  secrets: string[];
 }

@@ -6,6 +6,7 @@ import { diffRecords } from '../../cache/diff.ts';
 import { taskKey, type KeyRecord } from '../../cache/key.ts';
 import { error, type Diagnostic } from '../../core/diagnostics.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
+import { digestSecrets } from '../../core/secrets.ts';
 import type { TaskNode } from '../../core/task.ts';
 import type { BoundTask, InputsContext, RunSettings, TaskContext, TaskOutput } from '../../core/task-kind.ts';
 import { bindTask, type TaskKinds } from '../../tasks/index.ts';
@@ -28,6 +29,8 @@ export interface DecideContext {
   deps: ReadonlyMap<string, readonly string[]>;
   /** Task ids given with `--force`. */
   force: ReadonlySet<string>;
+  /** Secret values: a key record holds their digests, never them (core/secrets.ts). */
+  secrets: readonly string[];
   /** The lister of a task's project; `onRead` hears every file and folder a listing depends on. */
   listFiles: (node: TaskNode, onRead?: (path: string) => void) => InputsContext['listFiles'];
   dryRun: boolean;
@@ -117,9 +120,9 @@ async function keyOf(
     schema: 1,
     kind: node.kind,
     implVersion: task.implVersion,
-    spec: inputs.value.spec,
+    spec: digestSecrets(inputs.value.spec, ctx.secrets),
     files,
-    env: inputs.value.env,
+    env: digestSecrets(inputs.value.env, ctx.secrets),
     tools: inputs.value.tools,
     upstream: Object.fromEntries(upstream.map(([id, o]) => [id, o.digest])),
   };

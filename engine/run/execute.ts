@@ -36,6 +36,10 @@ export interface ExecuteContext {
   listFiles: (node: TaskNode, onRead?: (path: string) => void) => InputsContext['listFiles'];
   /** Upstream task ids of each task within the pipeline. */
   upstream: ReadonlyMap<string, readonly string[]>;
+  /** Secret values of the graph: key records hold their digests (core/secrets.ts). */
+  secrets: readonly string[];
+  /** Hides secret values in what a task logs. */
+  mask: (text: string) => string;
   /** The tasks of a run memo whose stamps still hold. */
   known?: ReadonlyMap<string, KnownTask>;
   onDecision?: (taskId: string, decision: Decision) => void;
@@ -131,11 +135,13 @@ function taskContext(
     key,
     env: x.env,
     signal,
-    log: (line) => {
+    log: (text) => {
+      const line = x.mask(text);
       toLog?.(line);
       x.emit({ type: 'task-log', id: node.id, line });
     },
-    warn: (line) => {
+    warn: (text) => {
+      const line = x.mask(text);
       x.ledger.warnings.set(node.id, [...(x.ledger.warnings.get(node.id) ?? []), line]);
       toLog?.(`warning: ${line}`);
       x.emit({ type: 'task-log', id: node.id, line: `warning: ${line}` });

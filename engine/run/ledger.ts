@@ -32,8 +32,15 @@ export interface Ledger {
   failed(node: TaskNode, reason: Reason, d: Diagnostic, signal: AbortSignal): 'failed';
 }
 
-/** An empty ledger that emits through `emit` and formats failures with `formatError`. */
-export function openLedger(emit: (event: RunEvent) => void, formatError: (d: Diagnostic) => string): Ledger {
+/**
+ * An empty ledger that emits through `emit` and formats failures with `formatError`; `mask` hides secret values
+ * in every failure it records (core/secrets.ts).
+ */
+export function openLedger(
+  emit: (event: RunEvent) => void,
+  formatError: (d: Diagnostic) => string,
+  mask: (text: string) => string = (text) => text,
+): Ledger {
   const started = performance.now();
   const starts = new Map<string, number>();
   const since = (): number => performance.now() - started;
@@ -79,8 +86,10 @@ export function openLedger(emit: (event: RunEvent) => void, formatError: (d: Dia
       if (signal.aborted) {
         ledger.end(node, 'cancelled', { type: 'cancelled' });
       } else {
-        ledger.failures.push(d);
-        ledger.end(node, 'failed', reason, formatError(d));
+        const masked: Diagnostic = { ...d, message: mask(d.message) };
+        if (d.hint !== undefined) masked.hint = mask(d.hint);
+        ledger.failures.push(masked);
+        ledger.end(node, 'failed', reason, formatError(masked));
       }
       return 'failed';
     },

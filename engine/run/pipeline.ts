@@ -2,6 +2,7 @@
 // records every outcome, reporters hear about it through events.
 import type { FileDigests } from '../../cache/file-digests.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
+import { maskSecrets } from '../../core/secrets.ts';
 import type { TaskNode } from '../../core/task.ts';
 import type { InputsContext, RunSettings } from '../../core/task-kind.ts';
 import type { TaskKinds } from '../../tasks/index.ts';
@@ -68,9 +69,13 @@ export async function runPipeline(
   deps: PipelineDeps,
 ): Promise<PipelineResult> {
   const { nodes, deps: upstream } = selectTasks(graph, options.pipeline, options.only);
-  const ledger = openLedger(deps.emit, deps.formatError);
+  // Secrets never leave in clear: task logs, errors and events are masked, key records hold digests.
+  const mask = maskSecrets(graph.secrets);
+  const ledger = openLedger(deps.emit, deps.formatError, mask);
   const context = {
     ...deps,
+    secrets: graph.secrets,
+    mask,
     settings: options.settings,
     force: new Set(options.force),
     purge: options.pipeline === 'purge',

@@ -58,7 +58,7 @@ export async function deliverGraph(
   }
   const shown = relative(io.cwd, target) || target;
   try {
-    await writeFileAtomic(target, content);
+    await writeFileAtomic(target, content, 0o644);
   } catch (e) {
     printDiagnostics(io, [error(`Cannot write "${shown}": ${errorDetail(e)}`)]);
     return 1;

@@ -106,10 +106,11 @@ async function printGraph(
   format: GraphFormat,
 ): Promise<{ code: number; loaded?: { root: ProjectConfig; reads: ReadLog } }> {
   // Loaded after the cache lookup: these modules are most of what a cache hit saves.
-  const [{ loadGraph }, { printDiagnostics }, { graphView }, formats] = await Promise.all([
+  const [{ loadGraph }, { printDiagnostics }, { graphView }, { maskSecrets }, formats] = await Promise.all([
     import('../load-project.ts'),
     import('../io.ts'),
     import('../../graph/view.ts'),
+    import('../../../core/secrets.ts'),
     formatModules(format),
   ]);
   const loaded = await loadGraph(io, flags);
@@ -120,7 +121,9 @@ async function printGraph(
     printDiagnostics(io, [unknownTask(graph, focus)]);
     return { code: 1 };
   }
-  io.stdout.write(await formats(graph, graphView(graph, focus), io.color));
+  // The graph shows config values (commands, values): a secret among them shows as `***`.
+  const mask = maskSecrets(graph.secrets);
+  io.stdout.write(mask(await formats(graph, graphView(graph, focus), io.color)));
   return { code: 0, loaded: { root: graph.root, reads: loaded.reads } };
 }
 

@@ -1,5 +1,6 @@
 // `dsg run` past the memo: load and compile the graph, decide every task (or only re-ask the artifacts a
 // memo could not prove), run, and memoise a run that decided every task.
+import { maskSecrets } from '../../../core/secrets.ts';
 import { dirname } from 'node:path';
 import { formatOneLine } from '../../diagnostics-format.ts';
 import { runPipeline, type PipelineResult } from '../../run/pipeline.ts';
@@ -178,7 +179,7 @@ async function keepMemo(
   }
   const notStored = await storeRunMemo(
     slot,
-    { tasks: result.memo.tasks, notes },
+    { tasks: result.memo.tasks, notes: notes.map(maskSecrets(loaded.graph.secrets)) },
     result.memo.reads,
     loaded.reads,
     io.env,
