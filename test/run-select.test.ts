@@ -215,11 +215,18 @@ test('dsg print shows the config after variables and profiles, converted to v2be
     [
       'version: v1beta11',
       'vars:',
+      '- name: API_TOKEN',
+      '  default: s3cr3t-t0ken',
       '- name: REGISTRY',
       '  default: 127.0.0.1:5000',
       'images:',
       '  api:',
       '    image: ${REGISTRY}/print/api',
+      '    build:',
+      '      docker:',
+      '        options:',
+      '          buildArgs:',
+      '            TOKEN: ${API_TOKEN}',
       'deployments:',
       '- name: api',
       '  kubectl:',
@@ -239,6 +246,8 @@ test('dsg print shows the config after variables and profiles, converted to v2be
   assert.match(plain.stdout, /\nversion: v2beta1\n/);
   assert.match(plain.stdout, /\n {4}image: 127\.0\.0\.1:5000\/print\/api\n/);
   assert.match(plain.stdout, /\ndeployments:\n {2}api:\n {4}kubectl:\n/);
+  assert.match(plain.stdout, /\n {6}TOKEN: \*\*\*\n/, 'a secret is never printed');
+  assert.doesNotMatch(plain.stdout, /s3cr3t/);
   const prod = await runDsg(['print', '-p', 'prod', '--var', 'REGISTRY=x'], { cwd: dir });
   assert.equal(prod.code, 0, prod.stderr);
   assert.match(prod.stdout, /, profile "prod"\n/);

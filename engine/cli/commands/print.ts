@@ -1,6 +1,8 @@
 // `dsg print`: the config as dsg reads it — variables filled in, profiles applied, older versions converted to
-// v2beta1 — like `devspace print`. Sections dsg ignores (and warns about) are shown as written.
+// v2beta1 — like `devspace print`. Sections dsg ignores (and warns about) are shown as written; secret values
+// (core/secrets.ts) as `***`.
 import { stringify } from 'yaml';
+import { maskSecrets, secretValues } from '../../../core/secrets.ts';
 import { list, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
 import { loadFlaggedConfig } from '../load-project.ts';
@@ -17,6 +19,7 @@ export async function printCommand(io: Io, flags: FlagValues, positionals: strin
   const { root } = loaded;
   const profiles = list(flags, 'profile').map((p) => `, profile "${p}"`);
   io.stdout.write(`# ${root.file} (${root.sourceVersion}) as dsg reads it${profiles.join('')}\n`);
-  io.stdout.write(stringify(root.resolved ?? {}, { lineWidth: 0 }));
+  const mask = maskSecrets(secretValues(root.secrets));
+  io.stdout.write(mask(stringify(root.resolved ?? {}, { lineWidth: 0 })));
   return 0;
 }
