@@ -22,6 +22,8 @@ export interface ProjectConfig {
   deployments: DeploymentConfig[];
   dependencies: DependencyConfig[];
   locate: Locator;
+  /** The config as dsg read it, a v2beta1 document after variables, profiles and conversion (`dsg print`). */
+  resolved?: { [key: string]: Json };
 }
 
 /** How an image is built. */

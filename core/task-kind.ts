@@ -58,6 +58,11 @@ export interface TaskContext {
   settings: RunSettings;
   /** As in InputsContext: the build needs the context's file list again to pack it. */
   listFiles: ListFiles;
+  /**
+   * Why the task runs although this machine has a record of its key: forced, or its artifact is gone (the
+   * status check said what is missing). A kind that skips work it finds already done must not skip then.
+   */
+  rerun?: 'forced' | 'artifact-missing';
 }
 
 /** The context for computing inputs: no signal or log, it must be cheap and side-effect free. */

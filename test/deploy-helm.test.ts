@@ -1,7 +1,12 @@
 // Helm deployments against the stand-in with the real helm: install, upgrade, skip at the same revision,
 // status after a hand uninstall, purge, and helm's own failures. Plus a component deployment's rollout.
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import test from 'node:test';
+import { runDsg } from './helpers/cli.ts';
+import { endStatuses, jsonEvents } from './helpers/custom-project.ts';
+import { e2eCluster } from './helpers/e2e-cluster.ts';
 import type { ReleaseData } from '../tasks/helm/deploy-release.ts';
 import { runProcess } from '../core/process.ts';
 import { webChart } from './fixtures/render/chart.ts';
@@ -125,6 +130,88 @@ test('a component deployment renders natively and rolls out its StatefulSet', as
     assert.equal((sts?.['status'] as { readyReplicas?: number } | undefined)?.readyReplicas, 1);
     assert.ok(cluster.server.getObject('v1', 'Service', 'data', 'db-headless'));
     assert.ok(cluster.server.getObject('v1', 'Service', 'data', 'db'));
+  } finally {
+    await cluster.close();
+  }
+});
+
+/** A project with chart `web` deployed by helm, for the CLI. */
+async function helmProject(): Promise<string> {
+  const dir = await makeProject(webChart());
+  await writeFile(
+    join(dir, 'devspace.yaml'),
+    'version: v2beta1\nname: drift\ndeployments:\n  web:\n    helm:\n      chart:\n        name: charts/web\n      values:\n        greeting: one\n',
+  );
+  return dir;
+}
+
+test('an object of a helm release deleted or edited by hand is noticed on the next run, and the release upgraded', async () => {
+  const cluster = await e2eCluster();
+  try {
+    const dir = await helmProject();
+    const ns = cluster.namespace;
+    const first = await runDsg(['run', 'deploy', '--json'], { cwd: dir, env: cluster.env });
+    assert.equal(first.code, 0, first.stderr + first.stdout.slice(-2000));
+    const quiet = await runDsg(['run', 'deploy', '--json'], { cwd: dir, env: cluster.env });
+    assert.equal(endStatuses(quiet.stdout).get('deploy:web'), 'cached', quiet.stdout);
+
+    const deleted = await cluster.kubectl(['delete', 'configmap', 'web-settings', '-n', ns]);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    const restore = await runDsg(['run', 'deploy', '--json'], { cwd: dir, env: cluster.env });
+    assert.equal(restore.code, 0, restore.stderr);
+    const end = jsonEvents(restore.stdout).find((e) => e.type === 'task-end' && e.id === 'deploy:web');
+    assert.equal(end?.status, 'ran');
+    assert.deepEqual(end?.reason, {
+      type: 'artifact-missing',
+      what: `configmap/web-settings of the release was deleted (helm release "web" in namespace ${ns})`,
+    });
+    assert.deepEqual((await cluster.get('v1', 'ConfigMap', 'web-settings'))?.['data'], { greeting: 'one' });
+
+    const edited = await cluster.kubectl([
+      'patch',
+      'configmap',
+      'web-settings',
+      '-n',
+      ns,
+      '--type=merge',
+      '-p',
+      '{"data":{"greeting":"hand"}}',
+    ]);
+    assert.equal(edited.code, 0, edited.stderr);
+    const fix = await runDsg(['run', 'deploy', '--json'], { cwd: dir, env: cluster.env });
+    assert.equal(fix.code, 0, fix.stderr);
+    const fixed = jsonEvents(fix.stdout).find((e) => e.type === 'task-end' && e.id === 'deploy:web');
+    assert.match(fixed?.reason?.what ?? '', /^configmap\/web-settings of the release was edited by hand/);
+    assert.deepEqual((await cluster.get('v1', 'ConfigMap', 'web-settings'))?.['data'], { greeting: 'one' });
+    const settled = await runDsg(['run', 'deploy', '--json'], { cwd: dir, env: cluster.env });
+    assert.equal(endStatuses(settled.stdout).get('deploy:web'), 'cached', 'the restored release is whole');
+  } finally {
+    await cluster.close();
+  }
+});
+
+test('--force deploy:NAME on a helm release whose workload was deleted redeploys it, as -d does, without waiting for a ghost', async () => {
+  const cluster = await e2eCluster();
+  try {
+    const dir = await helmProject();
+    const ns = cluster.namespace;
+    assert.equal((await runDsg(['run', 'deploy'], { cwd: dir, env: cluster.env })).code, 0);
+    for (const force of [['--force', 'deploy:web'], ['-d']]) {
+      const gone = await cluster.kubectl(['delete', 'deployment', 'web', '-n', ns]);
+      assert.equal(gone.code, 0, gone.stderr);
+      const started = Date.now();
+      const r = await runDsg(['run', 'deploy', ...force, '--json'], {
+        cwd: dir,
+        env: { ...cluster.env, DSG_ROLLOUT_TIMEOUT: '2m' },
+      });
+      assert.equal(r.code, 0, r.stderr + r.stdout.slice(-2000));
+      assert.equal(endStatuses(r.stdout).get('deploy:web'), 'ran');
+      assert.ok(
+        await cluster.get('apps/v1', 'Deployment', 'web'),
+        `${force.join(' ')} restored the workload`,
+      );
+      assert.ok(Date.now() - started < 60_000, `${force.join(' ')} did not wait out the rollout timeout`);
+    }
   } finally {
     await cluster.close();
   }

@@ -2,7 +2,11 @@
 // each caller through it — the compiler (edges, refs, located errors), the run (specs) and render (files).
 import assert from 'node:assert/strict';
 import test from 'node:test';
+import { shellQuote } from '../core/process.ts';
 import {
+  legacyNames,
+  modernForm,
+  ownImageLookup,
   parseRuntimePath,
   refLookup,
   scanRuntimeRefs,
@@ -104,4 +108,47 @@ test("a task's references to its own image are kept for the task to fill in", ()
     ok: true,
     value: '${runtime.images.api.image}:abc123',
   });
+});
+
+test('legacy helpers: image(NAME) and tag(NAME) by name or repository, quoted or not; others are no reference', () => {
+  const names = legacyNames([
+    { name: 'web', image: '127.0.0.1:5000/shop/web' },
+    { name: 'proxy', image: 'nginx' },
+  ]);
+  const scan = scanRuntimeRefs(
+    `image(web):tag("web") tag('docker.io/library/nginx') image(nothing) myimage(web) image(nginx:1)`,
+    names,
+  );
+  assert.deepEqual(
+    scan.refs.map((r) => [r.text, r.subject, r.field, r.legacy]),
+    [
+      ['image(web)', 'images.web', 'image', true],
+      ['tag("web")', 'images.web', 'tag', true],
+      ["tag('docker.io/library/nginx')", 'images.proxy', 'tag', true],
+    ],
+  );
+  assert.deepEqual(scanRuntimeRefs('image(web)').refs, [], 'without names, no helper is read');
+  assert.equal(modernForm(scan.refs[0]!), '${runtime.images.web.image}');
+  const filled = substituteRuntimeRefs('image(web):tag(web) image(nothing)', lookup, undefined, names);
+  assert.deepEqual(filled, { ok: true, value: '127.0.0.1:5000/shop/web:abc123 image(nothing)' });
+  const walked = substituteRuntimeRefsIn({ image: 'image(web)', args: ['image(web)'] }, lookup, {
+    names,
+    key: 'image',
+  });
+  assert.deepEqual(walked, { ok: true, value: { image: '127.0.0.1:5000/shop/web', args: ['image(web)'] } });
+});
+
+test('a shell line gets each filled-in value quoted; a build fills in only references to itself', () => {
+  const odd = refLookup({ 'images.x': 'tag:x' }, () => ({ data: { image: 'repo/x', tag: "it's" } }));
+  assert.deepEqual(substituteRuntimeRefs('echo ${runtime.images.x.tag}', odd, shellQuote), {
+    ok: true,
+    value: `echo 'it'\\''s'`,
+  });
+  const own = ownImageLookup({ 'images.self': 'build:self', 'images.web': 'build:web' }, 'build:self', {
+    image: 'repo/self',
+    tag: 't1',
+  });
+  assert.deepEqual(substituteRuntimeRefs('${runtime.images.self}', own), { ok: true, value: 'repo/self:t1' });
+  const other = substituteRuntimeRefs('${runtime.images.web.tag}', own);
+  assert.equal(other.ok, false);
 });

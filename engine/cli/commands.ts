@@ -60,6 +60,12 @@ export const RUN_FLAGS: FlagSpec[] = [
   },
   { name: 'skip-push', type: 'boolean', help: 'Tag images locally, push nothing' },
   {
+    name: 'skip-build',
+    type: 'boolean',
+    help: 'Build nothing: deploy each image as last built (a warning names it; never built is an error)',
+  },
+  { name: 'skip-deploy', type: 'boolean', help: 'Build and tag only: render and deploy nothing' },
+  {
     name: 'keep-going',
     type: 'boolean',
     help: 'After a failure, still run every task that does not depend on it',
@@ -89,11 +95,11 @@ export interface CommandSpec {
 export const COMMANDS: CommandSpec[] = [
   {
     name: 'run',
-    usage: 'dsg run deploy|build|render|purge [flags]',
+    usage: 'dsg run deploy|build|render|purge [DEPLOYMENT...] [flags]',
     summary: 'Run a pipeline over the task graph, skipping what is unchanged',
     flags: [...RUN_FLAGS, ...CONFIG_FLAGS],
     details:
-      'Pipelines:\n  deploy  build → tag (push) → render → deploy, dependencies first\n  build   build and tag (push) every image\n  render  write the rendered manifests to .dsg/rendered/, touch no cluster\n  purge   remove what dsg deployed, dependencies last',
+      'Pipelines:\n  deploy  build → tag (push) → render → deploy, dependencies first\n  build   build and tag (push) every image\n  render  write the rendered manifests to .dsg/rendered/, touch no cluster\n  purge   remove what dsg deployed, dependencies last\n\nDEPLOYMENT...: only these deployments (`web`, or `db/postgres` in dependency db), with what they\ndepend on (their images, the deployments of their dependencies); purge removes only those named.',
   },
   {
     name: 'graph',
@@ -136,6 +142,18 @@ export const COMMANDS: CommandSpec[] = [
       LOCK_TIMEOUT_FLAG,
       ...CONFIG_FLAGS,
     ],
+  },
+  {
+    name: 'print',
+    usage: 'dsg print [flags]',
+    summary: 'Print the config as dsg reads it: variables filled in, profiles applied, as v2beta1',
+    flags: CONFIG_FLAGS,
+  },
+  {
+    name: 'list',
+    usage: 'dsg list deployments [--json] [flags]',
+    summary: 'List the deployments: kind, namespace, last deploy (key and time)',
+    flags: [{ name: 'json', type: 'boolean', help: 'Print JSON' }, ...CONFIG_FLAGS],
   },
   {
     name: 'logs',

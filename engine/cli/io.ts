@@ -38,3 +38,28 @@ export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): bo
   for (const d of diagnostics) io.stderr.write(`${formatDiagnostic(d, { color: io.color, readSource })}\n`);
   return diagnostics.some((d) => d.severity === 'error');
 }
+
+/**
+ * Prints warnings found before a run: as text on stderr, or with `--json` as one event per line on stdout,
+ * `{"type":"warning","severity":"warning","message":…,"location":{"file","line","col"},"hint":…}`
+ * (the Diagnostic shape of core/diagnostics.ts under `type: "warning"`; a public format, fields are only added).
+ */
+export function printWarnings(io: Io, diagnostics: readonly Diagnostic[], json: boolean): void {
+  if (!json) {
+    printDiagnostics(io, diagnostics);
+    return;
+  }
+  for (const d of diagnostics) io.stdout.write(`${JSON.stringify({ type: 'warning', ...d })}\n`);
+}
+
+/** Prints the warnings a run memo kept (each a Diagnostic as JSON), in this run's form. */
+export function replayWarnings(io: Io, notes: readonly string[], json: boolean): void {
+  const warnings = notes.map((note): Diagnostic => {
+    try {
+      return JSON.parse(note) as Diagnostic;
+    } catch {
+      return { severity: 'warning', message: note.trim() };
+    }
+  });
+  printWarnings(io, warnings, json);
+}

@@ -1,9 +1,10 @@
 // Shared front half of every command: flags → loaded config → compiled graph, with diagnostics printed.
 import { setTimeout as nextTurn } from 'node:timers/promises';
-import { loadConfig } from '../config/load.ts';
+import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import { compileGraph } from '../graph/compile.ts';
 import type { ReadLog } from '../../cache/read-log.ts';
 import type { TaskGraph } from '../graph/types.ts';
+import type { Diagnostic } from '../../core/diagnostics.ts';
 import { list, str, type FlagValues } from './args.ts';
 import { printDiagnostics, type Io } from './io.ts';
 
@@ -13,8 +14,31 @@ export interface LoadedGraph {
   reads: ReadLog;
 }
 
-/** Loads and compiles the project the flags point at; undefined after printing errors. */
-export async function loadGraph(io: Io, flags: FlagValues): Promise<LoadedGraph | undefined> {
+/**
+ * Loads and compiles the project the flags point at; undefined after printing errors. Warnings are printed
+ * too, or handed to `onWarnings` when given.
+ */
+export async function loadGraph(
+  io: Io,
+  flags: FlagValues,
+  onWarnings: (warnings: readonly Diagnostic[]) => void = (ds) => void printDiagnostics(io, ds),
+): Promise<LoadedGraph | undefined> {
+  const loaded = await loadFlaggedConfig(io, flags);
+  if (!loaded) return undefined;
+  const { reads } = loaded;
+  const compiled = await compileGraph(loaded.root, io.cwd, reads);
+  if (await interrupted(io)) return undefined;
+  onWarnings(loaded.warnings);
+  if (!compiled.ok) {
+    printDiagnostics(io, compiled.error);
+    return undefined;
+  }
+  onWarnings(compiled.value.warnings);
+  return { graph: compiled.value.graph, reads };
+}
+
+/** Loads the config the flags point at (`--config`, `-p`, `--var`, `-n`); undefined after printing errors. */
+export async function loadFlaggedConfig(io: Io, flags: FlagValues): Promise<LoadedConfig | undefined> {
   const vars: Record<string, string> = {};
   for (const pair of list(flags, 'var')) {
     const eq = pair.indexOf('=');
@@ -48,16 +72,7 @@ export async function loadGraph(io: Io, flags: FlagValues): Promise<LoadedGraph 
     printDiagnostics(io, loaded.error);
     return undefined;
   }
-  const { reads } = loaded.value;
-  const compiled = await compileGraph(loaded.value.root, io.cwd, reads);
-  if (await interrupted(io)) return undefined;
-  printDiagnostics(io, loaded.value.warnings);
-  if (!compiled.ok) {
-    printDiagnostics(io, compiled.error);
-    return undefined;
-  }
-  printDiagnostics(io, compiled.value.warnings);
-  return { graph: compiled.value.graph, reads };
+  return loaded.value;
 }
 
 async function interrupted(io: Io): Promise<boolean> {

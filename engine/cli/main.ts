@@ -17,6 +17,8 @@ const HANDLERS: Record<string, () => Promise<Handler>> = {
   why: async () => (await import('./commands/why.ts')).whyCommand,
   logs: async () => (await import('./commands/logs.ts')).logsCommand,
   cache: async () => (await import('./commands/cache.ts')).cacheCommand,
+  print: async () => (await import('./commands/print.ts')).printCommand,
+  list: async () => (await import('./commands/list.ts')).listCommand,
 };
 
 /** Runs the dsg command line and returns the exit code (0 ok, 1 failure, 2 usage). */

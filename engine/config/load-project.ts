@@ -175,6 +175,7 @@ export async function loadProject(
   const json = jsonWithoutNulls(tree, 5) as { [key: string]: Json };
   if (!validateConfig(json, tree, fileStart, sink)) return;
   project.locate = (path) => locate(tree, path);
+  project.resolved = json;
 
   const obj = (k: string): { [key: string]: Json } | undefined =>
     json[k] as { [key: string]: Json } | undefined;

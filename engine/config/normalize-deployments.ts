@@ -1,6 +1,7 @@
 // Validated v2beta1 `deployments` → DeploymentConfig[]: kubectl, helm with a chart, or a component
 // deployment (helm without a chart, or the DevSpace component chart named explicitly).
 import type { SourceLocation } from '../../core/diagnostics.ts';
+import { warnUnrenderedComponentFields } from './component-fields.ts';
 import type { DiagSink } from './diag-sink.ts';
 import { bool, keyLocation, list, NAME_PATTERN, obj, s } from './normalize-images.ts';
 import { locate, type TreeNode } from './tree.ts';
@@ -148,6 +149,7 @@ function helmDeployment(base: Base, h: Obj, tree: TreeNode, sink: DiagSink): Dep
         locate(tree, [...path, 'chart', 'version']),
       );
     }
+    warnUnrenderedComponentFields(values, [...path, 'values'], tree, sink);
     return { ...base, type: 'component', values };
   }
   const d: HelmDeployment = {

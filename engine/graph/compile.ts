@@ -8,10 +8,16 @@ import { secretValues } from '../../core/secrets.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { isAcyclic } from './acyclic.ts';
 import { dockerfileFroms } from './dockerfile-from.ts';
-import { imageNamed, repositoryIndex, scanDeployment, type SeenText } from './image-refs.ts';
+import {
+  imageNamed,
+  repositoryIndex,
+  scanDeployment,
+  type SeenRuntimeRef,
+  type SeenText,
+} from './image-refs.ts';
 import { collectProjects, type GraphProject } from './projects.ts';
 import { ReadLog } from '../../cache/read-log.ts';
-import { fileLocation, invalidRef, resolveRefs, type RefSite } from './runtime-edges.ts';
+import { fileLocation, invalidRef, legacyWarning, resolveRefs, type RefSite } from './runtime-edges.ts';
 import type { TaskEdge, TaskGraph } from './types.ts';
 import type { TaskKind, TaskNode } from '../../core/task.ts';
 
@@ -83,10 +89,13 @@ export async function compileGraph(
     const config = scanRuntimeRefsIn(d);
     for (const text of config.invalid) problems.push(invalidRef(text, where, d.at));
     for (const seen of scan.invalid) problems.push(invalidRef(seen.text, seen.where, located(seen.file)));
+    const seenAt = (seen: SeenRuntimeRef): SourceLocation =>
+      seen.path ? (project.config.locate(['deployments', d.name, ...seen.path]) ?? d.at) : located(seen.file);
     const sites: RefSite[] = [
       ...config.refs.map((ref) => ({ ref, where, at: d.at })),
-      ...scan.runtime.map((seen) => ({ ref: seen.ref, where: seen.where, at: located(seen.file) })),
+      ...scan.runtime.map((seen) => ({ ref: seen.ref, where: seen.where, at: seenAt(seen) })),
     ];
+    for (const site of sites) if (site.ref.legacy) warnings.push(legacyWarning(site));
     const resolved = resolveRefs(project, render.id, 'tag', sites, 'image-ref');
     problems.push(...resolved.problems);
     render.refs = resolved.refs;

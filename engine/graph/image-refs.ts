@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DeploymentConfig, ProjectConfig } from '../../core/config.ts';
 import { warning, type Diagnostic } from '../../core/diagnostics.ts';
 import { parseImageRef } from '../../core/image-ref.ts';
-import { scanRuntimeRefs, type RuntimeRef } from '../../core/runtime-refs.ts';
+import { legacyNames, scanRuntimeRefs, type RuntimeRef } from '../../core/runtime-refs.ts';
 import { manifestFiles } from '../../tasks/render/manifest-files.ts';
 import { manifestDocuments } from './manifest-docs.ts';
 import type { ReadLog } from '../../cache/read-log.ts';
@@ -15,6 +15,8 @@ export interface SeenRuntimeRef {
   where: string;
   /** The project-relative file and 1-based line, when it was seen in a file. */
   file?: { path: string; line: number };
+  /** Its path in the deployment's config (`['helm', 'values', 'image']`), when it was seen there. */
+  path?: (string | number)[];
 }
 
 /** A `${runtime...}` expression seen somewhere. */
@@ -67,20 +69,31 @@ export async function scanDeployment(
     implicit: false,
     warnings: [],
   };
-  const note = (value: string, where: string, anyString: boolean, key: string | undefined): void => {
-    const found = scanRuntimeRefs(value);
-    for (const ref of found.refs) scan.runtime.push({ ref, where });
+  // DevSpace 5's `image(NAME)` / `tag(NAME)`: in any string of values, in `image:` fields of manifests.
+  const legacy = legacyNames(project.images);
+  type Path = (string | number)[] | undefined;
+  const note = (
+    value: string,
+    where: string,
+    anyString: boolean,
+    key: string | undefined,
+    path: Path,
+  ): void => {
+    const found = scanRuntimeRefs(value, anyString || key === 'image' ? legacy : undefined);
+    for (const ref of found.refs) scan.runtime.push({ ref, where, ...(path ? { path } : {}) });
     for (const text of found.invalid) scan.invalid.push({ text, where });
     if (!anyString && key !== 'image') return;
     const name = imageNamed(value, byRepository);
     if (name !== undefined && !scan.explicit.has(name))
       scan.explicit.set(name, `${key ?? 'value'}: ${value} in ${where}`);
   };
-  const walk = (value: unknown, where: string, anyString: boolean, key?: string): void => {
-    if (typeof value === 'string') note(value, where, anyString, key);
-    else if (Array.isArray(value)) for (const v of value) walk(v, where, anyString, key);
+  // `path` is followed only in the config (files locate by line), where it lets warnings point at the value.
+  const walk = (value: unknown, where: string, anyString: boolean, key?: string, path?: Path): void => {
+    if (typeof value === 'string') note(value, where, anyString, key, path);
+    else if (Array.isArray(value))
+      value.forEach((v, i) => walk(v, where, anyString, key, path && [...path, i]));
     else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) walk(v, where, anyString, k);
+      for (const [k, v] of Object.entries(value)) walk(v, where, anyString, k, path && [...path, k]);
     }
   };
   const readYaml = async (rel: string, anyString: boolean): Promise<boolean> => {
@@ -131,14 +144,14 @@ export async function scanDeployment(
       break;
     }
     case 'helm': {
-      walk(deployment.values, 'helm values', true);
+      walk(deployment.values, 'helm values', true, undefined, ['helm', 'values']);
       for (const rel of deployment.valuesFiles) await readYaml(rel, true);
       // Chart templates can name images we cannot see: without a visible reference, assume all.
       if (scan.explicit.size === 0 && scan.runtime.length === 0) scan.implicit = true;
       break;
     }
     case 'component':
-      walk(deployment.values, 'component values', true);
+      walk(deployment.values, 'component values', true, undefined, ['helm', 'values']);
       break;
   }
   return scan;

@@ -2,8 +2,8 @@
 // whose output fills each one in: an edge from that task, and an entry in the node's `refs`. A reference to
 // an image or dependency that does not exist, or an expression that is not a reference, is a located error.
 import { relative, join } from 'node:path';
-import { error, type Diagnostic, type SourceLocation } from '../../core/diagnostics.ts';
-import type { RuntimeRef } from '../../core/runtime-refs.ts';
+import { error, warning, type Diagnostic, type SourceLocation } from '../../core/diagnostics.ts';
+import { modernForm, type RuntimeRef } from '../../core/runtime-refs.ts';
 import type { TaskKind } from '../../core/task.ts';
 import type { GraphProject } from './projects.ts';
 import type { TaskEdge } from './types.ts';
@@ -64,6 +64,15 @@ export function invalidRef(text: string, where: string, at: SourceLocation): Dia
     `Cannot resolve "${text}" in ${where}: dsg knows \${runtime.images.NAME.image}, .tag and the same under dependencies.DEP.`,
     at,
     'use ${runtime.images.NAME.image} or ${runtime.images.NAME.tag}',
+  );
+}
+
+/** The warning for a legacy helper (`image(api)`): it still works, and this is how DevSpace 6 spells it. */
+export function legacyWarning({ ref, where, at }: RefSite): Diagnostic {
+  return warning(
+    `Legacy helper "${ref.text}" in ${where} is read as ${modernForm(ref)}`,
+    at,
+    `write ${modernForm(ref)} instead`,
   );
 }
 

@@ -10,6 +10,7 @@ import { cachedReason } from './reasons.ts';
 import type { Ledger } from './ledger.ts';
 import { knownPresent, knownTask, memoEntry, type KnownTask } from './memo-step.ts';
 import { purgeTask } from './purge.ts';
+import { standInBuild } from './skip-build.ts';
 import type { RunStore } from './run-store.ts';
 
 /** A task's log for this run: the line writer and a close function. */
@@ -25,6 +26,8 @@ export interface ExecuteContext {
   force: ReadonlySet<string>;
   purge: boolean;
   dryRun: boolean;
+  /** `--skip-build`: builds that would run are not run (skip-build.ts). */
+  skipBuild: boolean;
   store: RunStore;
   digests: FileDigests;
   env: Readonly<Record<string, string>>;
@@ -80,6 +83,15 @@ export async function executeTask(
       ledger.end(node, 'cached', decision.reason);
       return 'succeeded';
     }
+    if (x.skipBuild && node.kind === 'build') {
+      // Not recorded under this key, nor memoised: the stand-in was not built from these inputs.
+      const standIn = await standInBuild(node, decision.task, x.store, ctxFor(decision.key));
+      if (!standIn.ok) return ledger.failed(node, decision.reason, standIn.error, signal);
+      ledger.outputs.set(node.id, standIn.value.output);
+      ledger.warnings.set(node.id, [standIn.value.warning]);
+      ledger.end(node, 'cached', cachedReason(standIn.value.reason));
+      return 'succeeded';
+    }
     if (x.dryRun) {
       ledger.outputs.set(node.id, { digest: `would-run:${decision.key}`, data: {} });
       ledger.end(node, 'skipped', decision.reason);
@@ -92,7 +104,11 @@ export async function executeTask(
     }
     x.emit({ type: 'task-start', id: node.id, kind: node.kind, reason: decision.reason });
     log = x.openLog(node.id);
-    const result = await decision.task.run(ctxFor(decision.key));
+    const rerun = decision.reason.type;
+    const result = await decision.task.run({
+      ...ctxFor(decision.key),
+      ...(rerun === 'forced' || rerun === 'artifact-missing' ? { rerun } : {}),
+    });
     if (!result.ok) return ledger.failed(node, decision.reason, result.error, signal);
     await record(x, node, decision.key, decision, result.value);
     finish(x, node, decision, result.value);

@@ -27,8 +27,10 @@ export interface PipelineOptions {
   kindLimits: Readonly<Record<string, number>>;
   keepGoing: boolean;
   dryRun: boolean;
-  /** Run only these tasks (their upstream must be included); `dsg why` uses it. */
+  /** Run only these tasks (their upstream must be included); `dsg why` and narrowed runs use it. */
   only?: ReadonlySet<string>;
+  /** `--skip-build`: a build whose inputs have no record is not run; its last recorded image stands in. */
+  skipBuild?: boolean;
 }
 
 /** What the pipeline uses from outside: task kinds, cache, logs, clock, events. */
@@ -78,6 +80,7 @@ export async function runPipeline(
     force: new Set(options.force),
     purge: options.pipeline === 'purge',
     dryRun: options.dryRun,
+    skipBuild: options.skipBuild ?? false,
     upstream,
     ledger,
   };

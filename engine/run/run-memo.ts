@@ -15,7 +15,7 @@ import { recordFile } from '../../cache/record-file.ts';
 import type { TaskOutput } from '../../core/task-kind.ts';
 
 /** Version of the payload; memos of another version are misses. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 /** Flags that change how a run is shown or scheduled, never what it computes. */
 const PRESENTATION_FLAGS = new Set([
@@ -61,7 +61,7 @@ export interface RunMemo {
   taskPaths(): string[][] | undefined;
 }
 
-/** What a run stores: its tasks with their outputs, and the warnings loading the config printed. */
+/** What a run stores: its tasks with their outputs, and the warnings loading the config printed (as JSON). */
 export interface RunMemoEntry {
   tasks: MemoTask[];
   notes: string[];
@@ -74,6 +74,8 @@ export interface RunMemoRequest {
   cwd: string;
   pipeline: string;
   flags: Record<string, unknown>;
+  /** The deployments the run was limited to (`dsg run deploy web api`); none for every one. */
+  deployments?: readonly string[];
 }
 
 /**
@@ -88,6 +90,8 @@ export function runMemoSlot(request: RunMemoRequest): MemoSlot {
   const key = JSON.stringify({
     pipeline: request.pipeline,
     flags: sortedEntries(request.flags).filter(([name]) => !PRESENTATION_FLAGS.has(name)),
+    // Only when given, so the memos of runs over every deployment keep their slots.
+    ...(request.deployments?.length ? { deployments: request.deployments } : {}),
     cwd: request.cwd,
     runtime: [process.execPath, process.version],
   });

@@ -7,6 +7,7 @@ import { resolveTags } from './image-tags.ts';
 import { runShellLine, shellQuote } from '../../core/process.ts';
 import type { InputsContext, TaskContext, TaskInputs, TaskOutput } from '../../core/task-kind.ts';
 import type { BuiltImage } from './output.ts';
+import { withOwnImage } from './own-image.ts';
 
 /** The `custom:` builder of an image. */
 export type CustomBuilder = Extract<ImageConfig['builder'], { kind: 'custom' }>;
@@ -57,7 +58,11 @@ export async function customBuildRun(
   const tags = resolveTags(image, ctx.key, ctx.settings, task.project.config.vars);
   const tag = tags[0] ?? 'latest';
   const reference = `${image.image}:${tag}`;
-  const commandLine = customCommandLine(custom, reference, tag);
+  // As DevSpace does, the command and its args see the image being built as `${runtime.images.SELF...}`.
+  const own = withOwnImage(task, tag);
+  if (!own.ok) return own;
+  const builder = own.value.builder.kind === 'custom' ? own.value.builder : custom;
+  const commandLine = customCommandLine(builder, reference, tag);
   ctx.log(`$ ${commandLine}`);
   const result = await runShellLine(commandLine, {
     cwd: task.project.dir,

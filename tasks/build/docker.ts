@@ -26,6 +26,7 @@ import type {
   TaskOutput,
 } from '../../core/task-kind.ts';
 import type { BuiltImage } from './output.ts';
+import { withOwnImage } from './own-image.ts';
 
 /** Inputs of a docker build: Dockerfile, context files after .dockerignore, buildArgs, target, network, entrypoint/cmd, appendDockerfileInstructions. */
 export async function dockerBuildInputs(
@@ -139,6 +140,9 @@ export async function dockerBuildRun(
       ),
     );
   }
+  // Build args may name the image being built (`${runtime.images.SELF.tag}`): its tag is known by now.
+  const own = withOwnImage(task, tags[0] ?? 'latest');
+  if (!own.ok) return own;
   const registryConfig = await buildRegistryConfig(ctx.env);
   if (!registryConfig.ok) return fail(error(registryConfig.error));
 
@@ -149,7 +153,7 @@ export async function dockerBuildRun(
       context: contextTar(context.value),
       dockerfile: context.value.dockerfileName,
       refs: tags.map((t) => `${image.image}:${t}`),
-      buildArgs: image.buildArgs,
+      buildArgs: own.value.buildArgs,
       ...(image.target !== undefined ? { target: image.target } : {}),
       ...(image.network !== undefined ? { networkMode: image.network } : {}),
       ...(registryConfig.value !== undefined ? { registryConfig: registryConfig.value } : {}),

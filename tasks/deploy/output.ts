@@ -14,7 +14,14 @@ export function isReleaseData(data: DeployOutput): data is ReleaseData {
 /** True when `data` is a deploy output of either form, with the cluster it went to. */
 export function isDeployOutput(data: JsonObject): data is DeployOutput {
   if (!hasStrings(data, 'server', 'context', 'namespace')) return false;
-  if (typeof data['release'] === 'string') return typeof data['revision'] === 'number';
+  if (typeof data['release'] === 'string') {
+    const { objects } = data;
+    const marked =
+      objects === undefined ||
+      (Array.isArray(objects) &&
+        objects.every((o) => isJsonObject(o) && hasStrings(o, 'apiVersion', 'kind', 'name', 'marker')));
+    return typeof data['revision'] === 'number' && marked;
+  }
   const { objects } = data;
   return (
     hasStrings(data, 'label') &&

@@ -1,7 +1,6 @@
 // Deploy of helm deployments: `helm upgrade --install` with the values render produced, skipped when the
 // release already stands at the revision this very render made; the status check; and uninstall.
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { HelmDeployment } from '../../core/config.ts';
 import { error, type Diagnostic } from '../../core/diagnostics.ts';
 import type { TaskNode } from '../../core/task.ts';
@@ -12,12 +11,19 @@ import { waitBounds } from '../kube/waiting.ts';
 import type { KubeTarget } from '../kube/kube-target.ts';
 import { clusterProblem, rolloutProblem, type MessageContext } from '../kube/messages.ts';
 import { hasRollout, waitForRollouts } from '../kube/rollout.ts';
-import { refOf, type KubeObject, type ObjectRef } from '../render/object.ts';
+import type { KubeFailure } from '../kube/errors.ts';
 import { readRendered, type RenderedData } from '../render/output.ts';
 import type { ArtifactStatus, TaskContext, TaskOutput } from '../../core/task-kind.ts';
 import { chartSource, describeChart } from './chart.ts';
 import { releaseStatus, uninstall, upgradeInstall, type ReleaseTarget } from './release.ts';
 import type { HelmOptions } from './run-helm.ts';
+import {
+  manifestRefs,
+  markObjects,
+  readObjects,
+  releaseDrift,
+  type ReleaseObject,
+} from './release-objects.ts';
 
 /** Everything a release deploy needs. */
 export interface ReleaseDeploy {
@@ -36,6 +42,8 @@ export interface ReleaseData extends JsonObject {
   namespace: string;
   release: string;
   revision: number;
+  /** The objects of the release's manifest with helm's write markers, as the deploy left them. */
+  objects?: ReleaseObject[];
 }
 
 function releaseTarget(d: ReleaseDeploy): ReleaseTarget {
@@ -70,54 +78,61 @@ export async function deployRelease(
   const description = `dsg.dev/digest=${digest}`;
   const current = await releaseStatus(target, helmOptions(d));
   if (!current.ok) return fail(helmProblem(d, current.error));
-  let revision: number;
-  if (
-    current.value?.status === 'deployed' &&
-    current.value.description === description &&
-    !d.ctx.settings.forceDeploy
-  ) {
-    revision = current.value.revision;
-    d.ctx.log(`release ${target.release} is up to date at revision ${revision}`);
-  } else {
-    const installed = await upgradeInstall(
-      target,
-      {
-        source: chartSource(d.deployment),
-        valuesFile: join(d.ctx.settings.stateDir, data.valuesFile),
-        upgradeArgs: d.deployment.upgradeArgs,
-        description,
-      },
-      helmOptions(d),
-    );
-    if (!installed.ok) return fail(helmProblem(d, installed.error));
-    revision = installed.value.revision;
-    d.ctx.log(`release ${target.release} is at revision ${revision} (${installed.value.status})`);
-  }
-  const workloads = parseAllDocuments(files.objects)
-    .map((doc) => refOf(doc.toJS() as KubeObject))
-    .filter(hasRollout)
-    .map((ref): ObjectRef => ({ ...ref, namespace: ref.namespace ?? d.namespace }));
-  if (workloads.length > 0) {
-    const client = KubeClient.connect(d.target, 4, d.ctx.signal);
-    try {
+  const refs = manifestRefs(files.objects, d.namespace);
+  const client = KubeClient.connect(d.target, 4, d.ctx.signal);
+  try {
+    let revision: number;
+    // Made by an earlier deploy of these very inputs (a clone, a cleared .dsg/) and whole: nothing to do. A
+    // forced run, or one whose status check found an object deleted or edited, upgrades (helm restores them).
+    const upToDate =
+      current.value?.status === 'deployed' &&
+      current.value.description === description &&
+      !d.ctx.settings.forceDeploy &&
+      d.ctx.rerun === undefined;
+    const before = upToDate ? await readObjects(client, refs) : undefined;
+    if (before && !before.ok) return fail(clusterFailure(d, before.error));
+    const whole = before?.ok === true && before.value.every((o) => o !== undefined);
+    if (upToDate && whole && current.value) {
+      revision = current.value.revision;
+      d.ctx.log(`release ${target.release} is up to date at revision ${revision}`);
+    } else {
+      const installed = await upgradeInstall(
+        target,
+        {
+          source: chartSource(d.deployment),
+          valuesFile: join(d.ctx.settings.stateDir, data.valuesFile),
+          upgradeArgs: d.deployment.upgradeArgs,
+          description,
+        },
+        helmOptions(d),
+      );
+      if (!installed.ok) return fail(helmProblem(d, installed.error));
+      revision = installed.value.revision;
+      d.ctx.log(`release ${target.release} is at revision ${revision} (${installed.value.status})`);
+    }
+    const workloads = refs.filter(hasRollout);
+    if (workloads.length > 0) {
       const rollout = await waitForRollouts(client, workloads, {
         selector: '',
         timeoutMs: bounds.value.rolloutMs,
         signal: d.ctx.signal,
       });
       if (!rollout.ok) return fail(rolloutProblem(rollout.error, d.messages));
-    } finally {
-      client.close();
     }
+    const after = await readObjects(client, refs);
+    if (!after.ok) return fail(clusterFailure(d, after.error));
+    const out: ReleaseData = {
+      server: d.target.identity.server,
+      context: d.target.identity.context,
+      namespace: d.namespace,
+      release: target.release,
+      revision,
+      objects: markObjects(refs, after.value),
+    };
+    return ok({ digest, data: out });
+  } finally {
+    client.close();
   }
-  const out: ReleaseData = {
-    server: d.target.identity.server,
-    context: d.target.identity.context,
-    namespace: d.namespace,
-    release: target.release,
-    revision,
-  };
-  return ok({ digest, data: out });
 }
 
 /** Present when the release is deployed at the revision recorded. */
@@ -139,7 +154,28 @@ export async function releaseArtifactStatus(
       missing: `${name} is at revision ${status.value.revision}, dsg deployed revision ${data.revision}`,
     };
   }
-  return { present: true };
+  const recorded = data.objects ?? [];
+  if (recorded.length === 0) return { present: true };
+  const client = KubeClient.connect(d.target, 4, d.ctx.signal);
+  try {
+    const live = await readObjects(client, recorded);
+    if (!live.ok) return { present: false, missing: clusterFailure(d, live.error).message };
+    const drift = releaseDrift(recorded, live.value);
+    return drift === undefined ? { present: true } : { present: false, missing: `${drift} (${name})` };
+  } finally {
+    client.close();
+  }
+}
+
+/** A failed read of the release's objects, as one message. */
+function clusterFailure(d: ReleaseDeploy, failure: KubeFailure): Diagnostic {
+  return (
+    clusterProblem(failure, d.target.identity) ??
+    error(
+      `Cannot read the objects of release "${d.deployment.releaseName}": ${failure.detail}`,
+      d.deployment.at,
+    )
+  );
 }
 
 /** Uninstalls the release. */

@@ -72,16 +72,28 @@ export function decorate(
   return { ...object, metadata };
 }
 
-/** The write marker of a live object (see DeployedObject.marker); `none` when dsg owns no field of it. */
-export function markerOf(live: KubeObject): string {
+/** Whose writes a marker follows: dsg's server-side apply, or helm's updates for the objects of a release. */
+export interface FieldOwner {
+  manager: string;
+  operation: 'Apply' | 'Update';
+}
+
+/** dsg's own applies. */
+export const dsgOwner: FieldOwner = { manager: fieldManager, operation: 'Apply' };
+
+/**
+ * The write marker of a live object (see DeployedObject.marker): a digest of the fields `owner` owns, which
+ * change when someone else writes one of them; `none` when it owns no field of it.
+ */
+export function markerOf(live: KubeObject, owner: FieldOwner = dsgOwner): string {
   const entries = objectAt(live, 'metadata')['managedFields'];
   const own = (Array.isArray(entries) ? entries : []).find(
     (e): e is { [key: string]: Json } =>
       typeof e === 'object' &&
       e !== null &&
       !Array.isArray(e) &&
-      e['manager'] === fieldManager &&
-      e['operation'] === 'Apply' &&
+      e['manager'] === owner.manager &&
+      e['operation'] === owner.operation &&
       e['subresource'] === undefined,
   );
   return own ? `f${sha256Hex(canonicalJson(own['fieldsV1'] ?? null)).slice(0, 16)}` : 'none';

@@ -67,9 +67,13 @@ export async function waitForRollouts(
       const live = new Map(listed.value.map((o) => [refKey({ ...ref, name: nameOf(o) }), o]));
       for (const member of members) {
         const object = live.get(refKey(member));
+        // Gone is no rollout to wait for: a Job cleaned up after it finished (ttlSecondsAfterFinished) is
+        // done, anything else was deleted and would only run the wait into its timeout.
         let progress: Progress = object
           ? rolloutProgress(object)
-          : { state: 'waiting', why: 'the object is gone' };
+          : member.kind === 'Job'
+            ? { state: 'ready' }
+            : { state: 'failed', why: 'it does not exist (deleted while dsg waited for it)' };
         if (object && progress.state === 'waiting' && observed(object)) {
           // Pods the kubelet has given up on fail the rollout now rather than at its deadline.
           const problem = await podProblem(client, object);

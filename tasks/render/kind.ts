@@ -13,9 +13,11 @@ import { renderComponentDeployment, renderHelm } from './render-helm.ts';
 import { renderKubectl } from './render-kubectl.ts';
 import type { BuiltImage } from './tag-replacement.ts';
 import { toolPaths, toolVersion, type VersionedTool } from './tool-versions.ts';
+import type { TaskNodeOf } from '../../core/task.ts';
 import type { RunSettings, TaskContext, TaskInputs, TaskKindImpl, TaskOutput } from '../../core/task-kind.ts';
 import { isTaggedImage } from '../tag/output.ts';
-import { refLookup } from '../../core/runtime-refs.ts';
+import { refLookup, type RuntimeLookup } from '../../core/runtime-refs.ts';
+import { unfilledReference } from './unfilled.ts';
 
 /** The render task kind. */
 export const renderKind: TaskKindImpl<'render', RenderedData> = {
@@ -65,11 +67,13 @@ export const renderKind: TaskKindImpl<'render', RenderedData> = {
       log: ctx.log,
       namespace: deployment.type === 'helm' ? helmNamespace(deployment, ctx) : '',
       images: built.value,
-      runtime: refLookup(task.refs, (id) => ctx.upstream.get(id)),
+      runtime: runtimeLookup(task, ctx),
       ...locators(task, deployment),
     };
     const rendered = await renderDeployment(deployment, rctx);
     if (!rendered.ok) return rendered;
+    const unfilled = unfilledReference(rendered.value.objects, { deployment, locate: rctx.locate });
+    if (unfilled) return fail(unfilled);
     const output = await writeRendered(
       ctx.settings.stateDir,
       task,
@@ -131,4 +135,18 @@ function toolsOf(deployment: DeploymentConfig): VersionedTool[] {
   if (deployment.type === 'helm') return ['helm'];
   if (deployment.type === 'kubectl' && deployment.kustomize) return ['kubectl'];
   return [];
+}
+
+/**
+ * The task's references as the compiler resolved them; a reference it could not see (in a kustomization's
+ * files) is filled in by name from the images of its own project this render was given, if it was given that one.
+ */
+function runtimeLookup(task: TaskNodeOf<'render'>, ctx: TaskContext): RuntimeLookup {
+  const outputOf = (id: string): TaskOutput | undefined => ctx.upstream.get(id);
+  const known = refLookup(task.refs, outputOf);
+  return (ref) => {
+    if (task.refs[ref.subject] !== undefined || ref.dependencies.length > 0) return known(ref);
+    const id = `${task.project.scope}tag:${ref.image}`;
+    return task.spec.images.includes(id) ? refLookup({ [ref.subject]: id }, outputOf)(ref) : undefined;
+  };
 }

@@ -14,7 +14,7 @@ import { renderComponent } from './component.ts';
 import { parseManifests } from './manifests.ts';
 import { isObject, type JsonObject } from './object.ts';
 import type { Renderer, RenderContext } from './render-context.ts';
-import { substituteRuntimeRefsIn } from '../../core/runtime-refs.ts';
+import { legacyNames, substituteRuntimeRefsIn } from '../../core/runtime-refs.ts';
 import { unresolved } from './render-context.ts';
 import { replaceInValues } from './tag-replacement.ts';
 
@@ -70,7 +70,9 @@ function prepareValues(
   ctx: RenderContext,
   values: JsonObject,
 ): { ok: true; value: JsonObject } | { ok: false; error: string } {
-  const resolved = substituteRuntimeRefsIn(values, ctx.runtime);
+  // DevSpace 5's `image(NAME)` / `tag(NAME)` are read in any string of values, as DevSpace does.
+  const legacy = { names: legacyNames(ctx.task.project.config.images) };
+  const resolved = substituteRuntimeRefsIn(values, ctx.runtime, legacy);
   if (!resolved.ok) return { ok: false, error: unresolved(resolved.error.text) };
   const made: string[] = [];
   const replaced = ctx.deployment.updateImageTags

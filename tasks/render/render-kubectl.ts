@@ -9,7 +9,7 @@ import { parseManifests, readManifestFile } from './manifests.ts';
 import { isObject, type SourcedObject } from './object.ts';
 import { applyPatches } from './patches.ts';
 import { unresolved, type Renderer, type RenderContext } from './render-context.ts';
-import { substituteRuntimeRefsIn } from '../../core/runtime-refs.ts';
+import { legacyNames, substituteRuntimeRefsIn } from '../../core/runtime-refs.ts';
 import { replaceImageKeys } from './tag-replacement.ts';
 
 /** Renders a kubectl deployment. */
@@ -18,6 +18,8 @@ export const renderKubectl: Renderer<KubectlDeployment> = async (ctx) => {
   if (!loaded.ok) return loaded;
   const out: SourcedObject[] = [];
   const made: string[] = [];
+  // DevSpace 5's `image(NAME)` / `tag(NAME)`, which it reads in `image:` fields of manifests.
+  const legacy = legacyNames(ctx.task.project.config.images);
   for (const item of loaded.value) {
     const patched = applyPatches(item.object, ctx.deployment.patches);
     if (!patched.ok) {
@@ -28,7 +30,7 @@ export const renderKubectl: Renderer<KubectlDeployment> = async (ctx) => {
         ),
       );
     }
-    const resolved = substituteRuntimeRefsIn(patched.value, ctx.runtime);
+    const resolved = substituteRuntimeRefsIn(patched.value, ctx.runtime, { names: legacy, key: 'image' });
     if (!resolved.ok)
       return fail(
         error(

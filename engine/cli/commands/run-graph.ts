@@ -8,12 +8,20 @@ import { projectLister } from '../../run/list-files.ts';
 import type { MemoSlot } from '../../../cache/memo.ts';
 import { dropRunMemo, storeRunMemo, type RunMemo } from '../../run/run-memo.ts';
 import type { KnownTask } from '../../run/memo-step.ts';
-import { pipelineKinds, selectTasks, type PipelineName } from '../../run/select.ts';
+import {
+  deploymentNames,
+  narrowTasks,
+  pipelineKinds,
+  selectTasks,
+  type Narrowing,
+  type PipelineName,
+} from '../../run/select.ts';
+import { error, type Diagnostic } from '../../../core/diagnostics.ts';
 import { defaultParallel, type RunFacts, type Session } from '../../run/session.ts';
 import { loadTaskKinds } from '../../../tasks/index.ts';
 import type { RunSettings } from '../../../core/task-kind.ts';
-import { bool, list, num, str, type FlagValues } from '../args.ts';
-import { printDiagnostics, type Io } from '../io.ts';
+import { bool, list, num, str, suggest, type FlagValues } from '../args.ts';
+import { printDiagnostics, printWarnings, type Io } from '../io.ts';
 import { runReporter } from '../run-reporter.ts';
 import { unknownTask } from '../unknown-task.ts';
 import { loadGraph, type LoadedGraph } from '../load-project.ts';
@@ -28,30 +36,55 @@ export interface MemoState {
 }
 
 /**
- * Loads and compiles the project; undefined after printing why not. With `quiet`, warnings are only
- * collected in `notes` (a memo replays them already) unless loading fails.
+ * Loads and compiles the project; undefined after printing why not. The warnings are kept in `notes` (as data,
+ * so a memo replays them as text or as `--json` events); with `quiet` (a memo replays them already) they are
+ * printed only when loading fails.
  */
 export async function loadRunGraph(
   io: Io,
   flags: FlagValues,
   notes: string[],
   quiet = false,
+  run?: RunRequest,
 ): Promise<LoadedGraph | undefined> {
-  const recording: Io = {
-    ...io,
-    stderr: { write: (text: string) => (notes.push(text), quiet ? true : io.stderr.write(text)) },
-  };
-  const loaded = await loadGraph(recording, flags);
-  if (!loaded && quiet) for (const text of notes) io.stderr.write(text);
+  const json = bool(flags, 'json');
+  const warned: Diagnostic[] = [];
+  const loaded = await loadGraph(io, flags, (ds) => {
+    warned.push(...ds);
+    notes.push(...ds.map((d) => JSON.stringify(d)));
+    if (!quiet) printWarnings(io, ds, json);
+  });
+  if (!loaded && quiet) printWarnings(io, warned, json);
   if (!loaded) return undefined;
   const { graph } = loaded;
   const unknown = list(flags, 'force').filter((id) => !graph.nodes.has(id));
-  if (unknown.length === 0) return loaded;
-  printDiagnostics(
-    io,
-    unknown.map((id) => unknownTask(graph, id, ' given to --force')),
-  );
+  const narrowed = run && narrowTasks(graph, run.pipeline, narrowing(flags, run));
+  if (unknown.length === 0 && narrowed?.ok !== false) return loaded;
+  printDiagnostics(io, [
+    ...unknown.map((id) => unknownTask(graph, id, ' given to --force')),
+    ...(narrowed?.ok === false ? narrowed.error.map((name) => unknownDeployment(graph, name)) : []),
+  ]);
   return undefined;
+}
+
+/** The pipeline of a `dsg run` and the deployments it was limited to. */
+export interface RunRequest {
+  pipeline: PipelineName;
+  deployments: readonly string[];
+}
+
+function narrowing(flags: FlagValues, run: RunRequest): Narrowing {
+  return { deployments: run.deployments, skipDeploy: bool(flags, 'skip-deploy') };
+}
+
+function unknownDeployment(graph: LoadedGraph['graph'], name: string): Diagnostic {
+  const known = deploymentNames(graph);
+  const close = suggest(name, known);
+  return error(
+    `Deployment "${name}" is not defined in ${graph.root.file}${close ? ` — did you mean "${close}"?` : ''}`,
+    undefined,
+    `defined deployments: ${known.map((n) => `"${n}"`).join(', ') || 'none'}`,
+  );
 }
 
 /** A graph loaded before the lock was taken, with what loading read and the warnings it printed. */
@@ -64,15 +97,19 @@ export type LoadedRunGraph = LoadedGraph & { notes: string[] };
 export async function runWithGraph(
   io: Io,
   flags: FlagValues,
-  pipeline: PipelineName,
+  run: RunRequest,
   s: Session,
   { slot, memo, stale, debug }: MemoState,
   given?: LoadedRunGraph,
 ): Promise<number | (PipelineResult & { facts: RunFacts })> {
+  const { pipeline } = run;
   const notes = given?.notes ?? [];
-  const loaded = given ?? (await loadRunGraph(io, flags, notes, memo !== undefined));
+  const loaded = given ?? (await loadRunGraph(io, flags, notes, memo !== undefined, run));
   if (!loaded) return 1;
   const { graph } = loaded;
+  const narrowed = narrowTasks(graph, pipeline, narrowing(flags, run));
+  // loadRunGraph refused unknown names already.
+  const only = narrowed.ok ? narrowed.value : undefined;
   if (graph.root.dir !== dirname(s.stateDir))
     throw new Error(`The config's folder "${graph.root.dir}" is not beside "${s.stateDir}"`);
   const settings = runSettings(flags, s.stateDir);
@@ -96,9 +133,11 @@ export async function runWithGraph(
         kindLimits,
         keepGoing: bool(flags, 'keep-going'),
         dryRun: bool(flags, 'dry-run'),
+        skipBuild: bool(flags, 'skip-build'),
+        ...(only ? { only } : {}),
       },
       {
-        kinds: await loadTaskKinds(pipelineKinds(graph, pipeline)),
+        kinds: await loadTaskKinds(pipelineKinds(graph, pipeline, only)),
         store: s.store,
         digests: await s.digests(),
         env: io.env,
@@ -117,7 +156,7 @@ export async function runWithGraph(
   }
   if (slot && !bool(flags, 'dry-run'))
     await keepMemo(io, slot, loaded, memo && stale.size === 0 ? memo : undefined, notes, result, debug);
-  return { ...result, facts: { keys, deps: selectTasks(graph, pipeline).deps } };
+  return { ...result, facts: { keys, deps: selectTasks(graph, pipeline, only).deps } };
 }
 
 /** Stores the memo of a run that decided every task, or drops one that no longer describes the project. */

@@ -10,7 +10,7 @@ import { FORCING_FLAGS, lookupRunMemo, runMemoSlot, type MemoLookup } from '../.
 import { PIPELINES, type PipelineName } from '../../run/select.ts';
 import { openSession, type RunFacts, type Session } from '../../run/session.ts';
 import { bool, num, suggest, type FlagValues } from '../args.ts';
-import { printDiagnostics, type Io } from '../io.ts';
+import { printDiagnostics, replayWarnings, type Io } from '../io.ts';
 import { runReporter } from '../run-reporter.ts';
 import { interruptCode } from '../interrupt.ts';
 import { stateDirOf } from '../state-dir.ts';
@@ -19,20 +19,20 @@ import type { PipelineResult } from '../../run/pipeline.ts';
 
 /** Runs `dsg run`; returns the exit code. */
 export async function runCommand(io: Io, flags: FlagValues, positionals: string[]): Promise<number> {
-  const [pipeline, ...extra] = positionals;
-  if (pipeline === undefined || !PIPELINES.includes(pipeline as PipelineName) || extra.length > 0) {
-    const close = pipeline ? suggest(pipeline, PIPELINES) : undefined;
-    io.stderr.write(
-      `dsg run: ${pipeline === undefined ? 'missing pipeline' : extra.length > 0 ? `unexpected "${extra.join(' ')}"` : `unknown pipeline "${pipeline}"${close ? ` — did you mean "${close}"?` : ''}`}\nUsage: dsg run ${PIPELINES.join('|')} [flags]\n`,
-    );
+  const [pipeline, ...deployments] = positionals;
+  const usage = runUsage(pipeline, deployments, flags);
+  if (usage !== undefined) {
+    io.stderr.write(`dsg run: ${usage}\nUsage: dsg run ${PIPELINES.join('|')} [DEPLOYMENT...] [flags]\n`);
     return 2;
   }
-  const command = ['dsg', 'run', pipeline, ...Object.keys(flags).map((f) => `--${f}`)].join(' ');
+  const command = ['dsg', 'run', pipeline, ...deployments, ...Object.keys(flags).map((f) => `--${f}`)].join(
+    ' ',
+  );
   const note = (d: Diagnostic): void => void printDiagnostics(io, [d]);
   const stateDir = stateDirOf(io.cwd, flags, io.env);
   // Without a state folder there is no memo: the config is loaded first, so that a bad one leaves nothing.
   const fresh = !existsSync(stateDir);
-  const loaded = fresh ? await loadFirst(io, flags) : undefined;
+  const loaded = fresh ? await loadFirst(io, flags, pipeline as PipelineName, deployments) : undefined;
   if (fresh && !loaded) return 1;
   const session = await openSession({
     projectDir: dirname(stateDir),
@@ -50,7 +50,7 @@ export async function runCommand(io: Io, flags: FlagValues, positionals: string[
   let facts: RunFacts | undefined;
   let code: number | undefined;
   try {
-    const result = await runLocked(io, flags, pipeline as PipelineName, session.value, loaded);
+    const result = await runLocked(io, flags, pipeline as PipelineName, deployments, session.value, loaded);
     if (typeof result === 'number') code = result;
     else {
       ({ summary, facts } = result);
@@ -77,21 +77,24 @@ async function runLocked(
   io: Io,
   flags: FlagValues,
   pipeline: PipelineName,
+  deployments: string[],
   s: Session,
   loaded?: LoadedRunGraph,
 ): Promise<number | (Pick<PipelineResult, 'summary' | 'failures'> & { facts: RunFacts })> {
   const debug = (io.env['DSG_DEBUG_RUN_MEMO'] ?? '') !== '' ? io.stderr : undefined;
   const memoable = pipeline !== 'purge' && FORCING_FLAGS.every((f) => !(f in flags));
-  const slot = memoable ? runMemoSlot({ stateDir: s.stateDir, cwd: io.cwd, pipeline, flags }) : undefined;
+  const request = { stateDir: s.stateDir, cwd: io.cwd, pipeline, flags, deployments };
+  const slot = memoable ? runMemoSlot(request) : undefined;
+  const run = { pipeline, deployments };
   if (loaded) {
     const { runWithGraph } = await import('./run-graph.ts');
-    return runWithGraph(io, flags, pipeline, s, { slot, memo: undefined, stale: new Set(), debug }, loaded);
+    return runWithGraph(io, flags, run, s, { slot, memo: undefined, stale: new Set(), debug }, loaded);
   }
   const hit = slot && lookupRunMemo(slot, s.stateDir, io.env);
   if (hit) debug?.write(`run memo: ${memoVerdict(hit)}\n`);
   const memo = hit?.ok ? hit.memo : undefined;
   const stale = hit?.ok ? hit.stale : new Set<string>();
-  if (memo) for (const text of memo.notes) io.stderr.write(text);
+  if (memo) replayWarnings(io, memo.notes, bool(flags, 'json'));
   if (memo && stale.size === 0 && memo.tasks.every((t) => !t.check)) {
     const reporter = runReporter(io, flags);
     let summary: RunSummary;
@@ -107,7 +110,7 @@ async function runLocked(
     return { summary, failures: [], facts };
   }
   const { runWithGraph } = await import('./run-graph.ts');
-  return runWithGraph(io, flags, pipeline, s, { slot, memo, stale, debug });
+  return runWithGraph(io, flags, run, s, { slot, memo, stale, debug });
 }
 
 /** `hit`, `partial (2 of 40 tasks to decide: "api/main.go" changed)` or `miss (input changed)`. */
@@ -118,11 +121,39 @@ function memoVerdict(lookup: MemoLookup): string {
   return `partial (${lookup.stale.size} of ${length} tasks to decide: ${lookup.reason ?? 'changed'})`;
 }
 
-async function loadFirst(io: Io, flags: FlagValues): Promise<LoadedRunGraph | undefined> {
+async function loadFirst(
+  io: Io,
+  flags: FlagValues,
+  pipeline: PipelineName,
+  deployments: string[],
+): Promise<LoadedRunGraph | undefined> {
   const { loadRunGraph } = await import('./run-graph.ts');
   const notes: string[] = [];
-  const loaded = await loadRunGraph(io, flags, notes);
+  const loaded = await loadRunGraph(io, flags, notes, false, { pipeline, deployments });
   return loaded && { ...loaded, notes };
+}
+
+/** What is wrong with the words and flags of `dsg run`, or undefined. */
+function runUsage(
+  pipeline: string | undefined,
+  deployments: string[],
+  flags: FlagValues,
+): string | undefined {
+  if (pipeline === undefined) return 'missing pipeline';
+  if (!PIPELINES.includes(pipeline as PipelineName)) {
+    const close = suggest(pipeline, PIPELINES);
+    return `unknown pipeline "${pipeline}"${close ? ` — did you mean "${close}"?` : ''}`;
+  }
+  if (pipeline === 'build' && deployments.length > 0)
+    return `unexpected "${deployments.join(' ')}": dsg run build takes no deployments`;
+  const clash = [
+    ['skip-build', 'force-build'],
+    ['skip-deploy', 'force-deploy'],
+  ].find(([a, b]) => bool(flags, a ?? '') && bool(flags, b ?? ''));
+  if (clash) return `--${clash[0] ?? ''} and --${clash[1] ?? ''} cannot be given together`;
+  if (pipeline === 'purge' && (bool(flags, 'skip-build') || bool(flags, 'skip-deploy')))
+    return '--skip-build and --skip-deploy do not apply to purge';
+  return undefined;
 }
 
 /** `--cache-max-size MB`, else `DSG_CACHE_MAX_SIZE` (MB), else the session's default. */
