@@ -6,8 +6,9 @@ import { error, type Diagnostic, type SourceLocation } from '../../core/diagnost
 import { scanRuntimeRefsIn } from '../../core/runtime-refs.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { isAcyclic } from './acyclic.ts';
-import { dockerfileFroms } from './dockerfile-from.ts';
-import { imageNamed, repositoryIndex, scanDeployment, type SeenText } from './image-refs.ts';
+import { imageNamed, repositoryIndex } from '../../core/image-ref.ts';
+import { dockerfileFroms } from '../../tasks/docker/dockerfile-from.ts';
+import { scanDeployment, type SeenText } from './image-refs.ts';
 import { collectProjects, type GraphProject } from './projects.ts';
 import { ReadLog } from '../../cache/read-log.ts';
 import { fileLocation, invalidRef, resolveRefs, type RefSite } from './runtime-edges.ts';

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { DeploymentConfig, ProjectConfig } from '../../core/config.ts';
 import { warning, type Diagnostic } from '../../core/diagnostics.ts';
-import { parseImageRef } from '../../core/image-ref.ts';
+import { imageNamed } from '../../core/image-ref.ts';
 import { scanRuntimeRefs, type RuntimeRef } from '../../core/runtime-refs.ts';
 import { manifestFiles } from '../../tasks/render/manifest-files.ts';
 import { manifestDocuments } from './manifest-docs.ts';
@@ -35,22 +35,6 @@ export interface ImageRefScan {
   /** The references could not all be seen: the deployment depends on every image of its project. */
   implicit: boolean;
   warnings: Diagnostic[];
-}
-
-/** Image repository (normalised) → image name, for one project; build it once and pass it to every scan. */
-export function repositoryIndex(project: ProjectConfig): ReadonlyMap<string, string> {
-  const index = new Map<string, string>();
-  for (const image of project.images) {
-    const normalized = parseImageRef(image.image)?.normalized;
-    if (normalized !== undefined) index.set(normalized, image.name);
-  }
-  return index;
-}
-
-/** The image of `byRepository` that `reference` (a full image reference) names, if any. */
-export function imageNamed(reference: string, byRepository: ReadonlyMap<string, string>): string | undefined {
-  const normalized = parseImageRef(reference.trim())?.normalized;
-  return normalized === undefined ? undefined : byRepository.get(normalized);
 }
 
 /** Scans one deployment of `project` for references to the project's images. */
