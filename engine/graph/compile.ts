@@ -96,11 +96,11 @@ export async function compileGraph(
       const from = taskId(project.scope, 'tag', name);
       if (known.has(name) && !tags.has(from)) tags.set(from, edge(from, render.id, 'image-ref', detail));
     }
-    if (scan.implicit) {
+    if (scan.implicit !== undefined) {
+      const detail = `every image of the project: ${scan.implicit}`;
       for (const name of known.keys()) {
         const from = taskId(project.scope, 'tag', name);
         if (tags.has(from)) continue;
-        const detail = 'references not visible: every image of the project';
         tags.set(from, { ...edge(from, render.id, 'image-ref', detail), implicit: true });
       }
     }

@@ -1,10 +1,16 @@
-// Which images does a deployment use? Read at compile time from its manifests, values and runtime references.
+// Which images does a deployment use? Read at compile time from its manifests, kustomizations, values, local
+// charts and runtime references.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeploymentConfig, ProjectConfig } from '../../core/config.ts';
 import { warning, type Diagnostic } from '../../core/diagnostics.ts';
 import { imageNamed } from '../../core/image-ref.ts';
 import { scanRuntimeRefs, type RuntimeRef } from '../../core/runtime-refs.ts';
+import { chartSource, describeChart } from '../../tasks/helm/chart.ts';
+import { readLocalChart, type ChartIo } from '../../tasks/helm/chart-files.ts';
 import { manifestFiles } from '../../tasks/render/manifest-files.ts';
+import { templateImages } from './chart-images.ts';
+import { scanKustomization } from './kustomize-images.ts';
 import { manifestDocuments } from './manifest-docs.ts';
 import type { ReadLog } from '../../cache/read-log.ts';
 
@@ -32,10 +38,13 @@ export interface ImageRefScan {
   runtime: SeenRuntimeRef[];
   /** `${runtime...}` expressions that are not references to an image, and where. */
   invalid: SeenText[];
-  /** The references could not all be seen: the deployment depends on every image of its project. */
-  implicit: boolean;
+  /** Why the references could not all be seen, when they could not: the deployment depends on every image. */
+  implicit: string | undefined;
   warnings: Diagnostic[];
 }
+
+/** Which strings of a document can be image references: any string (values), `image:` keys, none (runtime only). */
+type Strings = 'any' | 'image-keys' | 'none';
 
 /** Scans one deployment of `project` for references to the project's images. */
 export async function scanDeployment(
@@ -48,26 +57,38 @@ export async function scanDeployment(
     explicit: new Map(),
     runtime: [],
     invalid: [],
-    implicit: false,
+    implicit: undefined,
     warnings: [],
   };
-  const note = (value: string, where: string, anyString: boolean, key: string | undefined): void => {
-    const found = scanRuntimeRefs(value);
-    for (const ref of found.refs) scan.runtime.push({ ref, where });
-    for (const text of found.invalid) scan.invalid.push({ text, where });
-    if (!anyString && key !== 'image') return;
-    const name = imageNamed(value, byRepository);
-    if (name !== undefined && !scan.explicit.has(name))
-      scan.explicit.set(name, `${key ?? 'value'}: ${value} in ${where}`);
+  const because = (reason: string): void => {
+    scan.implicit ??= reason;
   };
-  const walk = (value: unknown, where: string, anyString: boolean, key?: string): void => {
-    if (typeof value === 'string') note(value, where, anyString, key);
-    else if (Array.isArray(value)) for (const v of value) walk(v, where, anyString, key);
+  const reference = (value: string, detail: string): void => {
+    const name = imageNamed(value, byRepository);
+    if (name !== undefined && !scan.explicit.has(name)) scan.explicit.set(name, detail);
+  };
+  const walk = (value: unknown, where: string, strings: Strings, key?: string): void => {
+    if (typeof value === 'string') {
+      const found = scanRuntimeRefs(value);
+      for (const ref of found.refs) scan.runtime.push({ ref, where });
+      for (const text of found.invalid) scan.invalid.push({ text, where });
+      if (strings === 'any' || (strings === 'image-keys' && key === 'image'))
+        reference(value, `${key ?? 'value'}: ${value} in ${where}`);
+    } else if (Array.isArray(value)) for (const v of value) walk(v, where, strings, key);
     else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) walk(v, where, anyString, k);
+      for (const [k, v] of Object.entries(value)) walk(v, where, strings, k);
     }
   };
-  const readYaml = async (rel: string, anyString: boolean): Promise<boolean> => {
+  /** Walks the documents of a file's text; runtime references found are located in it. */
+  const walkText = async (text: string, rel: string, strings: Strings, docs?: unknown[]): Promise<void> => {
+    const before = { runtime: scan.runtime.length, invalid: scan.invalid.length };
+    for (const doc of docs ?? (await manifestDocuments(text))) walk(doc, rel, strings);
+    // Found in a file: point at its first occurrence there.
+    const at = (ref: string): { path: string; line: number } => ({ path: rel, line: lineOf(text, ref) });
+    for (const seen of scan.runtime.slice(before.runtime)) seen.file = at(seen.ref.text);
+    for (const seen of scan.invalid.slice(before.invalid)) seen.file = at(seen.text);
+  };
+  const readYaml = async (rel: string, strings: Strings): Promise<boolean> => {
     const text = reads.text(join(project.dir, rel));
     if (text === undefined) {
       scan.warnings.push(
@@ -76,32 +97,40 @@ export async function scanDeployment(
           deployment.at,
         ),
       );
+      because(`"${rel}" cannot be read`);
       return false;
     }
-    const before = { runtime: scan.runtime.length, invalid: scan.invalid.length };
-    for (const doc of await manifestDocuments(text)) walk(doc, rel, anyString);
-    // Found in a file: point at its first occurrence there.
-    const at = (ref: string): { path: string; line: number } => ({ path: rel, line: lineOf(text, ref) });
-    for (const seen of scan.runtime.slice(before.runtime)) seen.file = at(seen.ref.text);
-    for (const seen of scan.invalid.slice(before.invalid)) seen.file = at(seen.text);
+    await walkText(text, rel, strings);
     return true;
   };
 
   switch (deployment.type) {
     case 'kubectl': {
       for (const patch of deployment.patches)
-        walk(patch.value ?? null, `patches of "${deployment.name}"`, false);
+        walk(patch.value ?? null, `patches of "${deployment.name}"`, 'image-keys');
       if (deployment.inlineManifest !== undefined) {
         for (const doc of await manifestDocuments(deployment.inlineManifest))
-          walk(doc, 'inlineManifest', false);
+          walk(doc, 'inlineManifest', 'image-keys');
       }
       if (deployment.kustomize) {
-        scan.implicit = true;
+        for (const entry of deployment.manifests) {
+          const k = await scanKustomization(project.dir, entry, reads);
+          // Runtime references are filled in after kustomize ran, wherever they are; images only as transformed.
+          for (const doc of k.documents)
+            if (doc.file !== undefined) await walkText(doc.text, doc.file, 'none', doc.docs);
+            else for (const d of doc.docs) walk(d, doc.where, 'none');
+          for (const image of k.images) {
+            const renamed =
+              image.value === image.written ? '' : ` (${image.written} before kustomize images:)`;
+            reference(image.value, `image: ${image.value}${renamed} in ${image.where}`);
+          }
+          if (k.unreadable.length > 0) because(k.unreadable.join('; '));
+        }
         break;
       }
       const files = await manifestFiles(project.dir, deployment.manifests, reads.note);
       if (!files.ok) {
-        scan.implicit = true;
+        because(files.error);
         scan.warnings.push(
           warning(
             `${files.error}; deployment "${deployment.name}" depends on every image of its project`,
@@ -110,22 +139,53 @@ export async function scanDeployment(
         );
         break;
       }
-      for (const rel of files.value) if (!(await readYaml(rel, false))) scan.implicit = true;
-      if (files.value.length === 0 && deployment.inlineManifest === undefined) scan.implicit = true;
+      for (const rel of files.value) await readYaml(rel, 'image-keys');
+      if (files.value.length === 0 && deployment.inlineManifest === undefined)
+        because('it names no manifests');
       break;
     }
     case 'helm': {
-      walk(deployment.values, 'helm values', true);
-      for (const rel of deployment.valuesFiles) await readYaml(rel, true);
-      // Chart templates can name images we cannot see: without a visible reference, assume all.
-      if (scan.explicit.size === 0 && scan.runtime.length === 0) scan.implicit = true;
+      walk(deployment.values, 'helm values', 'any');
+      for (const rel of deployment.valuesFiles) await readYaml(rel, 'any');
+      const source = chartSource(deployment);
+      if (source.kind === 'local') {
+        const chart = await readLocalChart(project.dir, source.path, chartIo(reads));
+        // The chart's defaults get the same replacement as the deployment's values (render does it).
+        if (chart.values) {
+          const docs = await manifestDocuments(chart.values.text);
+          for (const doc of docs) walk(doc, chart.values.file, 'any');
+        }
+        for (const template of chart.templates)
+          for (const found of templateImages(template.text, byRepository))
+            reference(found.word, `${found.word} in ${template.file}:${found.line}`);
+        if (chart.unreadable.length > 0) because(chart.unreadable.join('; '));
+      } else if (scan.explicit.size === 0 && scan.runtime.length === 0) {
+        // A remote chart's templates cannot be read: without a reference in the values, assume all.
+        because(`chart "${describeChart(source)}" is not local and its values name no image`);
+      }
       break;
     }
     case 'component':
-      walk(deployment.values, 'component values', true);
+      walk(deployment.values, 'component values', 'any');
       break;
   }
   return scan;
+}
+
+/** The chart reader's view of the file system: through the compiler's read log. */
+function chartIo(reads: ReadLog): ChartIo {
+  return {
+    text: (path) => reads.text(path),
+    bytes: (path) => {
+      reads.note(path);
+      try {
+        return readFileSync(path);
+      } catch {
+        return undefined;
+      }
+    },
+    list: (path) => reads.list(path)?.map((e) => ({ name: e.name, directory: e.isDirectory() })),
+  };
 }
 
 /** The 1-based line of the first occurrence of `needle` in `text` (1 when absent). */
