@@ -2,6 +2,7 @@
 // `docker.io/library/` spelled out, so `nginx`, `library/nginx` and `docker.io/library/nginx` compare equal.
 // The one owner of that grammar: the compiler matches manifests against images with it, render replaces
 // references with it, the registry client finds the registry and path of a repository with it.
+import type { ProjectConfig } from './config.ts';
 
 /** The registry Docker Hub images live in, as docker names it. */
 export const DOCKER_HUB = 'docker.io';
@@ -94,4 +95,20 @@ export function splitRef(ref: string): { repository: string; tag: string } {
 /** Docker's rule for tags: word characters, dots and dashes, at most 128, not starting with `.` or `-`. */
 export function isValidTag(tag: string): boolean {
   return tagPattern.test(tag);
+}
+
+/** Image repository (normalised) → image name, for one project; build it once and pass it to every scan. */
+export function repositoryIndex(project: Pick<ProjectConfig, 'images'>): ReadonlyMap<string, string> {
+  const index = new Map<string, string>();
+  for (const image of project.images) {
+    const normalized = parseImageRef(image.image)?.normalized;
+    if (normalized !== undefined) index.set(normalized, image.name);
+  }
+  return index;
+}
+
+/** The image of `byRepository` that `reference` (a full image reference) names, if any. */
+export function imageNamed(reference: string, byRepository: ReadonlyMap<string, string>): string | undefined {
+  const normalized = parseImageRef(reference.trim())?.normalized;
+  return normalized === undefined ? undefined : byRepository.get(normalized);
 }

@@ -4,6 +4,7 @@ import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'node:test';
 import { lines, load, loaded, project, testEnv } from './fixtures/config/load-helpers.ts';
+import { runDsg } from './helpers/cli.ts';
 import { repoRoot } from './helpers/paths.ts';
 
 const base = `version: v2beta1
@@ -231,4 +232,44 @@ profiles:
   assert.deepEqual(web.values, { args: ['--a', '--debug'], replicas: 2 });
   assert.equal(extra?.name, 'extra');
   assert.deepEqual(extra?.at, { file: 'devspace.yaml', line: 18, col: 13, length: 5 });
+});
+
+test('a profile that is not applied is still checked as DevSpace’s schema would: a located error, exit 1', async () => {
+  const profiles = `- name: used
+  patches:
+  - op: replace
+    path: images.api.image
+    value: r/used
+- name: unused
+  merge: [not, a, mapping]
+  parents: [{ name: used }]
+  patches:
+  - op: frobnicate
+    path: images.api.image
+  - path: images.web.image
+    value: x
+  - op: remove
+  - op: remove
+    path: images.web
+    colour: blue
+`;
+  assert.deepEqual(lines(await withProfiles(profiles, ['used'])), [
+    'devspace.yaml:24:10: error: `merge` of profile "unused" must be a mapping, got a list',
+    'devspace.yaml:25:13: error: An entry of `parents` of profile "unused" needs `profile: NAME`',
+    'devspace.yaml:27:9: error: `op` of a patch of profile "unused" must be one of add, replace, remove, got "frobnicate"',
+    'devspace.yaml:29:5: error: `op` of a patch of profile "unused" must be one of add, replace, remove, got nothing',
+    'devspace.yaml:31:5: error: A patch of profile "unused" needs a `path`',
+    'devspace.yaml:34:5: error: Unknown key "colour" in a patch of profile "unused"',
+  ]);
+  // Through the CLI: one message per mistake, exit 1, no profile asked for at all.
+  const dir = await project({
+    'devspace.yaml': `${base}profiles:\n- name: later\n  patches:\n  - op: frobnicate\n    path: images.api\n`,
+  });
+  const result = await runDsg(['graph'], { cwd: dir });
+  assert.equal(result.code, 1);
+  assert.match(
+    result.stderr,
+    /devspace\.yaml:\d+:\d+: error: `op` of a patch of profile "later" must be one of add, replace, remove, got "frobnicate"/,
+  );
+  assert.doesNotMatch(result.stderr, /\n\s+at /);
 });

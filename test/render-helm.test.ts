@@ -165,3 +165,64 @@ test('a chart repository that cannot be reached is a clear error', async () => {
     /^Cannot fetch chart "nginx" from repository "http:\/\/127\.0\.0\.1:9\/charts": the repository cannot be reached/,
   );
 });
+
+test("a local chart's own values.yaml gets the built tags as the deployment's values do, folder or packaged, unless the values set them", async () => {
+  const chart = webChart();
+  chart['charts/web/values.yaml'] = [
+    'image:',
+    '  repository: 127.0.0.1:5000/shop/web',
+    '  tag: ""',
+    'sidecar: 127.0.0.1:5000/shop/web',
+    'pinned: 127.0.0.1:5000/shop/web:1.0',
+    'unrelated: nginx',
+    'replicas: 1',
+    '',
+  ].join('\n');
+  const dir = await makeProject(chart);
+  const images = (objects: Record<string, unknown>[]): string[] =>
+    [...JSON.stringify(objects.find((o) => o['kind'] === 'Deployment')).matchAll(/"image":"([^"]+)"/g)].map(
+      (m) => m[1] ?? '',
+    );
+  // Folder chart, no values: every untagged default naming the image gets its tag; the explicit one stays.
+  const bare = await renderHelm(dir, helmDeployment({ name: 'shop', chart: { name: './charts/web' } }));
+  const first = await bare.read();
+  assert.deepEqual(images(first.objects), [
+    '127.0.0.1:5000/shop/web:abc123',
+    '127.0.0.1:5000/shop/web:abc123',
+  ]);
+  assert.deepEqual(first.values, {
+    image: { tag: 'abc123' },
+    sidecar: '127.0.0.1:5000/shop/web:abc123',
+  });
+  // The deployment's values win: another repository keeps the chart's (empty) tag, a sidecar set stays as set.
+  const set = await renderHelm(
+    dir,
+    helmDeployment({
+      name: 'shop',
+      chart: { name: './charts/web' },
+      values: { image: { repository: 'nginx' }, sidecar: 'busybox' },
+    }),
+  );
+  assert.deepEqual(images((await set.read()).objects), ['nginx:1.0', 'busybox']);
+  // The same chart packaged: its values.yaml is read from the archive.
+  const env = await toolEnv();
+  const pkg = await runProcess('helm', ['package', 'charts/web', '-d', 'packaged'], { cwd: dir, env });
+  assert.ok(pkg.ok && pkg.value.code === 0, JSON.stringify(pkg));
+  const packaged = await renderHelm(
+    dir,
+    helmDeployment({ name: 'shop', chart: { name: 'packaged/web-0.1.0.tgz' } }),
+  );
+  assert.deepEqual(images((await packaged.read()).objects), [
+    '127.0.0.1:5000/shop/web:abc123',
+    '127.0.0.1:5000/shop/web:abc123',
+  ]);
+  // updateImageTags: false leaves the chart's defaults alone too.
+  const off = await renderHelm(
+    dir,
+    helmDeployment({ name: 'shop', chart: { name: './charts/web' }, updateImageTags: false }),
+  );
+  assert.deepEqual(images((await off.read()).objects), [
+    '127.0.0.1:5000/shop/web:1.0',
+    '127.0.0.1:5000/shop/web',
+  ]);
+});

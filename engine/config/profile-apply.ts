@@ -1,29 +1,19 @@
 // Applies one profile to the config tree: `replace` (whole top-level sections), `merge` (a JSON merge
 // patch) and `patches` (add / replace / remove at DevSpace paths), in that order, like DevSpace.
 // Values inserted from a profile keep their own locations, so errors point into the profile.
+import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
 import { parsePatchPath, type PathSegment } from '../../core/patch-path.ts';
 import { findMatches, type PathMatch } from './patch-path.ts';
 import { clone, describe, entry, entryLoc, mapNode, str, type MapNode, type TreeNode } from './tree.ts';
 
-/** Replaces the top-level sections the profile names. */
-export function applyReplace(root: MapNode, replace: TreeNode, profile: string, sink: DiagSink): void {
-  if (replace.kind !== 'map') {
-    sink.error(
-      `\`replace\` of profile "${profile}" must be a mapping of sections, got ${describe(replace)}`,
-      replace.loc,
-    );
-    return;
-  }
+/** Replaces the top-level sections the profile names (a mapping: `checkProfile` said so). */
+export function applyReplace(root: MapNode, replace: MapNode): void {
   for (const [k, e] of replace.entries) root.entries.set(k, entry(clone(e.value), e.keyLoc));
 }
 
 /** JSON merge patch (RFC 7386): mappings merge key by key, `null` deletes, anything else replaces. */
-export function applyMerge(root: MapNode, merge: TreeNode, profile: string, sink: DiagSink): void {
-  if (merge.kind !== 'map') {
-    sink.error(`\`merge\` of profile "${profile}" must be a mapping, got ${describe(merge)}`, merge.loc);
-    return;
-  }
+export function applyMerge(root: MapNode, merge: MapNode): void {
   mergeInto(root, merge);
 }
 
@@ -41,12 +31,24 @@ function mergeInto(target: TreeNode | undefined, patch: TreeNode): TreeNode {
   return out;
 }
 
-/** Applies the `patches` list of a profile. */
-export function applyPatches(root: MapNode, patches: TreeNode, profile: string, sink: DiagSink): void {
+/** A patch of a profile whose shape was checked: `op`, `path` and (for add and replace) `value`. */
+export interface CheckedPatch {
+  op: 'add' | 'replace' | 'remove';
+  path: string;
+  value: TreeNode | undefined;
+  at: SourceLocation | undefined;
+}
+
+/**
+ * Checks the shape of a profile's `patches` as DevSpace's schema does — a list of mappings with `op` one of add,
+ * replace, remove and a `path`, no other keys — whether or not the profile is applied; returns the valid ones.
+ */
+export function checkPatches(patches: TreeNode, profile: string, sink: DiagSink): CheckedPatch[] {
   if (patches.kind !== 'seq') {
     sink.error(`\`patches\` of profile "${profile}" must be a list, got ${describe(patches)}`, patches.loc);
-    return;
+    return [];
   }
+  const out: CheckedPatch[] = [];
   for (const p of patches.items) {
     if (p.kind !== 'map') {
       sink.error(
@@ -79,7 +81,19 @@ export function applyPatches(root: MapNode, patches: TreeNode, profile: string, 
       sink.error(`A patch of profile "${profile}" needs a \`path\``, at);
       continue;
     }
-    const value = p.entries.get('value')?.value;
+    out.push({ op, path, value: p.entries.get('value')?.value, at });
+  }
+  return out;
+}
+
+/** Applies the checked `patches` of a profile, in order. */
+export function applyPatches(
+  root: MapNode,
+  patches: readonly CheckedPatch[],
+  profile: string,
+  sink: DiagSink,
+): void {
+  for (const { op, path, value, at } of patches) {
     if (op !== 'remove' && !value) {
       sink.error(`Patch "${op} ${path}" of profile "${profile}" needs a \`value\``, at);
       continue;

@@ -3,7 +3,7 @@
 // `parent`/`parents`. The `profiles` section is removed afterwards, as DevSpace does.
 import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
-import { applyMerge, applyPatches, applyReplace } from './profile-apply.ts';
+import { applyMerge, applyPatches, applyReplace, checkPatches, type CheckedPatch } from './profile-apply.ts';
 import { mappingItems, requiredName } from './list-items.ts';
 import { describe, entryLoc, str, type MapNode, type TreeNode } from './tree.ts';
 import type { VarResolver } from './var-resolver.ts';
@@ -41,6 +41,17 @@ interface Profile {
   name: string;
   node: MapNode;
   at?: SourceLocation;
+  /** What applying it does, checked whether it is applied or not. */
+  body: ProfileBody;
+}
+
+/** A profile's changes, their shapes checked. */
+interface ProfileBody {
+  replace: MapNode | undefined;
+  merge: MapNode | undefined;
+  patches: CheckedPatch[];
+  /** Parent names with where they are named. */
+  parents: { name: string; at: SourceLocation | undefined }[];
 }
 
 /** Applies the requested and activated profiles to `root`; returns the names applied, in order. */
@@ -83,8 +94,10 @@ function readProfiles(node: TreeNode | undefined, sink: DiagSink): Map<string, P
           `known keys: ${[...KNOWN].join(', ')}`,
         );
     }
+    // Every profile is checked as DevSpace's schema checks it, applied or not.
+    const body = checkProfile(item, name, sink);
     if (!out.has(name)) {
-      const p: Profile = { name, node: item };
+      const p: Profile = { name, node: item, body };
       if (named.at) p.at = named.at;
       out.set(name, p);
     }
@@ -190,41 +203,11 @@ function expand(
     sink.error(`Profile "${name}" is its own parent (${[...seen, name].join(' → ')})`, p.at);
     return;
   }
-  const parent = p.node.entries.get('parent');
-  const parents = p.node.entries.get('parents');
-  if (parent && parents)
-    sink.error(`Profile "${name}" has both \`parent\` and \`parents\`: use one of them`, parents.keyLoc);
-  else if (parent) {
-    const parentName = str(parent.value);
-    if (parentName) expand(parentName, entryLoc(parent), profiles, chain, [...seen, name], sink);
-    else
-      sink.error(
-        `\`parent\` of profile "${name}" must be a profile name, got ${describe(parent.value)}`,
-        entryLoc(parent),
-      );
-  } else if (parents) {
-    if (parents.value.kind !== 'seq')
-      sink.error(`\`parents\` of profile "${name}" must be a list`, entryLoc(parents));
-    else {
-      for (const item of parents.value.items) {
-        const profileEntry = item.kind === 'map' ? item.entries.get('profile') : undefined;
-        const parentName = str(profileEntry?.value);
-        if (item.kind === 'map' && item.entries.has('source')) {
-          sink.error(
-            `Profile parents from another source (\`parents[].source\`) are not supported by dsg yet`,
-            item.entries.get('source')?.keyLoc,
-          );
-        } else if (parentName && profileEntry)
-          expand(parentName, entryLoc(profileEntry), profiles, chain, [...seen, name], sink);
-        else sink.error(`An entry of \`parents\` of profile "${name}" needs \`profile: NAME\``, item.loc);
-      }
-    }
-  }
+  for (const parent of p.body.parents) expand(parent.name, parent.at, profiles, chain, [...seen, name], sink);
   chain.push(p);
 }
 
 function applyOne(root: MapNode, p: Profile, sink: DiagSink): void {
-  const get = (k: string): TreeNode | undefined => p.node.entries.get(k)?.value;
   const strategic = p.node.entries.get('strategicMerge');
   if (strategic) {
     sink.warn(
@@ -233,10 +216,56 @@ function applyOne(root: MapNode, p: Profile, sink: DiagSink): void {
       'use `merge` or `patches`',
     );
   }
-  const replace = get('replace');
-  if (replace) applyReplace(root, replace, p.name, sink);
-  const merge = get('merge');
-  if (merge) applyMerge(root, merge, p.name, sink);
-  const patches = get('patches');
-  if (patches) applyPatches(root, patches, p.name, sink);
+  if (p.body.replace) applyReplace(root, p.body.replace);
+  if (p.body.merge) applyMerge(root, p.body.merge);
+  applyPatches(root, p.body.patches, p.name, sink);
+}
+
+/** Checks the shapes of a profile's `replace`, `merge`, `patches`, `parent` and `parents`. */
+function checkProfile(node: MapNode, name: string, sink: DiagSink): ProfileBody {
+  const body: ProfileBody = { replace: undefined, merge: undefined, patches: [], parents: [] };
+  const replace = node.entries.get('replace')?.value;
+  if (replace?.kind === 'map') body.replace = replace;
+  else if (replace)
+    sink.error(
+      `\`replace\` of profile "${name}" must be a mapping of sections, got ${describe(replace)}`,
+      replace.loc,
+    );
+  const merge = node.entries.get('merge')?.value;
+  if (merge?.kind === 'map') body.merge = merge;
+  else if (merge)
+    sink.error(`\`merge\` of profile "${name}" must be a mapping, got ${describe(merge)}`, merge.loc);
+  const patches = node.entries.get('patches')?.value;
+  if (patches) body.patches = checkPatches(patches, name, sink);
+  const parent = node.entries.get('parent');
+  const parents = node.entries.get('parents');
+  if (parent && parents)
+    sink.error(`Profile "${name}" has both \`parent\` and \`parents\`: use one of them`, parents.keyLoc);
+  else if (parent) {
+    const parentName = str(parent.value);
+    if (parentName) body.parents.push({ name: parentName, at: entryLoc(parent) });
+    else
+      sink.error(
+        `\`parent\` of profile "${name}" must be a profile name, got ${describe(parent.value)}`,
+        entryLoc(parent),
+      );
+  } else if (parents) {
+    if (parents.value.kind !== 'seq') {
+      sink.error(`\`parents\` of profile "${name}" must be a list`, entryLoc(parents));
+      return body;
+    }
+    for (const item of parents.value.items) {
+      const profileEntry = item.kind === 'map' ? item.entries.get('profile') : undefined;
+      const parentName = str(profileEntry?.value);
+      if (item.kind === 'map' && item.entries.has('source')) {
+        sink.error(
+          `Profile parents from another source (\`parents[].source\`) are not supported by dsg yet`,
+          item.entries.get('source')?.keyLoc,
+        );
+      } else if (parentName && profileEntry)
+        body.parents.push({ name: parentName, at: entryLoc(profileEntry) });
+      else sink.error(`An entry of \`parents\` of profile "${name}" needs \`profile: NAME\``, item.loc);
+    }
+  }
+  return body;
 }

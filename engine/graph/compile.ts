@@ -7,14 +7,9 @@ import { scanRuntimeRefsIn } from '../../core/runtime-refs.ts';
 import { secretValues } from '../../core/secrets.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { isAcyclic } from './acyclic.ts';
-import { dockerfileFroms } from './dockerfile-from.ts';
-import {
-  imageNamed,
-  repositoryIndex,
-  scanDeployment,
-  type SeenRuntimeRef,
-  type SeenText,
-} from './image-refs.ts';
+import { imageNamed, repositoryIndex } from '../../core/image-ref.ts';
+import { dockerfileFroms } from '../../tasks/docker/dockerfile-from.ts';
+import { scanDeployment, type SeenRuntimeRef, type SeenText } from './image-refs.ts';
 import { collectProjects, type GraphProject } from './projects.ts';
 import { ReadLog } from '../../cache/read-log.ts';
 import { fileLocation, invalidRef, legacyWarning, resolveRefs, type RefSite } from './runtime-edges.ts';
@@ -105,11 +100,11 @@ export async function compileGraph(
       const from = taskId(project.scope, 'tag', name);
       if (known.has(name) && !tags.has(from)) tags.set(from, edge(from, render.id, 'image-ref', detail));
     }
-    if (scan.implicit) {
+    if (scan.implicit !== undefined) {
+      const detail = `every image of the project: ${scan.implicit}`;
       for (const name of known.keys()) {
         const from = taskId(project.scope, 'tag', name);
         if (tags.has(from)) continue;
-        const detail = 'references not visible: every image of the project';
         tags.set(from, { ...edge(from, render.id, 'image-ref', detail), implicit: true });
       }
     }

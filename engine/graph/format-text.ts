@@ -22,7 +22,7 @@ export function formatText(graph: TaskGraph, view: GraphView, options: TextOptio
     list.sort((a, b) => (order.get(a.from) ?? 0) - (order.get(b.from) ?? 0));
 
   const edgeNote = (e: TaskEdge): string => {
-    if (e.implicit) return dim('  (implicit: references not visible)');
+    if (e.implicit) return dim(`  (implicit: ${e.detail})`);
     if (e.reason === 'build-tag' || e.reason === 'render-deploy') return '';
     return dim(`  ← ${e.detail}`);
   };

@@ -1,10 +1,16 @@
-// Which images does a deployment use? Read at compile time from its manifests, values and runtime references.
+// Which images does a deployment use? Read at compile time from its manifests, kustomizations, values, local
+// charts and runtime references.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeploymentConfig, ProjectConfig } from '../../core/config.ts';
 import { warning, type Diagnostic } from '../../core/diagnostics.ts';
-import { parseImageRef } from '../../core/image-ref.ts';
+import { imageNamed } from '../../core/image-ref.ts';
 import { legacyNames, scanRuntimeRefs, type RuntimeRef } from '../../core/runtime-refs.ts';
+import { chartSource, describeChart } from '../../tasks/helm/chart.ts';
+import { readLocalChart, type ChartIo } from '../../tasks/helm/chart-files.ts';
 import { manifestFiles } from '../../tasks/render/manifest-files.ts';
+import { templateImages } from './chart-images.ts';
+import { scanKustomization } from './kustomize-images.ts';
 import { manifestDocuments } from './manifest-docs.ts';
 import type { ReadLog } from '../../cache/read-log.ts';
 
@@ -34,26 +40,13 @@ export interface ImageRefScan {
   runtime: SeenRuntimeRef[];
   /** `${runtime...}` expressions that are not references to an image, and where. */
   invalid: SeenText[];
-  /** The references could not all be seen: the deployment depends on every image of its project. */
-  implicit: boolean;
+  /** Why the references could not all be seen, when they could not: the deployment depends on every image. */
+  implicit: string | undefined;
   warnings: Diagnostic[];
 }
 
-/** Image repository (normalised) → image name, for one project; build it once and pass it to every scan. */
-export function repositoryIndex(project: ProjectConfig): ReadonlyMap<string, string> {
-  const index = new Map<string, string>();
-  for (const image of project.images) {
-    const normalized = parseImageRef(image.image)?.normalized;
-    if (normalized !== undefined) index.set(normalized, image.name);
-  }
-  return index;
-}
-
-/** The image of `byRepository` that `reference` (a full image reference) names, if any. */
-export function imageNamed(reference: string, byRepository: ReadonlyMap<string, string>): string | undefined {
-  const normalized = parseImageRef(reference.trim())?.normalized;
-  return normalized === undefined ? undefined : byRepository.get(normalized);
-}
+/** Which strings of a document can be image references: any string (values), `image:` keys, none (runtime only). */
+type Strings = 'any' | 'image-keys' | 'none';
 
 /** Scans one deployment of `project` for references to the project's images. */
 export async function scanDeployment(
@@ -66,37 +59,43 @@ export async function scanDeployment(
     explicit: new Map(),
     runtime: [],
     invalid: [],
-    implicit: false,
+    implicit: undefined,
     warnings: [],
+  };
+  const because = (reason: string): void => {
+    scan.implicit ??= reason;
+  };
+  const reference = (value: string, detail: string): void => {
+    const name = imageNamed(value, byRepository);
+    if (name !== undefined && !scan.explicit.has(name)) scan.explicit.set(name, detail);
   };
   // DevSpace 5's `image(NAME)` / `tag(NAME)`: in any string of values, in `image:` fields of manifests.
   const legacy = legacyNames(project.images);
   type Path = (string | number)[] | undefined;
-  const note = (
-    value: string,
-    where: string,
-    anyString: boolean,
-    key: string | undefined,
-    path: Path,
-  ): void => {
-    const found = scanRuntimeRefs(value, anyString || key === 'image' ? legacy : undefined);
-    for (const ref of found.refs) scan.runtime.push({ ref, where, ...(path ? { path } : {}) });
-    for (const text of found.invalid) scan.invalid.push({ text, where });
-    if (!anyString && key !== 'image') return;
-    const name = imageNamed(value, byRepository);
-    if (name !== undefined && !scan.explicit.has(name))
-      scan.explicit.set(name, `${key ?? 'value'}: ${value} in ${where}`);
-  };
   // `path` is followed only in the config (files locate by line), where it lets warnings point at the value.
-  const walk = (value: unknown, where: string, anyString: boolean, key?: string, path?: Path): void => {
-    if (typeof value === 'string') note(value, where, anyString, key, path);
-    else if (Array.isArray(value))
-      value.forEach((v, i) => walk(v, where, anyString, key, path && [...path, i]));
+  const walk = (value: unknown, where: string, strings: Strings, key?: string, path?: Path): void => {
+    if (typeof value === 'string') {
+      const imageString = strings === 'any' || (strings === 'image-keys' && key === 'image');
+      const found = scanRuntimeRefs(value, imageString ? legacy : undefined);
+      for (const ref of found.refs) scan.runtime.push({ ref, where, ...(path ? { path } : {}) });
+      for (const text of found.invalid) scan.invalid.push({ text, where });
+      if (imageString) reference(value, `${key ?? 'value'}: ${value} in ${where}`);
+    } else if (Array.isArray(value))
+      value.forEach((v, i) => walk(v, where, strings, key, path && [...path, i]));
     else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) walk(v, where, anyString, k, path && [...path, k]);
+      for (const [k, v] of Object.entries(value)) walk(v, where, strings, k, path && [...path, k]);
     }
   };
-  const readYaml = async (rel: string, anyString: boolean): Promise<boolean> => {
+  /** Walks the documents of a file's text; runtime references found are located in it. */
+  const walkText = async (text: string, rel: string, strings: Strings, docs?: unknown[]): Promise<void> => {
+    const before = { runtime: scan.runtime.length, invalid: scan.invalid.length };
+    for (const doc of docs ?? (await manifestDocuments(text))) walk(doc, rel, strings);
+    // Found in a file: point at its first occurrence there.
+    const at = (ref: string): { path: string; line: number } => ({ path: rel, line: lineOf(text, ref) });
+    for (const seen of scan.runtime.slice(before.runtime)) seen.file = at(seen.ref.text);
+    for (const seen of scan.invalid.slice(before.invalid)) seen.file = at(seen.text);
+  };
+  const readYaml = async (rel: string, strings: Strings): Promise<boolean> => {
     const text = reads.text(join(project.dir, rel));
     if (text === undefined) {
       scan.warnings.push(
@@ -105,32 +104,40 @@ export async function scanDeployment(
           deployment.at,
         ),
       );
+      because(`"${rel}" cannot be read`);
       return false;
     }
-    const before = { runtime: scan.runtime.length, invalid: scan.invalid.length };
-    for (const doc of await manifestDocuments(text)) walk(doc, rel, anyString);
-    // Found in a file: point at its first occurrence there.
-    const at = (ref: string): { path: string; line: number } => ({ path: rel, line: lineOf(text, ref) });
-    for (const seen of scan.runtime.slice(before.runtime)) seen.file = at(seen.ref.text);
-    for (const seen of scan.invalid.slice(before.invalid)) seen.file = at(seen.text);
+    await walkText(text, rel, strings);
     return true;
   };
 
   switch (deployment.type) {
     case 'kubectl': {
       for (const patch of deployment.patches)
-        walk(patch.value ?? null, `patches of "${deployment.name}"`, false);
+        walk(patch.value ?? null, `patches of "${deployment.name}"`, 'image-keys');
       if (deployment.inlineManifest !== undefined) {
         for (const doc of await manifestDocuments(deployment.inlineManifest))
-          walk(doc, 'inlineManifest', false);
+          walk(doc, 'inlineManifest', 'image-keys');
       }
       if (deployment.kustomize) {
-        scan.implicit = true;
+        for (const entry of deployment.manifests) {
+          const k = await scanKustomization(project.dir, entry, reads);
+          // Runtime references are filled in after kustomize ran, wherever they are; images only as transformed.
+          for (const doc of k.documents)
+            if (doc.file !== undefined) await walkText(doc.text, doc.file, 'none', doc.docs);
+            else for (const d of doc.docs) walk(d, doc.where, 'none');
+          for (const image of k.images) {
+            const renamed =
+              image.value === image.written ? '' : ` (${image.written} before kustomize images:)`;
+            reference(image.value, `image: ${image.value}${renamed} in ${image.where}`);
+          }
+          if (k.unreadable.length > 0) because(k.unreadable.join('; '));
+        }
         break;
       }
       const files = await manifestFiles(project.dir, deployment.manifests, reads.note);
       if (!files.ok) {
-        scan.implicit = true;
+        because(files.error);
         scan.warnings.push(
           warning(
             `${files.error}; deployment "${deployment.name}" depends on every image of its project`,
@@ -139,22 +146,50 @@ export async function scanDeployment(
         );
         break;
       }
-      for (const rel of files.value) if (!(await readYaml(rel, false))) scan.implicit = true;
-      if (files.value.length === 0 && deployment.inlineManifest === undefined) scan.implicit = true;
+      for (const rel of files.value) await readYaml(rel, 'image-keys');
+      if (files.value.length === 0 && deployment.inlineManifest === undefined)
+        because('it names no manifests');
       break;
     }
     case 'helm': {
-      walk(deployment.values, 'helm values', true, undefined, ['helm', 'values']);
-      for (const rel of deployment.valuesFiles) await readYaml(rel, true);
-      // Chart templates can name images we cannot see: without a visible reference, assume all.
-      if (scan.explicit.size === 0 && scan.runtime.length === 0) scan.implicit = true;
+      walk(deployment.values, 'helm values', 'any', undefined, ['helm', 'values']);
+      for (const rel of deployment.valuesFiles) await readYaml(rel, 'any');
+      const source = chartSource(deployment);
+      if (source.kind === 'local') {
+        const chart = await readLocalChart(project.dir, source.path, chartIo(reads));
+        // The chart's defaults get the same replacement as the deployment's values (render does it).
+        if (chart.values) await walkText(chart.values.text, chart.values.file, 'any');
+        for (const template of chart.templates)
+          for (const found of templateImages(template.text, byRepository))
+            reference(found.word, `${found.word} in ${template.file}:${found.line}`);
+        if (chart.unreadable.length > 0) because(chart.unreadable.join('; '));
+      } else if (scan.explicit.size === 0 && scan.runtime.length === 0) {
+        // A remote chart's templates cannot be read: without a reference in the values, assume all.
+        because(`chart "${describeChart(source)}" is not local and its values name no image`);
+      }
       break;
     }
     case 'component':
-      walk(deployment.values, 'component values', true, undefined, ['helm', 'values']);
+      walk(deployment.values, 'component values', 'any', undefined, ['helm', 'values']);
       break;
   }
   return scan;
+}
+
+/** The chart reader's view of the file system: through the compiler's read log. */
+function chartIo(reads: ReadLog): ChartIo {
+  return {
+    text: (path) => reads.text(path),
+    bytes: (path) => {
+      reads.note(path);
+      try {
+        return readFileSync(path);
+      } catch {
+        return undefined;
+      }
+    },
+    list: (path) => reads.list(path)?.map((e) => ({ name: e.name, directory: e.isDirectory() })),
+  };
 }
 
 /** The 1-based line of the first occurrence of `needle` in `text` (1 when absent). */

@@ -15,6 +15,7 @@ import type { DockerFailure } from '../docker/failure.ts';
 import { failureDetail } from '../docker/failure.ts';
 import { buildImage, inspectImage } from '../docker/images.ts';
 import { resolveTags } from './image-tags.ts';
+import { fromBuiltParents, parentFroms } from './parent-images.ts';
 import { buildRegistryConfig } from '../registry/auth-config.ts';
 import { builtImageInRegistry, imageInRegistry } from '../registry/image-in-registry.ts';
 import { isValidTag } from '../../core/image-ref.ts';
@@ -28,7 +29,10 @@ import type {
 import type { BuiltImage } from './output.ts';
 import { withOwnImage } from './own-image.ts';
 
-/** Inputs of a docker build: Dockerfile, context files after .dockerignore, buildArgs, target, network, entrypoint/cmd, appendDockerfileInstructions. */
+/**
+ * Inputs of a docker build: Dockerfile, context files after .dockerignore, buildArgs, target, network,
+ * entrypoint/cmd, appendDockerfileInstructions, and the `FROM` images that are other images of the project.
+ */
 export async function dockerBuildInputs(
   task: TaskNodeOf<'build'>,
   ctx: InputsContext,
@@ -59,6 +63,9 @@ export async function dockerBuildInputs(
     tags: image.tags,
     cliTags: ctx.settings.tags,
   };
+  // Built on another image of the project: that build's output (in the key as upstream) replaces these names.
+  const parents = parentFroms(task, plan.value.content);
+  if (parents.length > 0) spec['from'] = parents;
   // Which ignore file applies depends on which of the two exists: both are looked for.
   const reads = [
     `${plan.value.dockerfile}.dockerignore`,
@@ -124,7 +131,7 @@ export async function dockerBuildRun(
   task: TaskNodeOf<'build'>,
   ctx: TaskContext,
 ): Promise<Result<TaskOutput<BuiltImage>, Diagnostic>> {
-  const plan = await planDockerfile(task);
+  const plan = await planDockerfile(task, fromBuiltParents(task, ctx.upstream, ctx.log));
   if (!plan.ok) return plan;
   const image = plan.value.image;
   const context = await planContext(task, plan.value, ctx.listFiles);

@@ -17,6 +17,7 @@ import {
   targetNamespace,
   type ClusterIdentity,
 } from '../kube/kubeconfig.ts';
+import { applyOptions } from '../kube/apply-args.ts';
 import { sourceLocation } from '../kube/messages.ts';
 import { locators } from '../render/render-context.ts';
 import { toolPaths, toolVersion } from '../render/tool-versions.ts';
@@ -159,5 +160,7 @@ function renderOutput(task: DeployTask, ctx: TaskContext): TaskOutput<RenderedDa
 function withoutLocation(deployment: DeploymentConfig): Json {
   const copy: { [key: string]: unknown } = { ...deployment };
   delete copy['at'];
+  // Of `applyArgs`, only what the apply honours can change what a deploy does.
+  if (deployment.type === 'kubectl') copy['applyArgs'] = { ...applyOptions(deployment.applyArgs).options };
   return copy as Json;
 }

@@ -1,4 +1,5 @@
-// Reads what a docker build sends: the Dockerfile (rewritten if configured), where it goes in the tar, which files.
+// Reads what a docker build sends: the Dockerfile (rewritten if configured, or to build on an image of this run),
+// where it goes in the tar, which files.
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -12,6 +13,7 @@ import type { ListFiles } from '../../core/task-kind.ts';
 import { IgnoreMatcher, parseDockerignore } from '../../cache/dockerignore.ts';
 import type { GeneratedEntry } from './context-tar.ts';
 import { hasAdditions, rewriteDockerfile } from './dockerfile.ts';
+import { dockerfileFroms, replaceFroms, type FromReference } from './dockerfile-from.ts';
 
 /** The Dockerfile of a build, read and placed. */
 export interface DockerfilePlan {
@@ -22,14 +24,21 @@ export interface DockerfilePlan {
   display: string;
   /** The text the build sends. */
   content: string;
-  /** True when `content` differs from the file (entrypoint, cmd or instructions were added). */
+  /** True when `content` differs from the file (a `FROM` replaced, entrypoint, cmd or instructions added). */
   rewritten: boolean;
   /** The project-relative ignore file that applies (`<Dockerfile>.dockerignore` or `<context>/.dockerignore`), if any. */
   ignoreFile: string | undefined;
 }
 
-/** Reads the Dockerfile and finds the ignore file; a missing Dockerfile is a diagnostic at `images.NAME.dockerfile`. */
-export async function planDockerfile(task: TaskNodeOf<'build'>): Promise<Result<DockerfilePlan, Diagnostic>> {
+/**
+ * Reads the Dockerfile and finds the ignore file; a missing Dockerfile is a diagnostic at `images.NAME.dockerfile`.
+ * `from` gives the reference to build on in place of a `FROM` line's image, when there is one (an image built in
+ * this run).
+ */
+export async function planDockerfile(
+  task: TaskNodeOf<'build'>,
+  from?: (line: FromReference) => string | undefined,
+): Promise<Result<DockerfilePlan, Diagnostic>> {
   const { image } = task.spec;
   const dockerfile = normalizeRel(image.dockerfile);
   const display = toPosix(join(dirname(task.project.config.file), dockerfile));
@@ -49,9 +58,9 @@ export async function planDockerfile(task: TaskNodeOf<'build'>): Promise<Result<
     instructions: image.appendDockerfileInstructions,
     target: image.target,
   };
-  let content = original;
+  let content = from ? replaceFroms(original, dockerfileFroms(original, image.buildArgs), from) : original;
   if (hasAdditions(additions)) {
-    const rewritten = rewriteDockerfile(original, additions);
+    const rewritten = rewriteDockerfile(content, additions);
     if (rewritten === undefined) {
       const at = task.project.config.locate(['images', image.name, 'target']) ?? image.at;
       return fail(

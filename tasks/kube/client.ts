@@ -3,6 +3,7 @@
 import { fail, ok, type Result } from '../../core/result.ts';
 import type { KubeObject, ObjectRef } from '../render/object.ts';
 import { failureOf, toFailure, type KubeFailure } from './errors.ts';
+import type { FieldValidation } from './apply-args.ts';
 import { fieldManager } from './inventory.ts';
 import type { KubeTarget } from './kube-target.ts';
 import { KubeApi, type ApiAnswer, type ApiRequest } from './object-api.ts';
@@ -78,11 +79,12 @@ export class KubeClient {
 
   /**
    * Server-side apply under `manager` (default `dsg`), taking over conflicts unless `force` is false. Unknown
-   * fields fail the request (`fieldValidation=Strict`, what kubectl sends for `--validate=true`, its default).
+   * fields fail the request unless told otherwise (`fieldValidation=Strict`, what kubectl sends for
+   * `--validate=true`, its default).
    */
   async apply(
     object: KubeObject,
-    options: { manager?: string; force?: boolean } = {},
+    options: { manager?: string; force?: boolean; fieldValidation?: FieldValidation } = {},
   ): Promise<Result<Applied, KubeFailure>> {
     const path = await this.#objectPath(object);
     if (!path.ok) return path;
@@ -92,7 +94,7 @@ export class KubeClient {
       query: {
         fieldManager: options.manager ?? fieldManager,
         force: String(options.force ?? true),
-        fieldValidation: 'Strict',
+        fieldValidation: options.fieldValidation ?? 'Strict',
       },
       body: object,
       contentType: 'application/apply-patch+yaml',

@@ -23,6 +23,7 @@ import { clusterProblem, rolloutProblem, syncProblem, type MessageContext } from
 import { waitForRollouts } from './rollout.ts';
 import { readState, removeState, statePath, writeState } from './state.ts';
 import { deleteObjects, syncObjects } from './sync.ts';
+import { applyOptions } from './apply-args.ts';
 import { waitBounds } from './waiting.ts';
 
 /** Requests in flight at once: enough to hide latency, few enough not to swamp an API server. */
@@ -86,6 +87,9 @@ export async function deployObjects(
       warn: (line) => (ctx.warn ? ctx.warn(line) : ctx.log(`warning: ${line}`)),
       bounds: bounds.value,
       signal: ctx.signal,
+      ...(d.deployment.type === 'kubectl'
+        ? { fieldValidation: applyOptions(d.deployment.applyArgs).options.fieldValidation }
+        : {}),
     });
     if (!synced.ok) return fail(syncProblem(synced.error, d.messages));
     const { objects, applied, pruned, unchanged } = synced.value;

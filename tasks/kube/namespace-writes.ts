@@ -2,6 +2,7 @@
 // terminating (after a purge) is waited for, saying so, before anything is created in it.
 import { fail, ok, type Result } from '../../core/result.ts';
 import type { KubeObject, ObjectRef } from '../render/object.ts';
+import type { FieldValidation } from './apply-args.ts';
 import type { Applied, KubeClient } from './client.ts';
 import type { KubeFailure } from './errors.ts';
 import type { SyncFailure } from './sync-failure.ts';
@@ -16,6 +17,8 @@ export interface NamespaceWrites {
   log: (line: string) => void;
   bounds: { terminatingMs: number };
   signal?: AbortSignal | undefined;
+  /** What the server does with unknown fields (`applyArgs: [--validate=...]`); Strict when absent. */
+  fieldValidation?: FieldValidation | undefined;
 }
 
 /**
@@ -54,7 +57,8 @@ export async function applyWhenNamespaceLets(
   const started = Date.now();
   const applied = await pollUntil<Applied, KubeFailure>(
     async () => {
-      const result = await input.client.apply(body);
+      const validation = input.fieldValidation;
+      const result = await input.client.apply(body, validation ? { fieldValidation: validation } : {});
       if (result.ok || !refusedAsTerminating(result.error)) return result;
       last = result.error;
       if (!said) input.log(`waiting for namespace ${ref.namespace ?? ''} to finish terminating`);

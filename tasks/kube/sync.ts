@@ -18,6 +18,7 @@ import { applyWhenNamespaceLets, ensureNamespace } from './namespace-writes.ts';
 import type { SyncFailure } from './sync-failure.ts';
 import { clusterDefinedKinds, definedKinds, isCrd, waitEstablished, type DefinedKind } from './crd.ts';
 import type { KubeFailure } from './errors.ts';
+import type { FieldValidation } from './apply-args.ts';
 import { pollUntil, type WaitBounds } from './waiting.ts';
 
 import {
@@ -49,6 +50,8 @@ export interface SyncInput {
   warn: (line: string) => void;
   bounds: Pick<WaitBounds, 'discoveryMs' | 'terminatingMs'>;
   signal?: AbortSignal;
+  /** What the server does with unknown fields; Strict when absent. */
+  fieldValidation?: FieldValidation;
 }
 
 /** What a sync did. */

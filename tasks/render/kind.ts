@@ -103,10 +103,15 @@ function fileOf(output: TaskOutput<RenderedData>): string {
   return output.data.file;
 }
 
-/** The deployment as a key sees it: its source position is left out, so moving it in the file changes nothing. */
+/**
+ * The deployment as a key sees it: its source position is left out, so moving it in the file changes nothing, and
+ * so are the arguments only the deploy uses (`applyArgs`, `upgradeArgs`: the deploy's key has them).
+ */
 function withoutLocation(deployment: DeploymentConfig): Json {
   const copy: { [key: string]: unknown } = { ...deployment };
   delete copy['at'];
+  delete copy['applyArgs'];
+  delete copy['upgradeArgs'];
   return copy as Json;
 }
 

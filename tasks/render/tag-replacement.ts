@@ -71,6 +71,51 @@ export function replaceInValues(
   return out;
 }
 
+/**
+ * The replacements `replaceInValues` would make in a chart's own default values, as overrides to put under the
+ * deployment's values (undefined when there are none). Where the deployment's values set a value themselves — or,
+ * in a repository and tag map, its repository, registry or tag — they win, as helm would have it, and the default
+ * is left alone.
+ */
+export function defaultOverrides(
+  defaults: Json,
+  user: Json | undefined,
+  images: readonly BuiltImage[],
+  options: ReplaceOptions,
+  made: Replacement[] = [],
+): Json | undefined {
+  if (user !== undefined && !(isObject(defaults) && isObject(user))) return undefined;
+  if (typeof defaults === 'string') {
+    const replaced = replaceString(defaults, images, options, made);
+    return replaced === defaults ? undefined : replaced;
+  }
+  if (Array.isArray(defaults)) {
+    const here: Replacement[] = [];
+    const replaced = replaceInValues(defaults, images, options, here);
+    made.push(...here);
+    return here.length > 0 ? replaced : undefined;
+  }
+  if (!isObject(defaults)) return undefined;
+  const mine = isObject(user) ? user : {};
+  const out: { [key: string]: Json } = {};
+  const split = splitRepository(defaults, images);
+  for (const [key, child] of Object.entries(defaults)) {
+    if (split && (key === split.repoKey || key === 'registry' || key === 'tag')) continue;
+    const override = defaultOverrides(child, mine[key], images, options, made);
+    if (override !== undefined) out[key] = override;
+  }
+  const userSets = [split?.repoKey ?? '', 'registry', 'tag'].some((k) => mine[k] !== undefined);
+  if (split && !userSets) {
+    const current = defaults['tag'];
+    const explicit = typeof current === 'string' && current !== '' && current !== split.image.tag;
+    if (!explicit || options.replaceExplicitTags) {
+      out['tag'] = split.image.tag;
+      made.push(`${split.repoKey}: ${split.repository} + tag: ${split.image.tag}`);
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** Finds the repository key of an image map (`repository`, `repo`, or `image`/`name` beside a `tag`). */
 function splitRepository(
   map: { [key: string]: Json },
