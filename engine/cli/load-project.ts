@@ -2,7 +2,7 @@
 import { setTimeout as nextTurn } from 'node:timers/promises';
 import { loadConfig } from '../config/load.ts';
 import { compileGraph } from '../graph/compile.ts';
-import type { ReadLog } from '../../cache/read-log.ts';
+import { ReadLog } from '../../cache/read-log.ts';
 import type { TaskGraph } from '../graph/types.ts';
 import { list, str, type FlagValues } from './args.ts';
 import { printDiagnostics, type Io } from './io.ts';
@@ -13,8 +13,15 @@ export interface LoadedGraph {
   reads: ReadLog;
 }
 
-/** Loads and compiles the project the flags point at; undefined after printing errors. */
-export async function loadGraph(io: Io, flags: FlagValues): Promise<LoadedGraph | undefined> {
+/**
+ * Loads and compiles the project the flags point at; undefined after printing errors. `reads` (a fresh log
+ * when not given) records what loading read, also when it fails: `dsg dev` watches a broken config's files.
+ */
+export async function loadGraph(
+  io: Io,
+  flags: FlagValues,
+  reads: ReadLog = new ReadLog(),
+): Promise<LoadedGraph | undefined> {
   const vars: Record<string, string> = {};
   for (const pair of list(flags, 'var')) {
     const eq = pair.indexOf('=');
@@ -35,6 +42,7 @@ export async function loadGraph(io: Io, flags: FlagValues): Promise<LoadedGraph 
     vars,
     env: io.env,
     signal: io.signal,
+    reads,
     ...((io.env['DSG_DEBUG_LOAD'] ?? '') !== ''
       ? { debug: (line: string) => io.stderr.write(`${line}\n`) }
       : {}),
@@ -48,7 +56,6 @@ export async function loadGraph(io: Io, flags: FlagValues): Promise<LoadedGraph 
     printDiagnostics(io, loaded.error);
     return undefined;
   }
-  const { reads } = loaded.value;
   const compiled = await compileGraph(loaded.value.root, io.cwd, reads);
   if (await interrupted(io)) return undefined;
   printDiagnostics(io, loaded.value.warnings);

@@ -5,6 +5,7 @@ import { formatOneLine } from '../../diagnostics-format.ts';
 import { runPipeline, type PipelineResult } from '../../run/pipeline.ts';
 import { projectLister } from '../../run/list-files.ts';
 import type { MemoSlot } from '../../../cache/memo.ts';
+import type { ReadLog } from '../../../cache/read-log.ts';
 import { dropRunMemo, storeRunMemo, type RunMemo } from '../../run/run-memo.ts';
 import type { KnownTask } from '../../run/memo-step.ts';
 import { pipelineKinds, selectTasks, type PipelineName } from '../../run/select.ts';
@@ -28,19 +29,20 @@ export interface MemoState {
 
 /**
  * Loads and compiles the project; undefined after printing why not. With `quiet`, warnings are only
- * collected in `notes` (a memo replays them already) unless loading fails.
+ * collected in `notes` (a memo replays them already) unless loading fails. `reads` records what loading read.
  */
 export async function loadRunGraph(
   io: Io,
   flags: FlagValues,
   notes: string[],
   quiet = false,
+  reads?: ReadLog,
 ): Promise<LoadedGraph | undefined> {
   const recording: Io = {
     ...io,
     stderr: { write: (text: string) => (notes.push(text), quiet ? true : io.stderr.write(text)) },
   };
-  const loaded = await loadGraph(recording, flags);
+  const loaded = await loadGraph(recording, flags, reads);
   if (!loaded && quiet) for (const text of notes) io.stderr.write(text);
   if (!loaded) return undefined;
   const { graph } = loaded;
@@ -120,7 +122,7 @@ export async function runWithGraph(
 }
 
 /** Stores the memo of a run that decided every task, or drops one that no longer describes the project. */
-async function keepMemo(
+export async function keepMemo(
   io: Io,
   slot: MemoSlot,
   loaded: LoadedGraph,
@@ -151,7 +153,7 @@ async function keepMemo(
 }
 
 /** The memo's tasks not gone stale; none when a part of the memo is damaged (every task is then decided). */
-function knownTasks(memo: RunMemo, stale: ReadonlySet<string>): Map<string, KnownTask> {
+export function knownTasks(memo: RunMemo, stale: ReadonlySet<string>): Map<string, KnownTask> {
   const outputs = memo.outputs();
   const paths = memo.taskPaths();
   const known = new Map<string, KnownTask>();
@@ -163,7 +165,8 @@ function knownTasks(memo: RunMemo, stale: ReadonlySet<string>): Map<string, Know
   return known;
 }
 
-function runSettings(flags: FlagValues, stateDir: string): RunSettings {
+/** The settings every task of a run sees, from the flags. */
+export function runSettings(flags: FlagValues, stateDir: string): RunSettings {
   const namespace = str(flags, 'namespace');
   const kubeContext = str(flags, 'kube-context');
   return {
