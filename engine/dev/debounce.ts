@@ -1,6 +1,8 @@
 // Collects file changes into batches: a batch closes after a quiet period (`--debounce`, default 100 ms) with
 // no new change, or at the latest `maxWaitMs` after its first change, so that a stream of saves (a formatter
-// rewriting a tree, a branch switch) cannot starve the loop.
+// rewriting a tree, a branch switch) cannot starve the loop. The watcher hands a lone save over at once, but
+// holds a stream of saves back and delivers it in slices (`streamMs` apart at most): a delivery that comes
+// within that time of the last one continues a stream, and the quiet period then spans a whole slice.
 import type { FileChange } from './watcher.ts';
 
 /** A closed batch: the changes (the last type of each path) and when the first arrived. */
@@ -14,6 +16,8 @@ export interface ChangeBatch {
 export interface DebounceTiming {
   quietMs: number;
   maxWaitMs: number;
+  /** The longest the watcher holds the changes of a stream back (0: it delivers every change at once). */
+  streamMs: number;
 }
 
 /** The default maximum wait for a given quiet period: ten of them, at least one second. */
@@ -25,6 +29,7 @@ export function defaultMaxWait(quietMs: number): number {
 export class Debouncer {
   private changes = new Map<string, FileChange>();
   private firstAt = 0;
+  private lastAt = -Infinity;
   private quiet: ReturnType<typeof setTimeout> | undefined;
   private max: ReturnType<typeof setTimeout> | undefined;
 
@@ -36,8 +41,11 @@ export class Debouncer {
   /** Adds changes to the open batch (opening one). */
   add(changes: readonly FileChange[]): void {
     if (changes.length === 0) return;
+    const now = performance.now();
+    const streaming = now - this.lastAt < this.timing.streamMs + this.timing.quietMs;
+    this.lastAt = now;
     if (this.changes.size === 0) {
-      this.firstAt = performance.now();
+      this.firstAt = now;
       this.max = setTimeout(() => this.close(), this.timing.maxWaitMs);
     }
     for (const change of changes) {
@@ -48,7 +56,8 @@ export class Debouncer {
       this.changes.set(change.path, { path: change.path, type });
     }
     if (this.quiet !== undefined) clearTimeout(this.quiet);
-    this.quiet = setTimeout(() => this.close(), this.timing.quietMs);
+    const quiet = streaming ? this.timing.streamMs + this.timing.quietMs : this.timing.quietMs;
+    this.quiet = setTimeout(() => this.close(), quiet);
   }
 
   /** Drops the open batch and its timers. */

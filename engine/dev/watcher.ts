@@ -7,6 +7,12 @@ import { error, type Diagnostic } from '../../core/diagnostics.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import type { WatchPlan, WatchRoot } from './watch-plan.ts';
 
+/**
+ * The longest the watcher holds changes back: it hands a lone change over at once (about a millisecond after
+ * the write), but a stream of changes in slices at most this far apart (@parcel/watcher's batching in C++).
+ */
+export const WATCHER_STREAM_MS = 500;
+
 /** A change the watcher saw; `path` is absolute. */
 export interface FileChange {
   path: string;

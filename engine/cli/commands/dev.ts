@@ -5,6 +5,7 @@ import { dirname, relative, sep } from 'node:path';
 import type { Diagnostic } from '../../../core/diagnostics.ts';
 import { formatOneLine } from '../../diagnostics-format.ts';
 import { defaultMaxWait } from '../../dev/debounce.ts';
+import { WATCHER_STREAM_MS } from '../../dev/watcher.ts';
 import { createDevView, type DevView } from '../../dev/view.ts';
 import type { DevViewEvent } from '../../dev/events.ts';
 import type { DevGraph } from '../../dev/loop.ts';
@@ -128,7 +129,7 @@ async function devSession(
       invalidate: (path) => {
         if (path.startsWith(root + sep)) digests.invalidate(relative(root, path).split(sep).join('/'));
       },
-      debounce: { quietMs: quiet, maxWaitMs: defaultMaxWait(quiet) },
+      debounce: { quietMs: quiet, maxWaitMs: defaultMaxWait(quiet), streamMs: WATCHER_STREAM_MS },
       signal: io.signal,
     },
     loaded,
