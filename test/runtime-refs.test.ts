@@ -128,7 +128,9 @@ test('legacy helpers: image(NAME) and tag(NAME) by name or repository, quoted or
     ],
   );
   assert.deepEqual(scanRuntimeRefs('image(web)').refs, [], 'without names, no helper is read');
-  assert.equal(modernForm(scan.refs[0]!), '${runtime.images.web.image}');
+  const first = scan.refs[0];
+  assert.ok(first);
+  assert.equal(modernForm(first), '${runtime.images.web.image}');
   const filled = substituteRuntimeRefs('image(web):tag(web) image(nothing)', lookup, undefined, names);
   assert.deepEqual(filled, { ok: true, value: '127.0.0.1:5000/shop/web:abc123 image(nothing)' });
   const walked = substituteRuntimeRefsIn({ image: 'image(web)', args: ['image(web)'] }, lookup, {

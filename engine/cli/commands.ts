@@ -82,6 +82,18 @@ export const RUN_FLAGS: FlagSpec[] = [
   },
 ];
 
+/** Flags of `dsg dev`: those of `dsg run` (a dry run aside), the debounce and the live page. */
+export const DEV_FLAGS: FlagSpec[] = [
+  ...RUN_FLAGS.filter((f) => f.name !== 'dry-run'),
+  {
+    name: 'debounce',
+    type: 'number',
+    value: 'MS',
+    help: 'Wait for MS without a change before running (default 100; at most 10× that, 1 s or more, in a stream of saves)',
+  },
+  { name: 'ui', type: 'boolean', help: 'Serve the live graph page on 127.0.0.1 and print its address' },
+];
+
 /** A command of the CLI. */
 export interface CommandSpec {
   name: string;
@@ -100,6 +112,14 @@ export const COMMANDS: CommandSpec[] = [
     flags: [...RUN_FLAGS, ...CONFIG_FLAGS],
     details:
       'Pipelines:\n  deploy  build → tag (push) → render → deploy, dependencies first\n  build   build and tag (push) every image\n  render  write the rendered manifests to .dsg/rendered/, touch no cluster\n  purge   remove what dsg deployed, dependencies last\n\nDEPLOYMENT...: only these deployments (`web`, or `db/postgres` in dependency db), with what they\ndepend on (their images, the deployments of their dependencies); purge removes only those named.',
+  },
+  {
+    name: 'dev',
+    usage: 'dsg dev [flags]',
+    summary: 'Deploy, then watch the inputs and re-run only the affected tasks on every save',
+    flags: [...DEV_FLAGS, ...CONFIG_FLAGS],
+    details:
+      'Runs the deploy pipeline, then watches every input of the graph. A save re-runs the tasks whose inputs\nchanged and what depends on them; a change to devspace.yaml compiles the graph again. Holds the project\nlock until Ctrl-C: a dsg run in another terminal waits for it.',
   },
   {
     name: 'graph',

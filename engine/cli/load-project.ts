@@ -2,7 +2,7 @@
 import { setTimeout as nextTurn } from 'node:timers/promises';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import { compileGraph } from '../graph/compile.ts';
-import type { ReadLog } from '../../cache/read-log.ts';
+import { ReadLog } from '../../cache/read-log.ts';
 import type { TaskGraph } from '../graph/types.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
 import { list, str, type FlagValues } from './args.ts';
@@ -16,16 +16,17 @@ export interface LoadedGraph {
 
 /**
  * Loads and compiles the project the flags point at; undefined after printing errors. Warnings are printed
- * too, or handed to `onWarnings` when given.
+ * too, or handed to `onWarnings` when given. `reads` (a fresh log when not given) records what loading read,
+ * also when it fails: `dsg dev` watches a broken config's files.
  */
 export async function loadGraph(
   io: Io,
   flags: FlagValues,
   onWarnings: (warnings: readonly Diagnostic[]) => void = (ds) => void printDiagnostics(io, ds),
+  reads: ReadLog = new ReadLog(),
 ): Promise<LoadedGraph | undefined> {
-  const loaded = await loadFlaggedConfig(io, flags);
+  const loaded = await loadFlaggedConfig(io, flags, reads);
   if (!loaded) return undefined;
-  const { reads } = loaded;
   const compiled = await compileGraph(loaded.root, io.cwd, reads);
   if (await interrupted(io)) return undefined;
   onWarnings(loaded.warnings);
@@ -37,8 +38,15 @@ export async function loadGraph(
   return { graph: compiled.value.graph, reads };
 }
 
-/** Loads the config the flags point at (`--config`, `-p`, `--var`, `-n`); undefined after printing errors. */
-export async function loadFlaggedConfig(io: Io, flags: FlagValues): Promise<LoadedConfig | undefined> {
+/**
+ * Loads the config the flags point at (`--config`, `-p`, `--var`, `-n`); undefined after printing errors.
+ * What it reads goes to `reads`.
+ */
+export async function loadFlaggedConfig(
+  io: Io,
+  flags: FlagValues,
+  reads: ReadLog = new ReadLog(),
+): Promise<LoadedConfig | undefined> {
   const vars: Record<string, string> = {};
   for (const pair of list(flags, 'var')) {
     const eq = pair.indexOf('=');
@@ -59,6 +67,7 @@ export async function loadFlaggedConfig(io: Io, flags: FlagValues): Promise<Load
     vars,
     env: io.env,
     signal: io.signal,
+    reads,
     ...((io.env['DSG_DEBUG_LOAD'] ?? '') !== ''
       ? { debug: (line: string) => io.stderr.write(`${line}\n`) }
       : {}),

@@ -14,6 +14,7 @@ type Handler = (io: Io, flags: FlagValues, positionals: string[]) => Promise<num
 const HANDLERS: Record<string, () => Promise<Handler>> = {
   graph: async () => (await import('./commands/graph.ts')).graphCommand,
   run: async () => (await import('./commands/run.ts')).runCommand,
+  dev: async () => (await import('./commands/dev.ts')).devCommand,
   why: async () => (await import('./commands/why.ts')).whyCommand,
   logs: async () => (await import('./commands/logs.ts')).logsCommand,
   cache: async () => (await import('./commands/cache.ts')).cacheCommand,

@@ -1,9 +1,9 @@
 // What a task depends on and what depends on it, straight from the edge list: `dsg graph --focus` needs
 // nothing more, so printing a graph never loads the graph library.
 
-/** `start` and every id reachable from it along `edges` (`down`), or against them (`up`). */
+/** `start` (one id or several) and every id reachable from it along `edges` (`down`), or against them (`up`). */
 export function reachable(
-  start: string,
+  start: string | readonly string[],
   edges: Iterable<readonly [string, string]>,
   direction: 'up' | 'down',
 ): Set<string> {
@@ -14,8 +14,9 @@ export function reachable(
     if (list) list.push(b);
     else next.set(a, [b]);
   }
-  const seen = new Set([start]);
-  const stack = [start];
+  const starts = typeof start === 'string' ? [start] : start;
+  const seen = new Set(starts);
+  const stack = [...starts];
   for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
     for (const n of next.get(id) ?? []) {
       if (!seen.has(n)) {

@@ -25,6 +25,11 @@ export interface Session {
   durations(): Promise<Record<string, number>>;
   openLog(taskId: string): { write(line: string): void; close(): Promise<void> };
   /**
+   * Writes a run summary (and the digest memo) without ending the session: `dsg dev` records every iteration.
+   * A write that fails is kept as the fault `close` returns.
+   */
+  record(summary: RunSummary, command: string, facts?: RunFacts): Promise<void>;
+  /**
    * Saves the digest memo and the run summary (with `facts` when known), releases the lock. Returns the first
    * write to `.dsg/` that failed during the session (a full or read-only disk), as the one error the run ends with.
    */
@@ -135,6 +140,10 @@ export async function openSession(options: SessionOptions): Promise<Result<Sessi
         },
       };
     },
+    record: async (summary, command, facts) => {
+      await (await digests)?.save().catch((e: unknown) => fault(e));
+      await writeSummary(stateDir, summary, command, facts).catch((e: unknown) => fault(e));
+    },
     close: async (summary, command, facts) => {
       await closeSession(stateDir, digests, lock.value, summary, command, facts, (e) => fault(e)).catch(
         (e: unknown) => fault(e),
@@ -189,31 +198,39 @@ async function closeSession(
   try {
     // Each write on its own: a digest memo that cannot be saved still leaves the run summary.
     await (await digests)?.save().catch(fault);
-    if (summary) {
-      await writeRunSummary(stateDir, {
-        version: 2,
-        command,
-        pipeline: summary.pipeline,
-        startedAt: summary.startedAt,
-        finishedAt: new Date().toISOString(),
-        outcome: summary.ok ? 'succeeded' : summary.counts.failed > 0 ? 'failed' : 'cancelled',
-        tasks: summary.tasks.map((t) => ({
-          id: t.id,
-          outcome: t.status,
-          reason: formatReason(t.reason),
-          startMs: t.startMs,
-          durationMs: t.durationMs,
-          kind: t.kind,
-          ...optional('key', facts?.keys.get(t.id)),
-          ...optional('deps', facts?.deps.get(t.id)?.slice()),
-          ...optional('error', t.error),
-        })),
-        criticalPath: summary.criticalPath.map((s) => s.id),
-      }).catch(fault);
-    }
+    if (summary) await writeSummary(stateDir, summary, command, facts).catch(fault);
   } finally {
     await lock.release();
   }
+}
+
+/** Writes the run summary of `summary` to `.dsg/runs/`. */
+function writeSummary(
+  stateDir: string,
+  summary: RunSummary,
+  command: string,
+  facts: RunFacts | undefined,
+): Promise<string> {
+  return writeRunSummary(stateDir, {
+    version: 2,
+    command,
+    pipeline: summary.pipeline,
+    startedAt: summary.startedAt,
+    finishedAt: new Date().toISOString(),
+    outcome: summary.ok ? 'succeeded' : summary.counts.failed > 0 ? 'failed' : 'cancelled',
+    tasks: summary.tasks.map((t) => ({
+      id: t.id,
+      outcome: t.status,
+      reason: formatReason(t.reason),
+      startMs: t.startMs,
+      durationMs: t.durationMs,
+      kind: t.kind,
+      ...optional('key', facts?.keys.get(t.id)),
+      ...optional('deps', facts?.deps.get(t.id)?.slice()),
+      ...optional('error', t.error),
+    })),
+    criticalPath: summary.criticalPath.map((s) => s.id),
+  });
 }
 
 function optional<K extends string, V>(name: K, value: V | undefined): { [P in K]?: V } {

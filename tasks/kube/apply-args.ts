@@ -22,7 +22,7 @@ export function applyOptions(args: readonly string[]): { options: ApplyOptions; 
   const options: ApplyOptions = { fieldValidation: 'Strict' };
   const ignored: IgnoredApplyArg[] = [];
   for (const [index, arg] of args.entries()) {
-    const [flag = '', value] = splitFlag(arg);
+    const [flag, value] = splitFlag(arg);
     if (flag === '--validate') {
       const validation = VALIDATE[(value ?? 'true').toLowerCase()];
       if (validation) options.fieldValidation = validation;

@@ -6,6 +6,7 @@ import { formatOneLine } from '../../diagnostics-format.ts';
 import { runPipeline, type PipelineResult } from '../../run/pipeline.ts';
 import { projectLister } from '../../run/list-files.ts';
 import type { MemoSlot } from '../../../cache/memo.ts';
+import type { ReadLog } from '../../../cache/read-log.ts';
 import { dropRunMemo, storeRunMemo, type RunMemo } from '../../run/run-memo.ts';
 import type { KnownTask } from '../../run/memo-step.ts';
 import {
@@ -38,7 +39,7 @@ export interface MemoState {
 /**
  * Loads and compiles the project; undefined after printing why not. The warnings are kept in `notes` (as data,
  * so a memo replays them as text or as `--json` events); with `quiet` (a memo replays them already) they are
- * printed only when loading fails.
+ * printed only when loading fails. `reads` records what loading read.
  */
 export async function loadRunGraph(
   io: Io,
@@ -46,14 +47,16 @@ export async function loadRunGraph(
   notes: string[],
   quiet = false,
   run?: RunRequest,
+  reads?: ReadLog,
 ): Promise<LoadedGraph | undefined> {
   const json = bool(flags, 'json');
   const warned: Diagnostic[] = [];
-  const loaded = await loadGraph(io, flags, (ds) => {
+  const onWarnings = (ds: readonly Diagnostic[]): void => {
     warned.push(...ds);
     notes.push(...ds.map((d) => JSON.stringify(d)));
     if (!quiet) printWarnings(io, ds, json);
-  });
+  };
+  const loaded = await loadGraph(io, flags, onWarnings, reads);
   if (!loaded && quiet) printWarnings(io, warned, json);
   if (!loaded) return undefined;
   const { graph } = loaded;
@@ -160,7 +163,7 @@ export async function runWithGraph(
 }
 
 /** Stores the memo of a run that decided every task, or drops one that no longer describes the project. */
-async function keepMemo(
+export async function keepMemo(
   io: Io,
   slot: MemoSlot,
   loaded: LoadedGraph,
@@ -191,7 +194,7 @@ async function keepMemo(
 }
 
 /** The memo's tasks not gone stale; none when a part of the memo is damaged (every task is then decided). */
-function knownTasks(memo: RunMemo, stale: ReadonlySet<string>): Map<string, KnownTask> {
+export function knownTasks(memo: RunMemo, stale: ReadonlySet<string>): Map<string, KnownTask> {
   const outputs = memo.outputs();
   const paths = memo.taskPaths();
   const known = new Map<string, KnownTask>();
@@ -203,7 +206,8 @@ function knownTasks(memo: RunMemo, stale: ReadonlySet<string>): Map<string, Know
   return known;
 }
 
-function runSettings(flags: FlagValues, stateDir: string): RunSettings {
+/** The settings every task of a run sees, from the flags. */
+export function runSettings(flags: FlagValues, stateDir: string): RunSettings {
   const namespace = str(flags, 'namespace');
   const kubeContext = str(flags, 'kube-context');
   return {

@@ -9,12 +9,13 @@ import { replayRun } from '../../run/replay.ts';
 import { FORCING_FLAGS, lookupRunMemo, runMemoSlot, type MemoLookup } from '../../run/run-memo.ts';
 import { PIPELINES, type PipelineName } from '../../run/select.ts';
 import { openSession, type RunFacts, type Session } from '../../run/session.ts';
-import { bool, num, suggest, type FlagValues } from '../args.ts';
+import { bool, suggest, type FlagValues } from '../args.ts';
 import { printDiagnostics, replayWarnings, type Io } from '../io.ts';
 import { runReporter } from '../run-reporter.ts';
 import { interruptCode } from '../interrupt.ts';
 import { stateDirOf } from '../state-dir.ts';
 import { lockSettings } from '../lock-settings.ts';
+import { cacheLimit } from '../cache-limit.ts';
 import type { PipelineResult } from '../../run/pipeline.ts';
 
 /** Runs `dsg run`; returns the exit code. */
@@ -154,12 +155,4 @@ function runUsage(
   if (pipeline === 'purge' && (bool(flags, 'skip-build') || bool(flags, 'skip-deploy')))
     return '--skip-build and --skip-deploy do not apply to purge';
   return undefined;
-}
-
-/** `--cache-max-size MB`, else `DSG_CACHE_MAX_SIZE` (MB), else the session's default. */
-function cacheLimit(flags: FlagValues, env: Readonly<Record<string, string>>): { cacheMaxBytes?: number } {
-  const fromEnv = env['DSG_CACHE_MAX_SIZE'];
-  const mb =
-    num(flags, 'cache-max-size') ?? (fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : undefined);
-  return mb !== undefined && Number.isFinite(mb) ? { cacheMaxBytes: Math.max(0, mb) * 1024 * 1024 } : {};
 }
