@@ -20,6 +20,17 @@ export interface ProjectConfig {
   deployments: DeploymentConfig[];
   dependencies: DependencyConfig[];
   locate: Locator;
+  /** Set for a project checked out of git (a git dependency): where it came from. */
+  origin?: ProjectOrigin;
+}
+
+/** A project's git source: the repository, the ref as written, the commit checked out and the folder in it. */
+export interface ProjectOrigin {
+  git: string;
+  /** `branch "main"`, `tag "v1"`, `revision "3f2a…"` or `the default branch`. */
+  ref: string;
+  commit: string;
+  subPath?: string;
 }
 
 /** How an image is built. */
@@ -75,6 +86,11 @@ interface DeploymentBase {
   name: string;
   at: SourceLocation;
   namespace?: string;
+  /**
+   * True for a deployment of a dependency with its own `namespace:` (DevSpace's `dependencies.X.namespace`):
+   * `-n` does not move it, as it moves the root project's deployments.
+   */
+  namespacePinned?: boolean;
   /** `updateImageTags: false` turns off tag replacement. */
   updateImageTags: boolean;
 }

@@ -3,6 +3,7 @@
 // The expected outcome of each file is listed so that a change of behaviour shows up here.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
 import type { Diagnostic } from '../core/diagnostics.ts';
@@ -11,10 +12,15 @@ import { diagnosticsOf, testEnv } from './fixtures/config/load-helpers.ts';
 import { repoRoot } from './helpers/paths.ts';
 
 const corpus = join(repoRoot, '..', 'shared', 'corpus');
+const offline = {
+  git: 'offline' as const,
+  env: testEnv({ XDG_CACHE_HOME: join(tmpdir(), 'dsg-corpus-no-cache') }),
+};
 
 /** Why a corpus file cannot load: each error message must fall in one of these. */
 const REASONS = {
-  git: /^Git dependency ".+" \(.+\) is not supported by dsg yet: clone it and use `path:`$/,
+  // No network here: git sources load offline from an empty git cache.
+  git: /^Cannot fetch dependency ".+" from ".+" \(.+\): it is not in the git cache \(".+"\) and --offline fetches nothing$/,
   missingDependency: /^Cannot load dependency ".+": ".+" (does not exist|has no devspace\.yaml)$/,
   needsVar: /^Variable ".+" has no value: DevSpace would ask for it in a terminal; pass --var [^= ]+=VALUE$/,
   unknownKey: /^Unknown key ".+": DevSpace v1beta\d+ configs have no such key$/,
@@ -110,7 +116,7 @@ test('every corpus file loads, or fails with located diagnostics naming the reas
       configFile: file,
       profiles: [],
       vars: {},
-      env: testEnv(),
+      ...offline,
     });
     const diagnostics = diagnosticsOf(result);
     checkLocated(diagnostics, file);
@@ -163,7 +169,7 @@ test('the corpus example projects load with their dependencies, or name the git 
       cwd: join(corpus, 'projects', name),
       profiles: [],
       vars: {},
-      env: testEnv(),
+      ...offline,
     });
     const diagnostics = diagnosticsOf(result);
     checkLocated(diagnostics, name);

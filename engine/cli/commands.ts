@@ -18,6 +18,11 @@ export const CONFIG_FLAGS: FlagSpec[] = [
   { name: 'var', type: 'string', repeat: true, value: 'K=V', help: 'Set a config variable (repeatable)' },
   { name: 'namespace', short: 'n', type: 'string', value: 'NS', help: 'Namespace to deploy to' },
   { name: 'kube-context', type: 'string', value: 'CTX', help: 'Kube context to use' },
+  {
+    name: 'offline',
+    type: 'boolean',
+    help: 'Use git dependencies and imports as they are in the git cache; fetch nothing',
+  },
   HELP,
 ];
 

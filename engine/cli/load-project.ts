@@ -4,7 +4,7 @@ import { loadConfig } from '../config/load.ts';
 import { compileGraph } from '../graph/compile.ts';
 import type { ReadLog } from '../../cache/read-log.ts';
 import type { TaskGraph } from '../graph/types.ts';
-import { list, str, type FlagValues } from './args.ts';
+import { bool, list, str, type FlagValues } from './args.ts';
 import { printDiagnostics, type Io } from './io.ts';
 
 /** A compiled graph and everything loading and compiling it read. */
@@ -13,8 +13,18 @@ export interface LoadedGraph {
   reads: ReadLog;
 }
 
+/**
+ * What the graph is loaded for: a run fetches git sources that can move (unless `--offline`); `graph` and `why`
+ * only clone what is missing.
+ */
+export type LoadPurpose = 'run' | 'graph' | 'why';
+
 /** Loads and compiles the project the flags point at; undefined after printing errors. */
-export async function loadGraph(io: Io, flags: FlagValues): Promise<LoadedGraph | undefined> {
+export async function loadGraph(
+  io: Io,
+  flags: FlagValues,
+  purpose: LoadPurpose,
+): Promise<LoadedGraph | undefined> {
   const vars: Record<string, string> = {};
   for (const pair of list(flags, 'var')) {
     const eq = pair.indexOf('=');
@@ -35,6 +45,8 @@ export async function loadGraph(io: Io, flags: FlagValues): Promise<LoadedGraph 
     vars,
     env: io.env,
     signal: io.signal,
+    git: bool(flags, 'offline') ? 'offline' : purpose === 'run' ? 'fetch' : 'clone',
+    notify: (line: string) => io.stderr.write(`${line}\n`),
     ...((io.env['DSG_DEBUG_LOAD'] ?? '') !== ''
       ? { debug: (line: string) => io.stderr.write(`${line}\n`) }
       : {}),

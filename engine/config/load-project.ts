@@ -13,6 +13,7 @@ import { normalizeImages } from './normalize-images.ts';
 import { parseYaml } from './parse-yaml.ts';
 import { maxConfigBytes } from '../../core/yaml-bounds.ts';
 import type { GitProbe } from './predefined-vars.ts';
+import type { SourceResolver } from './sources.ts';
 import { substituteVariables } from './substitute.ts';
 import { describe, locate, str, toJson, type MapNode, type TreeNode } from './tree.ts';
 import type { DependencyConfig, ProjectConfig } from '../../core/config.ts';
@@ -30,6 +31,8 @@ export interface LoadEnv {
   namespace: string;
   kubeContext: string;
   git: GitProbe;
+  /** Finds the config files of dependencies and imports (paths, git checkouts). */
+  sources: SourceResolver;
   /** Records what the load reads, for memos of its result. */
   reads: ReadLog;
   timestamp: string;
@@ -177,13 +180,13 @@ export async function loadProject(
   const declared = json['dependencies'];
   if (req.ignoreDependencies || !declared || Object.keys(declared).length === 0) return;
   const { readDependencies } = await import('./dependencies.ts');
-  const deps = await readDependencies(
-    obj('dependencies'),
-    tree,
-    { dir: project.dir, flags: req.flags, vars: project.vars },
-    sink,
-    env.reads,
-  );
+  const parent = {
+    dir: project.dir,
+    flags: req.flags,
+    vars: project.vars,
+    ...(req.namespace ? { namespace: req.namespace } : {}),
+  };
+  const deps = await readDependencies(obj('dependencies'), tree, parent, sink, env.sources);
   project.dependencies = deps.map((d): DependencyConfig => {
     const dep = env.loadDependency(d);
     return { name: d.name, at: d.at, dir: dirname(d.configFile), project: dep, deploy: d.deploy };

@@ -10,6 +10,8 @@ import { DiagSink } from './diag-sink.ts';
 import { readDotEnv } from './dotenv.ts';
 import { displayPath, loadProject, type LoadEnv } from './load-project.ts';
 import { GitProbe } from './predefined-vars.ts';
+import { SourceResolver } from './sources.ts';
+import { gitCacheDir, type GitMode } from '../../cache/git-checkout.ts';
 import type { ProjectConfig } from '../../core/config.ts';
 
 /** How dsg was started. */
@@ -33,6 +35,13 @@ export interface LoadOptions {
   reads?: ReadLog;
   /** Told about each config file parsed (`DSG_DEBUG_LOAD`). */
   debug?: (line: string) => void;
+  /**
+   * Git dependencies and imports: `fetch` moving refs again (a run), `clone` only what is missing (the
+   * default), or `offline` (use the git cache as it is).
+   */
+  git?: GitMode;
+  /** Told, as it happens, what the load waits for (another dsg process updating a git checkout). */
+  notify?: (line: string) => void;
 }
 
 /** The loaded root project, the warnings of every project, and what the load read. */
@@ -93,7 +102,16 @@ class Loader {
   private readonly env: LoadEnv;
 
   constructor(options: LoadOptions, reads: ReadLog) {
+    const sources = new SourceResolver({
+      reads,
+      cacheDir: gitCacheDir(options.env),
+      mode: options.git ?? 'clone',
+      env: options.env,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.notify ? { notify: options.notify } : {}),
+    });
     this.env = {
+      sources,
       cwd: options.cwd,
       env: reads.env(options.env),
       reads,
@@ -121,7 +139,8 @@ class Loader {
     const known = this.projects.get(key);
     if (known) return known;
     const project: ProjectConfig = {
-      file: displayPath(this.env.cwd, req.configFile),
+      // A file in the git cache is shown by its absolute path: relative to the project it would climb out of it.
+      file: from?.origin ? req.configFile : displayPath(this.env.cwd, req.configFile),
       dir: dirname(req.configFile),
       name: from?.name ?? '',
       sourceVersion: '',
@@ -130,6 +149,7 @@ class Loader {
       deployments: [],
       dependencies: [],
       locate: () => from?.at,
+      ...(from?.origin ? { origin: from.origin } : {}),
     };
     this.projects.set(key, project);
     const sink = new DiagSink();

@@ -112,7 +112,7 @@ async function printGraph(
     import('../../graph/view.ts'),
     formatModules(format),
   ]);
-  const loaded = await loadGraph(io, flags);
+  const loaded = await loadGraph(io, flags, 'graph');
   if (!loaded) return { code: 1 };
   const { graph } = loaded;
   const focus = str(flags, 'focus');

@@ -40,7 +40,7 @@ export async function loadRunGraph(
     ...io,
     stderr: { write: (text: string) => (notes.push(text), quiet ? true : io.stderr.write(text)) },
   };
-  const loaded = await loadGraph(recording, flags);
+  const loaded = await loadGraph(recording, flags, 'run');
   if (!loaded && quiet) for (const text of notes) io.stderr.write(text);
   if (!loaded) return undefined;
   const { graph } = loaded;
