@@ -150,7 +150,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'cache',
-    usage: 'dsg cache ls|clear|gc [--max-age DAYS] [--max-size MB] [--json]',
+    usage: 'dsg cache ls|clear|gc [--max-age DAYS] [--max-size MB] [--json] [--git]',
     summary: 'Inspect and prune the local cache (.dsg/)',
     flags: [
       {
@@ -166,6 +166,11 @@ export const COMMANDS: CommandSpec[] = [
         help: 'gc: then remove the oldest of it until .dsg/ holds at most MB',
       },
       { name: 'json', type: 'boolean', help: 'ls: print JSON' },
+      {
+        name: 'git',
+        type: 'boolean',
+        help: 'clear: remove the git checkouts of dependencies and imports (shared by every project) instead',
+      },
       {
         ...LOCK_TIMEOUT_FLAG,
         help: 'clear, gc: wait at most SECONDS for a running dsg (default: fail at once)',

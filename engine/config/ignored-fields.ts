@@ -11,7 +11,6 @@ const SECTIONS: Record<string, string | undefined> = {
   commands: undefined,
   pipelines: 'dsg runs build → tag → render → deploy for every image and deployment',
   functions: undefined,
-  imports: 'images and deployments defined in the imported files are missing',
   pullSecrets: undefined,
   require: undefined,
   localRegistry: 'images are pushed to the registries their names point to',

@@ -129,6 +129,11 @@ export async function loadProject(
     sink,
     ...(env.signal ? { signal: env.signal } : {}),
   });
+  if (gen === 'v2' && root.entries.has('imports')) {
+    const { mergeImports } = await import('./imports.ts');
+    await mergeImports(root, req.configFile, { env, resolver, sink, version });
+    refreshDefinitions(root, resolver, sink);
+  }
   if (root.entries.has('profiles') || req.profiles.length > 0) {
     // Modules the common case does not need are loaded on demand: each costs a millisecond or two.
     const { applyProfiles } = await import('./profiles.ts');
@@ -141,10 +146,7 @@ export async function loadProject(
       activation: !req.disableActivation,
     });
   }
-  // Profiles may have changed `vars`; report problems of the new definitions only once.
-  const again = new DiagSink();
-  resolver.setDefs(readVarDefs(root.entries.get('vars')?.value, gen, again));
-  for (const d of again.list) if (!sink.list.some((x) => x.message === d.message)) sink.list.push(d);
+  refreshDefinitions(root, resolver, sink);
   await substituteVariables(root, {
     gen,
     resolver,
@@ -191,6 +193,13 @@ export async function loadProject(
     const dep = env.loadDependency(d);
     return { name: d.name, at: d.at, dir: dirname(d.configFile), project: dep, deploy: d.deploy };
   });
+}
+
+/** Imports and profiles may change `vars`: the resolver gets the new definitions, their problems reported once. */
+function refreshDefinitions(root: MapNode, resolver: VarResolver, sink: DiagSink): void {
+  const again = new DiagSink();
+  resolver.setDefs(readVarDefs(root.entries.get('vars')?.value, resolver.generation, again));
+  for (const d of again.list) if (!sink.list.some((x) => x.message === d.message)) sink.list.push(d);
 }
 
 function readVersion(root: MapNode, fileStart: SourceLocation, sink: DiagSink): string | undefined {

@@ -97,7 +97,7 @@ function rootConfigFile(options: LoadOptions, reads: ReadLog): string | Diagnost
 
 class Loader {
   private readonly projects = new Map<string, ProjectConfig>();
-  private readonly sinks: DiagSink[] = [];
+  private readonly sinks: { file: string; sink: DiagSink }[] = [];
   private readonly pending: Promise<void>[] = [];
   private readonly env: LoadEnv;
 
@@ -153,7 +153,7 @@ class Loader {
     };
     this.projects.set(key, project);
     const sink = new DiagSink();
-    this.sinks.push(sink);
+    this.sinks.push({ file: project.file, sink });
     this.pending.push(loadProject(req, this.env, project, sink));
     return project;
   }
@@ -165,7 +165,7 @@ class Loader {
 
   /** All diagnostics, root project first, then dependencies in the order they were found. */
   diagnostics(): Diagnostic[] {
-    return this.sinks.flatMap((s) => byPosition(s.list));
+    return this.sinks.flatMap((s) => byPosition(s.sink.list, s.file));
   }
 }
 
@@ -177,9 +177,14 @@ function randomWord(length: number): string {
   return out;
 }
 
-/** A file's diagnostics in reading order; those without a location first (stable otherwise). */
-function byPosition(list: readonly Diagnostic[]): Diagnostic[] {
-  const pos = (d: Diagnostic): number => (d.location ? d.location.line * 100_000 + d.location.col : 0);
+/**
+ * A project's diagnostics in reading order: those without a location first, then the config file's, then those
+ * of the files it imports, each file in order of first mention (stable otherwise).
+ */
+function byPosition(list: readonly Diagnostic[], file: string): Diagnostic[] {
+  const files = [file, ...new Set(list.flatMap((d) => (d.location ? [d.location.file] : [])))];
+  const pos = (d: Diagnostic): number =>
+    d.location ? (files.indexOf(d.location.file) + 1) * 1e12 + d.location.line * 100_000 + d.location.col : 0;
   return [...list].sort((a, b) => pos(a) - pos(b));
 }
 
