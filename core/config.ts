@@ -19,6 +19,8 @@ export interface ProjectConfig {
   images: ImageConfig[];
   deployments: DeploymentConfig[];
   dependencies: DependencyConfig[];
+  /** `hooks`: local commands run around the project's builds, deploys and purges. */
+  hooks: HookConfig[];
   locate: Locator;
   /** Set for a project checked out of git (a git dependency): where it came from. */
   origin?: ProjectOrigin;
@@ -127,6 +129,17 @@ export interface ComponentDeployment extends DeploymentBase {
 
 /** `deployments.NAME`. */
 export type DeploymentConfig = KubectlDeployment | HelmDeployment | ComponentDeployment;
+
+/** One of `hooks`: a local command and the events it runs at (`before:build`, `after:deploy:web`, …). */
+export interface HookConfig {
+  /** `name`, or `hooks[2]` when it has none (for messages). */
+  name: string;
+  at: SourceLocation;
+  events: string[];
+  /** A shell line, or the program when `args` is set (DevSpace's rule). */
+  command: string;
+  args?: string[];
+}
 
 /** `dependencies.NAME`. */
 export interface DependencyConfig {

@@ -86,6 +86,7 @@ const FAILING: Record<string, Reason[]> = {
 };
 
 const CLEAN = new Set([
+  'NVIDIA__bare-metal-manager-core__devspace.yaml',
   'devspace-sh__devspace__e2e__tests__deploy__testdata__kubectl_inline_manifest_patches__devspace.yaml',
   'devspace-sh__devspace__examples__dependencies__dependency1__devspace.yaml',
 ]);
@@ -143,7 +144,7 @@ test('every corpus file loads, or fails with located diagnostics naming the reas
       tally.errors++;
     }
   }
-  assert.deepEqual(tally, { clean: 2, warnings: 31, errors: 22 });
+  assert.deepEqual(tally, { clean: 3, warnings: 30, errors: 22 });
 });
 
 test('every warning names a field or section and says what dsg does about it', async () => {

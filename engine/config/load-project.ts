@@ -168,8 +168,7 @@ export async function loadProject(
   warnIgnored(tree, sink);
   tree.entries.delete('vars');
   // Converted files keep their v1 shapes in the ignored sections; only v2beta1 ones are type-checked.
-  const ignored =
-    gen === 'v1' ? ['cluster', 'dev', 'hooks', 'commands', 'pullSecrets', 'require'] : ['cluster'];
+  const ignored = gen === 'v1' ? ['cluster', 'dev', 'commands', 'pullSecrets', 'require'] : ['cluster'];
   for (const k of ignored) tree.entries.delete(k);
   const json = jsonWithoutNulls(tree, 5) as { [key: string]: Json };
   if (!validateConfig(json, tree, fileStart, sink)) return;
@@ -179,6 +178,14 @@ export async function loadProject(
     json[k] as { [key: string]: Json } | undefined;
   project.images = normalizeImages(obj('images'), tree, sink);
   project.deployments = normalizeDeployments(obj('deployments'), tree, req.namespace, sink);
+  if (tree.entries.has('hooks')) {
+    const { normalizeHooks } = await import('./normalize-hooks.ts');
+    const names = {
+      images: new Set(project.images.map((i) => i.name)),
+      deployments: new Set(project.deployments.map((d) => d.name)),
+    };
+    project.hooks = normalizeHooks(tree.entries.get('hooks')?.value, names, sink);
+  }
   const declared = json['dependencies'];
   if (req.ignoreDependencies || !declared || Object.keys(declared).length === 0) return;
   const { readDependencies } = await import('./dependencies.ts');

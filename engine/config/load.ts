@@ -148,6 +148,7 @@ class Loader {
       images: [],
       deployments: [],
       dependencies: [],
+      hooks: [],
       locate: () => from?.at,
       ...(from?.origin ? { origin: from.origin } : {}),
     };

@@ -1,5 +1,5 @@
 // Fills `${VAR}` references into the sections dsg uses, the way DevSpace does after applying profiles.
-// Sections dsg ignores (dev, hooks, commands, pipelines, ...) are left alone: they are only warned
+// Sections dsg ignores (dev, commands, pipelines, ...) are left alone: they are only warned
 // about, and resolving them could ask for values nobody needs. `${runtime.*}` stays as written for the
 // graph compiler. v2beta1 also evaluates whole-string `$(command)` expressions outside runtime fields.
 import process from 'node:process';
@@ -14,7 +14,7 @@ import { convertString } from './var-resolver.ts';
 import type { Generation } from './versions.ts';
 
 /** The top-level sections whose values dsg uses. */
-export const USED_SECTIONS = ['images', 'deployments', 'dependencies'] as const;
+export const USED_SECTIONS = ['images', 'deployments', 'dependencies', 'hooks'] as const;
 
 /** How long a `$(...)` expression may run. */
 export const EXPRESSION_TIMEOUT_MS = 60_000;

@@ -6,7 +6,9 @@ import { diffRecords } from '../../cache/diff.ts';
 import { taskKey, type KeyRecord } from '../../cache/key.ts';
 import { error, type Diagnostic } from '../../core/diagnostics.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
+import type { Json } from '../../core/json.ts';
 import type { TaskNode } from '../../core/task.ts';
+import { hooksSpec } from './hooks.ts';
 import type { BoundTask, InputsContext, RunSettings, TaskContext, TaskOutput } from '../../core/task-kind.ts';
 import { bindTask, type TaskKinds } from '../../tasks/index.ts';
 import type { Reason } from './events.ts';
@@ -57,7 +59,7 @@ export async function decide(
   const resolved = resolveNode(node, ctx.outputs);
   if (!resolved.ok) return resolved;
   const task = bindTask(ctx.kinds, resolved.value);
-  const keyed = await keyOf(ctx, node, task);
+  const keyed = await keyOf(ctx, resolved.value, task);
   if (!keyed.ok) return keyed;
   const { key } = keyed.value;
   const forced = ctx.force.has(node.id) ? `--force ${node.id}` : task.forcedBy(ctx.settings);
@@ -117,7 +119,7 @@ async function keyOf(
     schema: 1,
     kind: node.kind,
     implVersion: task.implVersion,
-    spec: inputs.value.spec,
+    spec: withHooks(inputs.value.spec, node),
     files,
     env: inputs.value.env,
     tools: inputs.value.tools,
@@ -130,6 +132,13 @@ async function keyOf(
     ...listed,
   ];
   return ok({ key: taskKey(record), record, task, ...(reads ? { reads } : {}) });
+}
+
+/** A task's hooks are inputs of its key: its spec with `hooks` added (specs of tasks without hooks unchanged). */
+function withHooks(spec: Json, node: TaskNode): Json {
+  const hooks = hooksSpec(node);
+  if (hooks === undefined || spec === null || typeof spec !== 'object' || Array.isArray(spec)) return spec;
+  return { ...spec, hooks };
 }
 
 function toPosix(path: string): string {
