@@ -21,9 +21,22 @@ export interface ProjectConfig {
   images: ImageConfig[];
   deployments: DeploymentConfig[];
   dependencies: DependencyConfig[];
+  /** `hooks`: local commands run around the project's builds, deploys and purges. */
+  hooks: HookConfig[];
   locate: Locator;
   /** The config as dsg read it, a v2beta1 document after variables, profiles and conversion (`dsg print`). */
   resolved?: { [key: string]: Json };
+  /** Set for a project checked out of git (a git dependency): where it came from. */
+  origin?: ProjectOrigin;
+}
+
+/** A project's git source: the repository, the ref as written, the commit checked out and the folder in it. */
+export interface ProjectOrigin {
+  git: string;
+  /** `branch "main"`, `tag "v1"`, `revision "3f2a…"` or `the default branch`. */
+  ref: string;
+  commit: string;
+  subPath?: string;
 }
 
 /** How an image is built. */
@@ -79,6 +92,11 @@ interface DeploymentBase {
   name: string;
   at: SourceLocation;
   namespace?: string;
+  /**
+   * True for a deployment of a dependency with its own `namespace:` (DevSpace's `dependencies.X.namespace`):
+   * `-n` does not move it, as it moves the root project's deployments.
+   */
+  namespacePinned?: boolean;
   /** `updateImageTags: false` turns off tag replacement. */
   updateImageTags: boolean;
 }
@@ -115,6 +133,17 @@ export interface ComponentDeployment extends DeploymentBase {
 
 /** `deployments.NAME`. */
 export type DeploymentConfig = KubectlDeployment | HelmDeployment | ComponentDeployment;
+
+/** One of `hooks`: a local command and the events it runs at (`before:build`, `after:deploy:web`, …). */
+export interface HookConfig {
+  /** `name`, or `hooks[2]` when it has none (for messages). */
+  name: string;
+  at: SourceLocation;
+  events: string[];
+  /** A shell line, or the program when `args` is set (DevSpace's rule). */
+  command: string;
+  args?: string[];
+}
 
 /** `dependencies.NAME`. */
 export interface DependencyConfig {

@@ -1,6 +1,6 @@
 // The task vocabulary: the nodes of a compiled graph, as every layer above core/ sees them.
 import type { SourceLocation } from './diagnostics.ts';
-import type { DeploymentConfig, ImageConfig, ProjectConfig } from './config.ts';
+import type { DeploymentConfig, HookConfig, ImageConfig, ProjectConfig } from './config.ts';
 
 /** What each task kind is given by the compiler: the part of the config it acts on. */
 export interface TaskSpecs {
@@ -39,6 +39,23 @@ export interface TaskNodeOf<K extends TaskKind> {
    * reference to nothing is a compile error, never a literal string in a manifest.
    */
   refs: Readonly<Record<string, string>>;
+  /** The project's hooks that fire around this task (builds and deploys only), in the order they run. */
+  hooks?: TaskHook[];
+}
+
+/** A hook attached to a task: the event it fires at, and when that is. */
+export interface TaskHook {
+  /** The event as the hook names it: `before:build:api`, `after:deploy`, `error:deploy:*`. */
+  event: string;
+  /** Around the task's work (`run`), or around its purge. */
+  action: 'run' | 'purge';
+  when: 'before' | 'after' | 'error';
+  /**
+   * Set for an event of a whole project's phase (`before:deploy`): the hooks of one group run once per run,
+   * before the first of its tasks that runs, or after the last of them.
+   */
+  group?: string;
+  hook: HookConfig;
 }
 
 /**

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import test from 'node:test';
-import { lines, load, loaded, project } from './fixtures/config/load-helpers.ts';
+import { lines, load, loaded, project, testEnv } from './fixtures/config/load-helpers.ts';
 import { repoRoot } from './helpers/paths.ts';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'config');
@@ -57,13 +57,14 @@ test('dependency profiles, vars, namespace and pipeline are honoured, each varia
   assert.equal(builder.project.images[0]?.image, 'registry.local/legacy/app:default');
 });
 
-test('a git dependency is refused with a way forward; a folder without devspace.yaml is located', async () => {
+test('a git dependency missing from the cache offline, and a folder without devspace.yaml, are located', async () => {
   const yaml =
     'version: v2beta1\nname: x\ndependencies:\n  remote:\n    git: https://example.com/team/api.git\n    branch: main\n  empty:\n    path: empty\n';
   const dir = await project({ 'devspace.yaml': yaml, 'empty/README.md': 'nothing here\n' });
-  const result = await load(dir);
+  const cache = await project({});
+  const result = await load(dir, { git: 'offline', env: testEnv({ XDG_CACHE_HOME: cache }) });
   assert.deepEqual(lines(result), [
-    'devspace.yaml:5:10: error: Git dependency "remote" (https://example.com/team/api.git) is not supported by dsg yet: clone it and use `path:`',
+    `devspace.yaml:5:10: error: Cannot fetch dependency "remote" from "https://example.com/team/api.git" (branch "main"): it is not in the git cache ("${join(cache, 'dsg', 'git')}/api@main-cfff58f32db2") and --offline fetches nothing`,
     'devspace.yaml:8:11: error: Cannot load dependency "empty": "empty" has no devspace.yaml',
   ]);
 });
@@ -103,11 +104,18 @@ test('the corpus example projects with path dependencies load', async () => {
       ['php', 'php', ['myuser/php'], ['helm']],
     ],
   );
-  const deps = await load(join(corpusProjects, 'dependencies'));
+  // No network here: offline, the git dependency is named with the way to fetch it.
+  const cache = await project({});
+  const deps = await load(join(corpusProjects, 'dependencies'), {
+    git: 'offline',
+    env: testEnv({ XDG_CACHE_HOME: cache }),
+  });
   assert.deepEqual(
-    lines(deps).filter((l) => l.includes('error')),
+    lines(deps)
+      .filter((l) => l.includes('error'))
+      .map((l) => l.replace(/\(".*"\)/, '(CACHE)')),
     [
-      'devspace.yaml:10:10: error: Git dependency "dependency3" (https://github.com/devspace-cloud/example-dependency.git) is not supported by dsg yet: clone it and use `path:`',
+      'devspace.yaml:10:10: error: Cannot fetch dependency "dependency3" from "https://github.com/devspace-cloud/example-dependency.git" (the default branch): it is not in the git cache (CACHE) and --offline fetches nothing',
     ],
   );
 });

@@ -32,7 +32,7 @@ test('a served page follows a real run: queued, running, ran, then the critical 
     stdoutIsTTY: false,
     signal: new AbortController().signal,
   };
-  const loaded = await loadGraph(io, {});
+  const loaded = await loadGraph(io, {}, { purpose: 'graph' });
   assert.ok(loaded, stderr.join(''));
   const html = await graphPageHtml(loaded.graph, { stateDir: join(dir, '.dsg'), live: true });
   assert.ok(html.ok);

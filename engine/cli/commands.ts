@@ -18,6 +18,11 @@ export const CONFIG_FLAGS: FlagSpec[] = [
   { name: 'var', type: 'string', repeat: true, value: 'K=V', help: 'Set a config variable (repeatable)' },
   { name: 'namespace', short: 'n', type: 'string', value: 'NS', help: 'Namespace to deploy to' },
   { name: 'kube-context', type: 'string', value: 'CTX', help: 'Kube context to use' },
+  {
+    name: 'offline',
+    type: 'boolean',
+    help: 'Use git dependencies and imports as they are in the git cache; fetch nothing',
+  },
   HELP,
 ];
 
@@ -183,7 +188,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'cache',
-    usage: 'dsg cache ls|clear|gc [--max-age DAYS] [--max-size MB] [--json]',
+    usage: 'dsg cache ls|clear|gc [--max-age DAYS] [--max-size MB] [--json] [--git]',
     summary: 'Inspect and prune the local cache (.dsg/)',
     flags: [
       {
@@ -199,6 +204,11 @@ export const COMMANDS: CommandSpec[] = [
         help: 'gc: then remove the oldest of it until .dsg/ holds at most MB',
       },
       { name: 'json', type: 'boolean', help: 'ls: print JSON' },
+      {
+        name: 'git',
+        type: 'boolean',
+        help: 'clear: remove the git checkouts of dependencies and imports (shared by every project) instead',
+      },
       {
         ...LOCK_TIMEOUT_FLAG,
         help: 'clear, gc: wait at most SECONDS for a running dsg (default: fail at once)',

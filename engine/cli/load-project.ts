@@ -5,7 +5,7 @@ import { compileGraph } from '../graph/compile.ts';
 import { ReadLog } from '../../cache/read-log.ts';
 import type { TaskGraph } from '../graph/types.ts';
 import type { Diagnostic } from '../../core/diagnostics.ts';
-import { list, str, type FlagValues } from './args.ts';
+import { bool, list, str, type FlagValues } from './args.ts';
 import { printDiagnostics, type Io } from './io.ts';
 
 /** A compiled graph and everything loading and compiling it read. */
@@ -15,17 +15,28 @@ export interface LoadedGraph {
 }
 
 /**
- * Loads and compiles the project the flags point at; undefined after printing errors. Warnings are printed
- * too, or handed to `onWarnings` when given. `reads` (a fresh log when not given) records what loading read,
- * also when it fails: `dsg dev` watches a broken config's files.
+ * What the graph is loaded for: a run fetches git sources that can move (unless `--offline`); `graph` and `why`
+ * only clone what is missing.
  */
+export type LoadPurpose = 'run' | 'graph' | 'why';
+
+/** How to load: what for (default `run`), who hears the warnings (printed by default), the read log to fill. */
+export interface LoadGraphOptions {
+  purpose?: LoadPurpose;
+  onWarnings?: (warnings: readonly Diagnostic[]) => void;
+  /** Records what loading read (a fresh log when not given), also when it fails: `dsg dev` watches those files. */
+  reads?: ReadLog;
+}
+
+/** Loads and compiles the project the flags point at; undefined after printing errors. */
 export async function loadGraph(
   io: Io,
   flags: FlagValues,
-  onWarnings: (warnings: readonly Diagnostic[]) => void = (ds) => void printDiagnostics(io, ds),
-  reads: ReadLog = new ReadLog(),
+  options: LoadGraphOptions = {},
 ): Promise<LoadedGraph | undefined> {
-  const loaded = await loadFlaggedConfig(io, flags, reads);
+  const reads = options.reads ?? new ReadLog();
+  const onWarnings = options.onWarnings ?? ((ds: readonly Diagnostic[]) => void printDiagnostics(io, ds));
+  const loaded = await loadFlaggedConfig(io, flags, options.purpose ?? 'run', reads);
   if (!loaded) return undefined;
   const compiled = await compileGraph(loaded.root, io.cwd, reads);
   if (await interrupted(io)) return undefined;
@@ -39,12 +50,13 @@ export async function loadGraph(
 }
 
 /**
- * Loads the config the flags point at (`--config`, `-p`, `--var`, `-n`); undefined after printing errors.
- * What it reads goes to `reads`.
+ * Loads the config the flags point at (`--config`, `-p`, `--var`, `-n`, `--offline`); undefined after printing
+ * errors. What it reads goes to `reads`.
  */
 export async function loadFlaggedConfig(
   io: Io,
   flags: FlagValues,
+  purpose: LoadPurpose,
   reads: ReadLog = new ReadLog(),
 ): Promise<LoadedConfig | undefined> {
   const vars: Record<string, string> = {};
@@ -68,6 +80,8 @@ export async function loadFlaggedConfig(
     env: io.env,
     signal: io.signal,
     reads,
+    git: bool(flags, 'offline') ? 'offline' : purpose === 'run' ? 'fetch' : 'clone',
+    notify: (line: string) => io.stderr.write(`${line}\n`),
     ...((io.env['DSG_DEBUG_LOAD'] ?? '') !== ''
       ? { debug: (line: string) => io.stderr.write(`${line}\n`) }
       : {}),

@@ -3,6 +3,7 @@
 import type { DiagSink } from './diag-sink.ts';
 import { convertImage, move } from './convert-v1-images.ts';
 import { convertDeployments } from './convert-v1-deployments.ts';
+import { convertV1Hooks } from './convert-v1-hooks.ts';
 import { removedFields } from './field-warnings.ts';
 import { mappingItems } from './list-items.ts';
 import { encodeName } from './names.ts';
@@ -33,8 +34,10 @@ export function convertV1(root: MapNode, sink: DiagSink): MapNode {
       'dependencies',
       entry(convertDependencies(dependencies.value, sink), dependencies.keyLoc),
     );
+  const hooks = root.entries.get('hooks');
+  if (hooks) out.entries.set('hooks', entry(convertV1Hooks(hooks.value), hooks.keyLoc));
   // Sections that only get warnings stay, so the warning pass sees them like in a v2beta1 file.
-  for (const k of ['dev', 'hooks', 'commands', 'pullSecrets', 'require', 'cluster']) move(root, k, out);
+  for (const k of ['dev', 'commands', 'pullSecrets', 'require', 'cluster']) move(root, k, out);
   return out;
 }
 

@@ -1,11 +1,10 @@
-// Validated `dependencies` → what to load for each: the config file of a `path:` dependency (a folder
-// with devspace.yaml, or a file), its profiles, variables and namespace. `git:` dependencies are not
-// fetched: they get a located error saying how to use them anyway.
-import type { ReadLog } from '../../cache/read-log.ts';
-import { join, resolve } from 'node:path';
+// Validated `dependencies` → what to load for each: the config file of a `path:` dependency (a folder with
+// devspace.yaml, or a file) or of a `git:` one (checked out into the git cache, sources.ts), with its profiles,
+// variables and namespace. Fields dsg does not act on are named in a warning.
 import type { DiagSink } from './diag-sink.ts';
 import type { DependencyRequest } from './requests.ts';
 import { bool, keyLocation, list, NAME_PATTERN, obj, s, scalarText } from './normalize-images.ts';
+import { readSourceSpec, type SourceResolver, type SourceSpec } from './sources.ts';
 import { locate, type TreeNode } from './tree.ts';
 import type { Json } from '../../core/json.ts';
 
@@ -17,6 +16,8 @@ export interface ParentScope {
   flags: Record<string, string>;
   /** The parent's resolved variables, passed on with `overwriteVars: true`. */
   vars: Record<string, string>;
+  /** The namespace the parent itself was given as a dependency: its dependencies inherit it. */
+  namespace?: string;
 }
 
 /** Reads the dependency entries of one project; broken entries are reported and skipped. */
@@ -25,9 +26,9 @@ export async function readDependencies(
   tree: TreeNode,
   parent: ParentScope,
   sink: DiagSink,
-  reads: ReadLog,
+  sources: SourceResolver,
 ): Promise<DependencyRequest[]> {
-  const out: DependencyRequest[] = [];
+  const pending: Promise<DependencyRequest | undefined>[] = [];
   for (const [name, raw] of Object.entries(deps ?? {})) {
     const d = raw as Obj;
     const path = ['dependencies', name];
@@ -37,65 +38,68 @@ export async function readDependencies(
       sink.error(`Dependency name "${name}" is not valid: use letters, digits, ".", "_" and "-"`, at);
       continue;
     }
-    const git = s(d, 'git');
-    const rel = s(d, 'path');
-    if (git !== undefined) {
-      sink.error(
-        `Git dependency "${name}" (${git}) is not supported by dsg yet: clone it and use \`path:\``,
-        locate(tree, [...path, 'git']) ?? at,
-        `git clone ${git} and set \`dependencies.${name}.path\` to the clone`,
-      );
-      continue;
-    }
-    if (rel === undefined) {
-      sink.error(`Dependency "${name}" needs \`path\` (a folder with a devspace.yaml, or a config file)`, at);
-      continue;
-    }
-    const pathAt = locate(tree, [...path, 'path']) ?? at;
-    const configFile = configFileOf(resolve(parent.dir, rel), reads);
-    if (typeof configFile !== 'string') {
-      sink.error(
-        `Cannot load dependency "${name}": ${configFile.problem.replace('PATH', `"${rel}"`)}`,
-        pathAt,
-      );
-      continue;
-    }
-    const pipeline = s(d, 'pipeline') ?? 'deploy';
-    if (pipeline !== 'deploy' && pipeline !== 'dev' && pipeline !== 'build') {
-      sink.warn(
-        `Pipeline "${pipeline}" of dependency "${name}" is not supported by dsg yet: dsg builds and deploys the dependency`,
-        locate(tree, [...path, 'pipeline']),
-      );
-    }
-    const vars: Record<string, string> = {};
-    for (const [k, v] of Object.entries(obj(d, 'vars') ?? {})) vars[k] = scalarText(v);
-    const flags = { ...parent.flags, ...(bool(d, 'overwriteVars') ? parent.vars : {}), ...vars };
-    const request: DependencyRequest = {
-      name,
-      at,
-      configFile,
-      profiles: list(d, 'profiles'),
-      flags,
-      disableActivation: bool(d, 'disableProfileActivation') ?? false,
-      ignoreDependencies: bool(d, 'ignoreDependencies') ?? false,
-      deploy: pipeline !== 'build',
-    };
-    const profilesAt = locate(tree, [...path, 'profiles']);
-    if (profilesAt) request.profilesAt = profilesAt;
-    const ns = s(d, 'namespace');
-    if (ns) request.namespace = ns;
-    out.push(request);
+    const spec = readSourceSpec(d, tree, path, at, `Dependency "${name}"`, sink);
+    if (!spec) continue;
+    const deploy = readPipeline(d, name, tree, sink);
+    // Checkouts run side by side; the order of the result is the order in the file.
+    pending.push(request(name, d, spec, deploy, { tree, parent, sink, sources }));
   }
+  const out: DependencyRequest[] = [];
+  for (const r of await Promise.all(pending)) if (r) out.push(r);
   return out;
 }
 
-/** The config file a dependency path names: the path itself, or devspace.yaml inside it. */
-function configFileOf(abs: string, reads: ReadLog): string | { problem: string } {
-  const info = reads.stat(abs);
-  if (!info) return { problem: 'PATH does not exist' };
-  if (info.isFile()) return abs;
-  const inside = join(abs, 'devspace.yaml');
-  const file = reads.stat(inside);
-  if (!file?.isFile()) return { problem: 'PATH has no devspace.yaml' };
-  return inside;
+async function request(
+  name: string,
+  d: Obj,
+  spec: SourceSpec,
+  deploy: boolean,
+  {
+    tree,
+    parent,
+    sink,
+    sources,
+  }: { tree: TreeNode; parent: ParentScope; sink: DiagSink; sources: SourceResolver },
+): Promise<DependencyRequest | undefined> {
+  const path = ['dependencies', name];
+  const at = keyLocation(tree, 'dependencies', name);
+  const resolved = await sources.resolve(spec, parent.dir, `dependency "${name}"`, sink);
+  if (!resolved) return undefined;
+  const vars: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj(d, 'vars') ?? {})) vars[k] = scalarText(v);
+  const flags = { ...parent.flags, ...(bool(d, 'overwriteVars') ? parent.vars : {}), ...vars };
+  const out: DependencyRequest = {
+    name,
+    at,
+    configFile: resolved.configFile,
+    profiles: list(d, 'profiles'),
+    flags,
+    disableActivation: bool(d, 'disableProfileActivation') ?? false,
+    ignoreDependencies: bool(d, 'ignoreDependencies') ?? false,
+    deploy,
+  };
+  if (resolved.origin) out.origin = resolved.origin;
+  const profilesAt = locate(tree, [...path, 'profiles']);
+  if (profilesAt) out.profilesAt = profilesAt;
+  const ns = s(d, 'namespace') || parent.namespace;
+  if (ns) out.namespace = ns;
+  return out;
+}
+
+/**
+ * `pipeline`: dsg runs no DevSpace pipelines. `deploy` (the default) and `build` (build only, nothing deployed)
+ * are what dsg does anyway; any other pipeline is named in a warning saying what dsg does instead.
+ */
+function readPipeline(d: Obj, name: string, tree: TreeNode, sink: DiagSink): boolean {
+  const pipeline = s(d, 'pipeline') ?? 'deploy';
+  if (pipeline === 'deploy' || pipeline === 'build') return pipeline === 'deploy';
+  const at = locate(tree, ['dependencies', name, 'pipeline']);
+  sink.warn(
+    `\`dependencies.${name}.pipeline: ${pipeline}\` is not supported by dsg yet and is ignored: dsg builds and deploys the dependency`,
+    at,
+    pipeline === 'dev'
+      ? 'dsg has no dev sessions for dependencies; remove `pipeline` to silence this'
+      : 'dsg runs no DevSpace pipelines; use `pipeline: build` to only build the dependency',
+  );
+  return true;
 }

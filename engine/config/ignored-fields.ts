@@ -1,5 +1,5 @@
 // Warnings for what a v2beta1 config (written so, or converted) asks for and dsg does not do:
-// whole sections (dev, hooks, pipelines, ...) and single fields (kaniko, pull secrets, ...).
+// whole sections (dev, pipelines, commands, ...) and single fields (kaniko, pull secrets, ...).
 // Nothing DevSpace knows is dropped without a word.
 import { noEffect, unsupported } from './field-warnings.ts';
 import type { DiagSink } from './diag-sink.ts';
@@ -7,11 +7,9 @@ import type { Entry, MapNode } from './tree.ts';
 
 const SECTIONS: Record<string, string | undefined> = {
   dev: 'dsg dev watches files and redeploys, without sync, port forwarding or terminals',
-  hooks: undefined,
   commands: undefined,
   pipelines: 'dsg runs build → tag → render → deploy for every image and deployment',
   functions: undefined,
-  imports: 'images and deployments defined in the imported files are missing',
   pullSecrets: undefined,
   require: undefined,
   localRegistry: 'images are pushed to the registries their names point to',

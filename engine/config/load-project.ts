@@ -1,7 +1,8 @@
 // One config file, start to finish: YAML with positions → version → profiles → variables → v1
 // conversion → warnings for what dsg ignores → schema → ProjectConfig. Dependencies are handed back
 // to the loader, which loads each project once.
-import { basename, dirname, relative, sep } from 'node:path';
+import { basename, dirname } from 'node:path';
+import { displayPath, type LoadEnv } from './load-env.ts';
 import type { ReadLog } from '../../cache/read-log.ts';
 import type { SourceLocation } from '../../core/diagnostics.ts';
 import { isSecretVariable, secretValues } from '../../core/secrets.ts';
@@ -14,6 +15,7 @@ import { normalizeImages } from './normalize-images.ts';
 import { parseYaml } from './parse-yaml.ts';
 import { maxConfigBytes } from '../../core/yaml-bounds.ts';
 import type { GitProbe } from './predefined-vars.ts';
+import type { SourceResolver } from './sources.ts';
 import { substituteVariables } from './substitute.ts';
 import { describe, locate, str, toJson, type MapNode, type TreeNode } from './tree.ts';
 import type { DependencyConfig, ProjectConfig } from '../../core/config.ts';
@@ -22,31 +24,6 @@ import { validateConfig } from './validate.ts';
 import { readVarDefs } from './var-definitions.ts';
 import { VarResolver } from './var-resolver.ts';
 import { ALPHA_VERSIONS, generationOf, SUPPORTED_VERSIONS } from './versions.ts';
-
-/** What every project of one load shares. */
-export interface LoadEnv {
-  cwd: string;
-  env: Record<string, string>;
-  /** `-n`, or "default": the value of DEVSPACE_NAMESPACE. */
-  namespace: string;
-  kubeContext: string;
-  git: GitProbe;
-  /** Records what the load reads, for memos of its result. */
-  reads: ReadLog;
-  timestamp: string;
-  random: string;
-  signal?: AbortSignal;
-  /** Told about each config file parsed (`DSG_DEBUG_LOAD`). */
-  debug?: (line: string) => void;
-  /** Starts loading a dependency (once per request) and returns its project right away. */
-  loadDependency(request: DependencyRequest): ProjectConfig;
-}
-
-/** The path of `abs` as shown in messages: relative to where dsg was started. */
-export function displayPath(cwd: string, abs: string): string {
-  const rel = relative(cwd, abs);
-  return (rel === '' ? basename(abs) : rel).split(sep).join('/');
-}
 
 /** Loads `req` into `project` (an empty shell other projects may already point at). */
 export async function loadProject(
@@ -127,6 +104,11 @@ export async function loadProject(
     sink,
     ...(env.signal ? { signal: env.signal } : {}),
   });
+  if (gen === 'v2' && root.entries.has('imports')) {
+    const { mergeImports } = await import('./imports.ts');
+    await mergeImports(root, req.configFile, { env, resolver, sink, version });
+    refreshDefinitions(root, resolver, sink);
+  }
   if (root.entries.has('profiles') || req.profiles.length > 0) {
     // Modules the common case does not need are loaded on demand: each costs a millisecond or two.
     const { applyProfiles } = await import('./profiles.ts');
@@ -139,10 +121,7 @@ export async function loadProject(
       activation: !req.disableActivation,
     });
   }
-  // Profiles may have changed `vars`; report problems of the new definitions only once.
-  const again = new DiagSink();
-  resolver.setDefs(readVarDefs(root.entries.get('vars')?.value, gen, again));
-  for (const d of again.list) if (!sink.list.some((x) => x.message === d.message)) sink.list.push(d);
+  refreshDefinitions(root, resolver, sink);
   await substituteVariables(root, {
     gen,
     resolver,
@@ -169,8 +148,7 @@ export async function loadProject(
   warnIgnored(tree, sink);
   tree.entries.delete('vars');
   // Converted files keep their v1 shapes in the ignored sections; only v2beta1 ones are type-checked.
-  const ignored =
-    gen === 'v1' ? ['cluster', 'dev', 'hooks', 'commands', 'pullSecrets', 'require'] : ['cluster'];
+  const ignored = gen === 'v1' ? ['cluster', 'dev', 'commands', 'pullSecrets', 'require'] : ['cluster'];
   for (const k of ignored) tree.entries.delete(k);
   const json = jsonWithoutNulls(tree, 5) as { [key: string]: Json };
   if (!validateConfig(json, tree, fileStart, sink)) return;
@@ -181,20 +159,35 @@ export async function loadProject(
     json[k] as { [key: string]: Json } | undefined;
   project.images = normalizeImages(obj('images'), tree, sink);
   project.deployments = normalizeDeployments(obj('deployments'), tree, req.namespace, sink);
+  if (tree.entries.has('hooks')) {
+    const { normalizeHooks } = await import('./normalize-hooks.ts');
+    const names = {
+      images: new Set(project.images.map((i) => i.name)),
+      deployments: new Set(project.deployments.map((d) => d.name)),
+    };
+    project.hooks = normalizeHooks(tree.entries.get('hooks')?.value, names, sink);
+  }
   const declared = json['dependencies'];
   if (req.ignoreDependencies || !declared || Object.keys(declared).length === 0) return;
   const { readDependencies } = await import('./dependencies.ts');
-  const deps = await readDependencies(
-    obj('dependencies'),
-    tree,
-    { dir: project.dir, flags: req.flags, vars: project.vars },
-    sink,
-    env.reads,
-  );
+  const parent = {
+    dir: project.dir,
+    flags: req.flags,
+    vars: project.vars,
+    ...(req.namespace ? { namespace: req.namespace } : {}),
+  };
+  const deps = await readDependencies(obj('dependencies'), tree, parent, sink, env.sources);
   project.dependencies = deps.map((d): DependencyConfig => {
     const dep = env.loadDependency(d);
     return { name: d.name, at: d.at, dir: dirname(d.configFile), project: dep, deploy: d.deploy };
   });
+}
+
+/** Imports and profiles may change `vars`: the resolver gets the new definitions, their problems reported once. */
+function refreshDefinitions(root: MapNode, resolver: VarResolver, sink: DiagSink): void {
+  const again = new DiagSink();
+  resolver.setDefs(readVarDefs(root.entries.get('vars')?.value, resolver.generation, again));
+  for (const d of again.list) if (!sink.list.some((x) => x.message === d.message)) sink.list.push(d);
 }
 
 function readVersion(root: MapNode, fileStart: SourceLocation, sink: DiagSink): string | undefined {

@@ -8,8 +8,11 @@ import { fail, ok, type Result } from '../../core/result.ts';
 import type { DependencyRequest, ProjectRequest } from './requests.ts';
 import { DiagSink } from './diag-sink.ts';
 import { readDotEnv } from './dotenv.ts';
-import { displayPath, loadProject, type LoadEnv } from './load-project.ts';
+import { displayPath, type LoadEnv } from './load-env.ts';
+import { loadProject } from './load-project.ts';
 import { GitProbe } from './predefined-vars.ts';
+import { SourceResolver } from './sources.ts';
+import { gitCacheDir, type GitMode } from '../../cache/git-checkout.ts';
 import type { ProjectConfig } from '../../core/config.ts';
 
 /** How dsg was started. */
@@ -33,6 +36,13 @@ export interface LoadOptions {
   reads?: ReadLog;
   /** Told about each config file parsed (`DSG_DEBUG_LOAD`). */
   debug?: (line: string) => void;
+  /**
+   * Git dependencies and imports: `fetch` moving refs again (a run), `clone` only what is missing (the
+   * default), or `offline` (use the git cache as it is).
+   */
+  git?: GitMode;
+  /** Told, as it happens, what the load waits for (another dsg process updating a git checkout). */
+  notify?: (line: string) => void;
 }
 
 /** The loaded root project, the warnings of every project, and what the load read. */
@@ -88,12 +98,21 @@ function rootConfigFile(options: LoadOptions, reads: ReadLog): string | Diagnost
 
 class Loader {
   private readonly projects = new Map<string, ProjectConfig>();
-  private readonly sinks: DiagSink[] = [];
+  private readonly sinks: { file: string; sink: DiagSink }[] = [];
   private readonly pending: Promise<void>[] = [];
   private readonly env: LoadEnv;
 
   constructor(options: LoadOptions, reads: ReadLog) {
+    const sources = new SourceResolver({
+      reads,
+      cacheDir: gitCacheDir(options.env),
+      mode: options.git ?? 'clone',
+      env: options.env,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.notify ? { notify: options.notify } : {}),
+    });
     this.env = {
+      sources,
       cwd: options.cwd,
       env: reads.env(options.env),
       reads,
@@ -121,7 +140,8 @@ class Loader {
     const known = this.projects.get(key);
     if (known) return known;
     const project: ProjectConfig = {
-      file: displayPath(this.env.cwd, req.configFile),
+      // A file in the git cache is shown by its absolute path: relative to the project it would climb out of it.
+      file: from?.origin ? req.configFile : displayPath(this.env.cwd, req.configFile),
       dir: dirname(req.configFile),
       name: from?.name ?? '',
       sourceVersion: '',
@@ -130,11 +150,13 @@ class Loader {
       images: [],
       deployments: [],
       dependencies: [],
+      hooks: [],
       locate: () => from?.at,
+      ...(from?.origin ? { origin: from.origin } : {}),
     };
     this.projects.set(key, project);
     const sink = new DiagSink();
-    this.sinks.push(sink);
+    this.sinks.push({ file: project.file, sink });
     this.pending.push(loadProject(req, this.env, project, sink));
     return project;
   }
@@ -146,7 +168,7 @@ class Loader {
 
   /** All diagnostics, root project first, then dependencies in the order they were found. */
   diagnostics(): Diagnostic[] {
-    return this.sinks.flatMap((s) => byPosition(s.list));
+    return this.sinks.flatMap((s) => byPosition(s.sink.list, s.file));
   }
 }
 
@@ -158,9 +180,14 @@ function randomWord(length: number): string {
   return out;
 }
 
-/** A file's diagnostics in reading order; those without a location first (stable otherwise). */
-function byPosition(list: readonly Diagnostic[]): Diagnostic[] {
-  const pos = (d: Diagnostic): number => (d.location ? d.location.line * 100_000 + d.location.col : 0);
+/**
+ * A project's diagnostics in reading order: those without a location first, then the config file's, then those
+ * of the files it imports, each file in order of first mention (stable otherwise).
+ */
+function byPosition(list: readonly Diagnostic[], file: string): Diagnostic[] {
+  const files = [file, ...new Set(list.flatMap((d) => (d.location ? [d.location.file] : [])))];
+  const pos = (d: Diagnostic): number =>
+    d.location ? (files.indexOf(d.location.file) + 1) * 1e12 + d.location.line * 100_000 + d.location.col : 0;
   return [...list].sort((a, b) => pos(a) - pos(b));
 }
 

@@ -45,8 +45,10 @@ export function normalizeDeployments(
       continue;
     }
     const base = { name, at, updateImageTags: bool(d, 'updateImageTags') ?? true };
-    const ns = s(d, 'namespace') ?? namespace;
-    const withNs = ns !== undefined && ns !== '' ? { ...base, namespace: ns } : base;
+    const ns = s(d, 'namespace') || namespace;
+    // A dependency's namespace (`namespace`) holds against `-n`; so does a deployment's own inside it.
+    const pinned = namespace !== undefined && namespace !== '' ? { namespacePinned: true } : {};
+    const withNs = ns !== undefined && ns !== '' ? { ...base, namespace: ns, ...pinned } : base;
     const kubectl = obj(d, 'kubectl');
     const deployment = kubectl
       ? kubectlDeployment(withNs, kubectl, tree, sink)
@@ -60,6 +62,7 @@ interface Base {
   name: string;
   at: SourceLocation;
   namespace?: string;
+  namespacePinned?: boolean;
   updateImageTags: boolean;
 }
 

@@ -1,5 +1,6 @@
 // What the loader is asked to load: a project, or a dependency of one.
 import type { SourceLocation } from '../../core/diagnostics.ts';
+import type { ProjectOrigin } from '../../core/config.ts';
 
 /** What to load: a config file with its profiles and variables. */
 export interface ProjectRequest {
@@ -20,4 +21,6 @@ export interface DependencyRequest extends ProjectRequest {
   at: SourceLocation;
   /** False when the dependency's pipeline does not deploy (e.g. `pipeline: build`). */
   deploy: boolean;
+  /** Set when the config file is in a git checkout. */
+  origin?: ProjectOrigin;
 }

@@ -1,7 +1,8 @@
 // Fills `${VAR}` references into the sections dsg uses, the way DevSpace does after applying profiles.
-// Sections dsg ignores (dev, hooks, commands, pipelines, ...) are left alone: they are only warned
+// Sections dsg ignores (dev, commands, pipelines, ...) are left alone: they are only warned
 // about, and resolving them could ask for values nobody needs. `${runtime.*}` stays as written for the
 // graph compiler. v2beta1 also evaluates whole-string `$(command)` expressions outside runtime fields.
+import process from 'node:process';
 import type { ReadLog } from '../../cache/read-log.ts';
 import type { SourceLocation } from '../../core/diagnostics.ts';
 import type { DiagSink } from './diag-sink.ts';
@@ -13,12 +14,24 @@ import { convertString } from './var-resolver.ts';
 import type { Generation } from './versions.ts';
 
 /** The top-level sections whose values dsg uses. */
-export const USED_SECTIONS = ['images', 'deployments', 'dependencies'] as const;
+export const USED_SECTIONS = ['images', 'deployments', 'dependencies', 'hooks'] as const;
 
 /** How long a `$(...)` expression may run. */
 export const EXPRESSION_TIMEOUT_MS = 60_000;
 
 const EXPRESSION = /^\$\$?#?!?\(([\s\S]+)\)$/;
+
+/**
+ * DevSpace's shell built-ins for conditions (`enabled: $(is_equal ${ENV} "prod")`), as sh functions with its
+ * rules: an exit status, no output, so that the expression is true or false.
+ */
+const EXPRESSION_BUILTINS = [
+  'is_equal() { [ $# -le 2 ] && [ "${1-}" = "${2-}" ]; }',
+  `is_empty() { [ $# -le 1 ] && [ -z "$(printf %s "\${1-}" | tr -d '[:space:]')" ]; }`,
+  'is_true() { [ $# -eq 1 ] && [ "$1" = true ]; }',
+  'is_in() { [ $# -eq 2 ] || return 1; case " $2 " in *" $1 "*) return 0;; esac; return 1; }',
+  `is_os() { [ $# -eq 1 ] && [ "$1" = ${process.platform === 'win32' ? 'windows' : process.platform} ]; }`,
+].join('\n');
 
 /** Options for one project's substitution. */
 export interface SubstituteOptions {
@@ -30,13 +43,17 @@ export interface SubstituteOptions {
   /** Told that a `$(...)` expression ran: its output may differ between runs. */
   reads: ReadLog;
   signal?: AbortSignal;
+  /** The sections to fill in (default USED_SECTIONS); `imports` alone before the imported files are merged. */
+  sections?: readonly string[];
+  /** False: resolve only what the sections reference, not the always-resolved definitions too. */
+  always?: boolean;
 }
 
 /** Resolves every variable the used sections reference (plus the always-resolved ones) and fills them in. */
 export async function substituteVariables(root: MapNode, opts: SubstituteOptions): Promise<void> {
   const strings: ScalarNode[] = [];
   const expressions: ScalarNode[] = [];
-  for (const section of USED_SECTIONS) {
+  for (const section of opts.sections ?? USED_SECTIONS) {
     const node = root.entries.get(section)?.value;
     if (node) collect(node, [section], strings, expressions, opts.gen);
   }
@@ -46,7 +63,7 @@ export async function substituteVariables(root: MapNode, opts: SubstituteOptions
       if (!uses.has(ref.name.trim())) uses.set(ref.name.trim(), s.loc);
   }
   for (const [name, at] of uses) await opts.resolver.resolve(name, at);
-  for (const def of opts.resolver.definitions.values()) {
+  for (const def of opts.always === false ? [] : opts.resolver.definitions.values()) {
     const always = opts.gen === 'v2' ? def.alwaysResolve !== false : def.alwaysResolve === true;
     if (always) await opts.resolver.resolve(def.name);
   }
@@ -108,7 +125,7 @@ async function evaluate(node: ScalarNode, opts: SubstituteOptions): Promise<void
   for (const [k, v] of Object.entries(opts.resolver.resolvedStrings()))
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) env[k] = v;
   const r = outcomeOf(
-    await runShellLine(m[1], {
+    await runShellLine(`${EXPRESSION_BUILTINS}\n${m[1]}`, {
       cwd: opts.dir,
       env,
       timeoutMs: EXPRESSION_TIMEOUT_MS,

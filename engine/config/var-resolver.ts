@@ -46,6 +46,11 @@ export class VarResolver {
     this.defs = defs;
   }
 
+  /** The config generation the variables follow. */
+  get generation(): Generation {
+    return this.opts.gen;
+  }
+
   /** The definitions in force. */
   get definitions(): ReadonlyMap<string, VarDef> {
     return this.defs;

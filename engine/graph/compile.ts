@@ -9,6 +9,7 @@ import { fail, ok, type Result } from '../../core/result.ts';
 import { isAcyclic } from './acyclic.ts';
 import { imageNamed, repositoryIndex } from '../../core/image-ref.ts';
 import { dockerfileFroms } from '../../tasks/docker/dockerfile-from.ts';
+import { attachHooks } from './hooks.ts';
 import { scanDeployment, type SeenRuntimeRef, type SeenText } from './image-refs.ts';
 import { collectProjects, type GraphProject } from './projects.ts';
 import { ReadLog } from '../../cache/read-log.ts';
@@ -120,6 +121,12 @@ export async function compileGraph(
   for (const result of builds) {
     edges.push(...result.edges);
     problems.push(...result.problems);
+  }
+  const known = new Set(edges.map((e) => `${e.from}\0${e.to}`));
+  for (const project of projects) {
+    const hooked = attachHooks(project, nodes.values());
+    edges.push(...hooked.edges.filter((e) => !known.has(`${e.from}\0${e.to}`)));
+    problems.push(...hooked.problems);
   }
   edges.push(...dependencyEdges(projects, nodes));
   if (problems.length > 0) return fail(problems);

@@ -6,8 +6,10 @@ import { diffRecords } from '../../cache/diff.ts';
 import { taskKey, type KeyRecord } from '../../cache/key.ts';
 import { error, type Diagnostic } from '../../core/diagnostics.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
+import type { Json } from '../../core/json.ts';
 import { digestSecrets } from '../../core/secrets.ts';
 import type { TaskNode } from '../../core/task.ts';
+import { hooksSpec } from './hooks.ts';
 import type { BoundTask, InputsContext, RunSettings, TaskContext, TaskOutput } from '../../core/task-kind.ts';
 import { bindTask, type TaskKinds } from '../../tasks/index.ts';
 import type { Reason } from './events.ts';
@@ -60,7 +62,7 @@ export async function decide(
   const resolved = resolveNode(node, ctx.outputs);
   if (!resolved.ok) return resolved;
   const task = bindTask(ctx.kinds, resolved.value);
-  const keyed = await keyOf(ctx, node, task);
+  const keyed = await keyOf(ctx, resolved.value, task);
   if (!keyed.ok) return keyed;
   const { key } = keyed.value;
   const forced = ctx.force.has(node.id) ? `--force ${node.id}` : task.forcedBy(ctx.settings);
@@ -120,7 +122,7 @@ async function keyOf(
     schema: 1,
     kind: node.kind,
     implVersion: task.implVersion,
-    spec: digestSecrets(inputs.value.spec, ctx.secrets),
+    spec: digestSecrets(withHooks(inputs.value.spec, node), ctx.secrets),
     files,
     env: digestSecrets(inputs.value.env, ctx.secrets),
     tools: inputs.value.tools,
@@ -133,6 +135,13 @@ async function keyOf(
     ...listed,
   ];
   return ok({ key: taskKey(record), record, task, ...(reads ? { reads } : {}) });
+}
+
+/** A task's hooks are inputs of its key: its spec with `hooks` added (specs of tasks without hooks unchanged). */
+function withHooks(spec: Json, node: TaskNode): Json {
+  const hooks = hooksSpec(node);
+  if (hooks === undefined || spec === null || typeof spec !== 'object' || Array.isArray(spec)) return spec;
+  return { ...spec, hooks };
 }
 
 function toPosix(path: string): string {

@@ -1,10 +1,13 @@
 // One task of a run, start to end: answered by the run memo when it can be, else decided (key, record,
 // artifact), then run and recorded, or purged. Every path ends in exactly one ledger entry.
+import type { Diagnostic } from '../../core/diagnostics.ts';
+import type { Result } from '../../core/result.ts';
 import type { TaskNode } from '../../core/task.ts';
 import type { InputsContext, RunSettings, TaskContext, TaskOutput } from '../../core/task-kind.ts';
 import type { TaskKinds } from '../../tasks/index.ts';
 import type { FileDigests } from '../../cache/file-digests.ts';
 import { decide, type Decision } from './decide.ts';
+import type { RunHooks } from './hooks.ts';
 import type { RunEvent } from './events.ts';
 import { cachedReason } from './reasons.ts';
 import type { Ledger } from './ledger.ts';
@@ -42,6 +45,8 @@ export interface ExecuteContext {
   mask: (text: string) => string;
   /** The tasks of a run memo whose stamps still hold. */
   known?: ReadonlyMap<string, KnownTask>;
+  /** The hooks of the pipeline's tasks; undefined when none has any (or in a dry run). */
+  hooks?: RunHooks;
   onDecision?: (taskId: string, decision: Decision) => void;
   ledger: Ledger;
 }
@@ -58,19 +63,24 @@ export async function executeTask(
   const present =
     known &&
     (await knownPresent(known, node, x.kinds, ledger.outputs, taskContext(x, node, known.key, signal)));
-  if (known && present?.present === true) {
-    ledger.outputs.set(node.id, known.output);
-    ledger.memo.set(node.id, { task: known, reads: known.reads });
-    ledger.end(node, 'cached', cachedReason(present.from));
-    return 'succeeded';
-  }
-  // The log is opened (and the last run's truncated) only when the task really runs: a cache hit keeps it.
+  // The log is opened (and the last run's truncated) only when the task really runs: a cache hit keeps it,
+  // unless its project's phase ends with it and an after: hook writes there.
   let log: TaskLogHandle | undefined;
   const ctxFor = (key: string): TaskContext => taskContext(x, node, key, signal, (line) => log?.write(line));
+  const hookCtx = (key: string): TaskContext =>
+    taskContext(x, node, key, signal, (line) => (log ??= x.openLog(node.id)).write(line));
   try {
+    if (known && present?.present === true) {
+      ledger.outputs.set(node.id, known.output);
+      const hooked = x.hooks ? await x.hooks.cached(node, hookCtx(known.key)) : undefined;
+      if (hooked && !hooked.ok) return ledger.failed(node, cachedReason(present.from), hooked.error, signal);
+      ledger.memo.set(node.id, { task: known, reads: known.reads });
+      ledger.end(node, 'cached', cachedReason(present.from));
+      return 'succeeded';
+    }
     if (x.purge) {
       log = x.openLog(node.id);
-      return await purgeTask(node, ctxFor(''), signal, x);
+      return await purgeTask(node, ctxFor(''), signal, x, x.hooks);
     }
     const step = await decide({ ...x, outputs: ledger.outputs, deps: x.upstream }, node, ctxFor);
     if (!step.ok) return ledger.failed(node, { type: 'first-run' }, step.error, signal);
@@ -79,6 +89,8 @@ export async function executeTask(
     if (!decision.run) {
       // An artifact found elsewhere is recorded here, so the next run is a plain hit.
       if (decision.reused) await record(x, node, decision.key, decision, decision.output);
+      const hooked = x.hooks ? await x.hooks.cached(node, hookCtx(decision.key)) : undefined;
+      if (hooked && !hooked.ok) return ledger.failed(node, decision.reason, hooked.error, signal);
       finish(x, node, decision, decision.output);
       ledger.end(node, 'cached', decision.reason);
       return 'succeeded';
@@ -105,10 +117,11 @@ export async function executeTask(
     x.emit({ type: 'task-start', id: node.id, kind: node.kind, reason: decision.reason });
     log = x.openLog(node.id);
     const rerun = decision.reason.type;
-    const result = await decision.task.run({
+    const ctx = {
       ...ctxFor(decision.key),
       ...(rerun === 'forced' || rerun === 'artifact-missing' ? { rerun } : {}),
-    });
+    };
+    const result = x.hooks ? await runHooked(x.hooks, node, ctx, decision) : await decision.task.run(ctx);
     if (!result.ok) return ledger.failed(node, decision.reason, result.error, signal);
     await record(x, node, decision.key, decision, result.value);
     finish(x, node, decision, result.value);
@@ -117,6 +130,24 @@ export async function executeTask(
   } finally {
     await log?.close();
   }
+}
+
+/** The task's work between its hooks: a failing before: hook stops it, a failed run fires its error: hooks. */
+async function runHooked(
+  hooks: RunHooks,
+  node: TaskNode,
+  ctx: TaskContext,
+  decision: Decision,
+): Promise<Result<TaskOutput, Diagnostic>> {
+  const before = await hooks.before(node, ctx);
+  if (!before.ok) return before;
+  const result = await decision.task.run(ctx);
+  if (!result.ok) {
+    await hooks.failed(node, ctx);
+    return result;
+  }
+  const after = await hooks.after(node, ctx, result.value);
+  return after.ok ? result : after;
 }
 
 function taskContext(

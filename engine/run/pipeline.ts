@@ -9,6 +9,7 @@ import type { TaskKinds } from '../../tasks/index.ts';
 import type { Decision } from './decide.ts';
 import type { RunEvent, RunSummary } from './events.ts';
 import { executeTask, type TaskLogHandle } from './execute.ts';
+import { RunHooks } from './hooks.ts';
 import { openLedger } from './ledger.ts';
 import type { KnownTask } from './memo-step.ts';
 import type { RunStore } from './run-store.ts';
@@ -69,16 +70,30 @@ export async function runPipeline(
   deps: PipelineDeps,
 ): Promise<PipelineResult> {
   const { nodes, deps: upstream } = selectTasks(graph, options.pipeline, options.only);
+  const purge = options.pipeline === 'purge';
+  // Hooks run only when tasks really run: a dry run runs none.
+  const hooks =
+    !options.dryRun && nodes.some((n) => n.hooks)
+      ? new RunHooks(nodes, purge ? 'purge' : 'run', () => ledger.outputs)
+      : undefined;
+  const emit = hooks
+    ? (event: RunEvent): void => {
+        hooks.observe(event);
+        deps.emit(event);
+      }
+    : deps.emit;
   // Secrets never leave in clear: task logs, errors and events are masked, key records hold digests.
   const mask = maskSecrets(graph.secrets);
-  const ledger = openLedger(deps.emit, deps.formatError, mask);
+  const ledger = openLedger(emit, deps.formatError, mask);
   const context = {
     ...deps,
+    emit,
+    ...(hooks ? { hooks } : {}),
     secrets: graph.secrets,
     mask,
     settings: options.settings,
     force: new Set(options.force),
-    purge: options.pipeline === 'purge',
+    purge,
     dryRun: options.dryRun,
     skipBuild: options.skipBuild ?? false,
     upstream,

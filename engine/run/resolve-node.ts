@@ -1,8 +1,8 @@
 // A task's `${runtime...}` references filled in from the outputs of the tasks the compiler resolved them to,
 // just before its inputs are read: the values are part of its key, and its kind sees only plain strings.
-import { error, type Diagnostic } from '../../core/diagnostics.ts';
+import { error, type Diagnostic, type SourceLocation } from '../../core/diagnostics.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
-import { refLookup, substituteRuntimeRefsIn } from '../../core/runtime-refs.ts';
+import { refLookup, substituteRuntimeRefsIn, type RuntimeRef } from '../../core/runtime-refs.ts';
 import type { TaskKind, TaskNode } from '../../core/task.ts';
 import type { TaskOutput } from '../../core/task-kind.ts';
 
@@ -14,9 +14,19 @@ export function resolveNode<K extends TaskKind>(
   if (Object.keys(node.refs).length === 0) return ok(node);
   const lookup = refLookup(node.refs, (id) => outputs.get(id), node.id);
   const spec = substituteRuntimeRefsIn(node.spec, lookup);
-  if (!spec.ok) {
-    const from = node.refs[spec.error.subject] ?? 'its upstream task';
-    return fail(error(`Cannot fill in "${spec.error.text}" for ${node.id}: ${from} gave no image`, node.at));
-  }
-  return ok({ ...node, spec: spec.value });
+  // Hooks' references to the task's own image are kept: an after: hook fills them in (engine/run/hooks.ts).
+  const hooks = node.hooks ? substituteRuntimeRefsIn(node.hooks, lookup) : ok(undefined);
+  if (!spec.ok) return fail(unfilled(node.id, node.refs, node.at, spec.error));
+  if (!hooks.ok) return fail(unfilled(node.id, node.refs, node.at, hooks.error));
+  return ok({ ...node, spec: spec.value, ...(hooks.value ? { hooks: hooks.value } : {}) });
+}
+
+function unfilled(
+  id: string,
+  refs: Readonly<Record<string, string>>,
+  at: SourceLocation,
+  ref: RuntimeRef,
+): Diagnostic {
+  const from = refs[ref.subject] ?? 'its upstream task';
+  return error(`Cannot fill in "${ref.text}" for ${id}: ${from} gave no image`, at);
 }

@@ -169,11 +169,15 @@ function record(value: unknown): Record<string, unknown> | undefined {
     : undefined;
 }
 
-/** The namespace a deployment's namespaced objects go to: `-n`, else the deployment's, else the context's. */
+/**
+ * The namespace a deployment's namespaced objects go to: a dependency's own namespace, else `-n`, else the
+ * deployment's, else the context's.
+ */
 export function targetNamespace(
   settings: { namespace?: string },
   deployment: DeploymentConfig,
   identity: ClusterIdentity | undefined,
 ): string {
-  return settings.namespace ?? deployment.namespace ?? identity?.namespace ?? 'default';
+  const pinned = deployment.namespacePinned ? deployment.namespace : undefined;
+  return pinned ?? settings.namespace ?? deployment.namespace ?? identity?.namespace ?? 'default';
 }

@@ -1,6 +1,8 @@
 // `dsg cache ls|clear|gc`: inspect and prune `.dsg/`.
 import { acquireLock } from '../../../cache/lock.ts';
 import { cacheClear, cacheGc, cacheList } from '../../../cache/inspect.ts';
+import { clearCheckouts, listCheckouts } from '../../../cache/git-cache.ts';
+import { gitCacheDir } from '../../../cache/git-checkout.ts';
 import { formatDuration } from '../../run/reporters/format.ts';
 import { bool, num, type FlagValues } from '../args.ts';
 import { printDiagnostics, type Io } from '../io.ts';
@@ -19,10 +21,21 @@ export async function cacheCommand(io: Io, flags: FlagValues, positionals: strin
     return 2;
   }
   const stateDir = stateDirOf(io.cwd, flags, io.env);
+  const gitDir = gitCacheDir(io.env);
+  if (bool(flags, 'git') && action !== 'clear') {
+    io.stderr.write(`dsg cache: --git goes with clear (dsg cache ls shows the git cache too)\n`);
+    return 2;
+  }
+  if (action === 'clear' && bool(flags, 'git')) {
+    const removed = await clearCheckouts(gitDir, io.signal);
+    io.stdout.write(`Removed ${removed} git checkouts from ${gitDir}; they are cloned again when needed.\n`);
+    return 0;
+  }
   if (action === 'ls') {
     const listing = await cacheList(stateDir);
+    const checkouts = await listCheckouts(gitDir);
     if (bool(flags, 'json')) {
-      io.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ ...listing, git: { dir: gitDir, checkouts } }, null, 2)}\n`);
       return 0;
     }
     const width = Math.max(4, ...listing.rows.map((r) => r.taskId.length));
@@ -39,6 +52,10 @@ export async function cacheCommand(io: Io, flags: FlagValues, positionals: strin
     const o = listing.otherBytes;
     io.stdout.write(
       `${listing.rows.length} records, ${bytes(listing.recordBytes)}; digests ${bytes(o.digests)}, logs ${bytes(o.logs)}, runs ${bytes(o.runs)}, rendered ${bytes(o.rendered)}, memos ${bytes(o.memos)}\n`,
+    );
+    const gitBytes = checkouts.reduce((sum, c) => sum + c.bytes, 0);
+    io.stdout.write(
+      `git cache: ${checkouts.length} checkouts, ${bytes(gitBytes)} in ${gitDir} (shared by every project; dsg cache clear --git removes them)\n`,
     );
     return 0;
   }

@@ -113,7 +113,7 @@ async function printGraph(
     import('../../../core/secrets.ts'),
     formatModules(format),
   ]);
-  const loaded = await loadGraph(io, flags);
+  const loaded = await loadGraph(io, flags, { purpose: 'graph' });
   if (!loaded) return { code: 1 };
   const { graph } = loaded;
   const focus = str(flags, 'focus');

@@ -25,7 +25,7 @@ export async function listCommand(io: Io, flags: FlagValues, positionals: string
     io.stderr.write('dsg list: give what to list: dsg list deployments\n');
     return 2;
   }
-  const loaded = await loadGraph(io, flags);
+  const loaded = await loadGraph(io, flags, { purpose: 'graph' });
   if (!loaded) return 1;
   const { graph } = loaded;
   const store = openStore(stateDirOf(io.cwd, flags, io.env));

@@ -13,7 +13,7 @@ export async function printCommand(io: Io, flags: FlagValues, positionals: strin
     io.stderr.write(`dsg print: unexpected "${positionals.join(' ')}"\n`);
     return 2;
   }
-  const loaded = await loadFlaggedConfig(io, flags);
+  const loaded = await loadFlaggedConfig(io, flags, 'graph');
   if (!loaded) return 1;
   printDiagnostics(io, loaded.warnings);
   const { root } = loaded;

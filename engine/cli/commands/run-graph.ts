@@ -56,7 +56,7 @@ export async function loadRunGraph(
     notes.push(...ds.map((d) => JSON.stringify(d)));
     if (!quiet) printWarnings(io, ds, json);
   };
-  const loaded = await loadGraph(io, flags, onWarnings, reads);
+  const loaded = await loadGraph(io, flags, { purpose: 'run', onWarnings, ...(reads ? { reads } : {}) });
   if (!loaded && quiet) printWarnings(io, warned, json);
   if (!loaded) return undefined;
   const { graph } = loaded;

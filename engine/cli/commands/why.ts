@@ -24,7 +24,7 @@ export async function whyCommand(io: Io, flags: FlagValues, positionals: string[
     io.stderr.write('dsg why: give one task id, e.g. dsg why build:api\n');
     return 2;
   }
-  const loaded = await loadGraph(io, flags);
+  const loaded = await loadGraph(io, flags, { purpose: 'why' });
   if (!loaded) return 1;
   const { graph } = loaded;
   if (!graph.nodes.has(task)) {
