@@ -2,20 +2,17 @@
 // conversion → warnings for what dsg ignores → schema → ProjectConfig. Dependencies are handed back
 // to the loader, which loads each project once.
 import { basename, dirname } from 'node:path';
-import { displayPath, type LoadEnv } from './load-env.ts';
-import type { ReadLog } from '../../cache/read-log.ts';
+import type { LoadEnv } from './load-env.ts';
 import type { SourceLocation } from '../../core/diagnostics.ts';
 import { isSecretVariable, secretValues } from '../../core/secrets.ts';
 import { encodeName } from './names.ts';
-import type { DependencyRequest, ProjectRequest } from './requests.ts';
+import type { ProjectRequest } from './requests.ts';
 import { DiagSink } from './diag-sink.ts';
 import { warnIgnored } from './ignored-fields.ts';
 import { normalizeDeployments } from './normalize-deployments.ts';
 import { normalizeImages } from './normalize-images.ts';
 import { parseYaml } from './parse-yaml.ts';
 import { maxConfigBytes } from '../../core/yaml-bounds.ts';
-import type { GitProbe } from './predefined-vars.ts';
-import type { SourceResolver } from './sources.ts';
 import { substituteVariables } from './substitute.ts';
 import { describe, locate, str, toJson, type MapNode, type TreeNode } from './tree.ts';
 import type { DependencyConfig, ProjectConfig } from '../../core/config.ts';
