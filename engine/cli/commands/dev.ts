@@ -101,7 +101,7 @@ async function devSession(
   const quiet = num(flags, 'debounce') ?? 100;
   const loop = new DevLoop(
     {
-      load: (reads) => loadRunGraph(io, flags, [], false, undefined, reads),
+      load: (reads) => loadRunGraph(io, flags, [], [], undefined, reads),
       options: (first) => pipelineOptions(flags, s.stateDir, first),
       pipeline: async (graph) => ({
         kinds: await loadTaskKinds(pipelineKinds(graph, 'deploy')),

@@ -38,26 +38,29 @@ export interface MemoState {
 
 /**
  * Loads and compiles the project; undefined after printing why not. The warnings are kept in `notes` (as data,
- * so a memo replays them as text or as `--json` events); with `quiet` (a memo replays them already) they are
- * printed only when loading fails. `reads` records what loading read.
+ * so a memo replays them as text or as `--json` events) and printed, except those in `replayed` (the notes of a
+ * memo, printed already): a config edited since the memo was stored can warn about something new.
+ * `reads` records what loading read.
  */
 export async function loadRunGraph(
   io: Io,
   flags: FlagValues,
   notes: string[],
-  quiet = false,
+  replayed: readonly string[] = [],
   run?: RunRequest,
   reads?: ReadLog,
 ): Promise<LoadedGraph | undefined> {
   const json = bool(flags, 'json');
-  const warned: Diagnostic[] = [];
   const onWarnings = (ds: readonly Diagnostic[]): void => {
-    warned.push(...ds);
-    notes.push(...ds.map((d) => JSON.stringify(d)));
-    if (!quiet) printWarnings(io, ds, json);
+    const noted = ds.map((d) => JSON.stringify(d));
+    notes.push(...noted);
+    printWarnings(
+      io,
+      ds.filter((_, i) => !replayed.includes(noted[i] ?? '')),
+      json,
+    );
   };
   const loaded = await loadGraph(io, flags, { purpose: 'run', onWarnings, ...(reads ? { reads } : {}) });
-  if (!loaded && quiet) printWarnings(io, warned, json);
   if (!loaded) return undefined;
   const { graph } = loaded;
   const unknown = list(flags, 'force').filter((id) => !graph.nodes.has(id));
@@ -107,7 +110,7 @@ export async function runWithGraph(
 ): Promise<number | (PipelineResult & { facts: RunFacts })> {
   const { pipeline } = run;
   const notes = given?.notes ?? [];
-  const loaded = given ?? (await loadRunGraph(io, flags, notes, memo !== undefined, run));
+  const loaded = given ?? (await loadRunGraph(io, flags, notes, memo?.notes, run));
   if (!loaded) return 1;
   const { graph } = loaded;
   const narrowed = narrowTasks(graph, pipeline, narrowing(flags, run));

@@ -130,7 +130,7 @@ async function loadFirst(
 ): Promise<LoadedRunGraph | undefined> {
   const { loadRunGraph } = await import('./run-graph.ts');
   const notes: string[] = [];
-  const loaded = await loadRunGraph(io, flags, notes, false, { pipeline, deployments });
+  const loaded = await loadRunGraph(io, flags, notes, [], { pipeline, deployments });
   return loaded && { ...loaded, notes };
 }
 
