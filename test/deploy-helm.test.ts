@@ -221,3 +221,58 @@ test('--force deploy:NAME on a helm release whose workload was deleted redeploys
     await cluster.close();
   }
 });
+
+test("a chart's hooks are no objects of the release: a test hook never installed and a hook deleted after it ran leave the release cached", async () => {
+  const cluster = await e2eCluster();
+  try {
+    const dir = await makeProject({
+      ...webChart(),
+      'charts/web/templates/test-hook.yaml': [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: {{ .Release.Name }}-test',
+        '  annotations:',
+        '    helm.sh/hook: test',
+        'spec:',
+        '  containers:',
+        '    - name: test',
+        '      image: busybox',
+        '',
+      ].join('\n'),
+      'charts/web/templates/post-install.yaml': [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: {{ .Release.Name }}-post',
+        '  annotations:',
+        '    helm.sh/hook: post-install,post-upgrade',
+        '    helm.sh/hook-delete-policy: hook-succeeded',
+        'data:',
+        '  done: "yes"',
+        '',
+      ].join('\n'),
+    });
+    await writeFile(
+      join(dir, 'devspace.yaml'),
+      'version: v2beta1\nname: hooks\ndeployments:\n  web:\n    helm:\n      chart:\n        name: charts/web\n',
+    );
+    const first = await runDsg(['run', 'deploy', '--json'], { cwd: dir, env: cluster.env });
+    assert.equal(first.code, 0, first.stderr + first.stdout.slice(-2000));
+    assert.equal(await cluster.get('v1', 'Pod', 'web-test'), undefined, 'helm installs no test hook');
+    assert.equal(
+      await cluster.get('v1', 'ConfigMap', 'web-post'),
+      undefined,
+      'the hook was deleted after it ran',
+    );
+    const again = await runDsg(['run', 'deploy', '--json'], { cwd: dir, env: cluster.env });
+    assert.equal(again.code, 0, again.stderr);
+    const end = jsonEvents(again.stdout).find((e) => e.type === 'task-end' && e.id === 'deploy:web');
+    assert.deepEqual(
+      { status: end?.status, reason: end?.reason },
+      { status: 'cached', reason: { type: 'cached' } },
+    );
+  } finally {
+    await cluster.close();
+  }
+});
