@@ -7,7 +7,7 @@ import { fail, ok, type Result } from '../../core/result.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeFailure } from '../kube/errors.ts';
 import { markerOf, type FieldOwner } from '../kube/inventory.ts';
-import { describeRef, refOf, type KubeObject, type ObjectRef } from '../render/object.ts';
+import { describeRef, objectAt, refOf, stringAt, type KubeObject, type ObjectRef } from '../render/object.ts';
 
 /** Helm writes objects with updates (a create, then three-way merge patches) under this field manager. */
 export const helmOwner: FieldOwner = { manager: 'helm', operation: 'Update' };
@@ -17,14 +17,22 @@ export interface ReleaseObject extends ObjectRef {
   marker: string;
 }
 
-/** The objects of a rendered release manifest, namespaced objects in the release's namespace when they name none. */
+/**
+ * The objects of a rendered release manifest, namespaced objects in the release's namespace when they name none.
+ * Hooks are left out, as helm leaves them out of the release's manifest: a test hook is never installed and a
+ * hook with a delete policy is gone once it ran, so counting them would make every release look drifted.
+ */
 export function manifestRefs(objectsYaml: string, namespace: string): ObjectRef[] {
   return parseAllDocuments(objectsYaml).flatMap((doc) => {
     const value = doc.toJS() as KubeObject | null;
-    if (value === null || typeof value !== 'object') return [];
+    if (value === null || typeof value !== 'object' || isHook(value)) return [];
     const ref = refOf(value);
     return [{ ...ref, namespace: ref.namespace ?? namespace }];
   });
+}
+
+function isHook(object: KubeObject): boolean {
+  return stringAt(objectAt(objectAt(object, 'metadata'), 'annotations'), 'helm.sh/hook') !== undefined;
 }
 
 /** Reads each object; `undefined` in place of the ones that do not exist. */
