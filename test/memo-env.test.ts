@@ -93,6 +93,12 @@ test('the run memo misses for a variable the config reads or a custom build or h
     memo: 'miss (environment changed)',
     app: 'ran',
   });
+  // What kubectl reads (KUBECTL_*, like DOCKER_*, HELM_*, KUBECONFIG, PATH, HOME, proxies) misses the memo;
+  // the keys are decided again and hold.
+  assert.deepEqual(await run(dir, { ...base, FLAVOR: 'b', HOOK_NOTE: 'two', KUBECTL_KUBERC: 'off' }), {
+    memo: 'miss (environment changed)',
+    app: 'cached',
+  });
   const why = await runDsg(['why', 'build:app'], {
     cwd: dir,
     env: { ...base, FLAVOR: 'b', HOOK_NOTE: 'three' },
