@@ -206,29 +206,23 @@ async function main(): Promise<void> {
   const m = (k: string): number => median(r[k] ?? []);
   const ratio = (a: string, b: string): string =>
     `${m(a).toFixed(0)} ms  -> dsg / kubectl ${(m(a) / m(b)).toFixed(2)}`;
-  const line = (label: string, value: string): void => console.log(`  ${label.padEnd(62)}${value}`);
+  const line = (label: string, value: string): void => console.log(`    ${label.padEnd(56)}${value}`);
   console.log(
     `\n${perKind * 3} objects (${perKind} Deployments, Services, ConfigMaps), every side a process, median of ${runs} runs, node ${process.versions.node}:`,
   );
+  console.log(`  apply, the ${perKind * 2} objects without a rollout:`);
+  line('kubectl apply --server-side', `${m('kubectlApply').toFixed(0)} ms`);
+  line('dsg run deploy', ratio('dsgApply', 'kubectlApply'));
+  console.log(`  deploy, all ${perKind * 3} objects, until every Deployment has rolled out:`);
+  line('kubectl apply, then rollout status per Deployment', `${m('kubectlDeploy').toFixed(0)} ms`);
+  line('kubectl apply, then rollout status as background jobs', `${m('kubectlDeployJobs').toFixed(0)} ms`);
   line(
-    `apply, ${perKind * 2} objects without rollout: kubectl apply --server-side`,
-    `${m('kubectlApply').toFixed(0)} ms`,
-  );
-  line('                                     dsg run deploy', ratio('dsgApply', 'kubectlApply'));
-  line(
-    `deploy, ${perKind * 3} objects: kubectl apply + rollout status each, in turn`,
-    `${m('kubectlDeploy').toFixed(0)} ms`,
-  );
-  line(
-    '                kubectl apply + rollout status each, as background jobs',
-    `${m('kubectlDeployJobs').toFixed(0)} ms`,
-  );
-  line(
-    '                dsg run deploy (apply, then every rollout)',
+    'dsg run deploy',
     `${ratio('dsgDeploy', 'kubectlDeployJobs')} (jobs), ${(m('dsgDeploy') / m('kubectlDeploy')).toFixed(2)} (in turn)`,
   );
-  line('re-deploy, nothing changed: kubectl apply --server-side', `${m('kubectlNoop').toFixed(0)} ms`);
-  line('                            dsg run deploy', ratio('dsgNoop', 'kubectlNoop'));
+  console.log('  re-deploy, nothing changed:');
+  line('kubectl apply --server-side', `${m('kubectlNoop').toFixed(0)} ms`);
+  line('dsg run deploy', ratio('dsgNoop', 'kubectlNoop'));
 }
 
 /** Runs `fn` against a fresh server, which is closed after it. */
