@@ -67,7 +67,7 @@ export interface MemoContent {
  * and proxies, dsg's and DevSpace's. A memo depends on these and on the variables the config read.
  */
 const STANDARD_NAMES =
-  /^(PATH|HOME|USER|TMPDIR|KUBECONFIG|(HTTPS?|NO|ALL)_PROXY|(https?|no|all)_proxy|SSL_CERT_(FILE|DIR)|(DOCKER|HELM|KUBE|XDG|DEVSPACE|DSG)_\w+)$/;
+  /^(PATH|HOME|USERPROFILE|USER|TMPDIR|KUBECONFIG|(HTTPS?|NO|ALL)_PROXY|(https?|no|all)_proxy|SSL_CERT_(FILE|DIR)|(DOCKER|HELM|KUBE|KUBECTL|XDG|DEVSPACE|DSG)_\w+)$/;
 
 /** Variables that only show what dsg does (debug output), never change it. */
 const PRESENTATION_NAMES = /^DSG_DEBUG_\w+$/;

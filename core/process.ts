@@ -3,8 +3,10 @@
 // captured or streamed line by line, and the program runs in its own process group: cancelling (the signal) or a
 // timeout ends the whole group, SIGTERM first and SIGKILL after a grace period, so that nothing is left running.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { fail, ok, type Result } from './result.ts';
 import { killGroup } from './runtime.ts';
+import { isSecretVariable } from './secrets.ts';
 
 /** How to run one program. */
 export interface ProcessOptions {
@@ -144,6 +146,48 @@ export function runShellLine(
 /** Quotes one argument for `sh`: plain words stay as they are, anything else goes in single quotes. */
 export function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The environment variables a shell line names (`$NAME`, `${NAME}`, `${NAME:-default}`): what it declares it
+ * reads. Single-quoted text and escaped dollars name none; positional and special parameters are not variables,
+ * and neither are `${runtime...}` references.
+ */
+export function shellVariables(line: string): string[] {
+  const names = new Set<string>();
+  let single = false;
+  let double = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (single) single = c !== "'";
+    else if (c === "'" && !double) single = true;
+    else if (c === '"') double = !double;
+    else if (c === '\\') i++;
+    else if (c === '$') {
+      // `${runtime.images.api.tag}` is a DevSpace reference dsg fills in, not a variable.
+      const found = /^(?:\{([A-Za-z_]\w*)(?![\w.])|([A-Za-z_]\w*))/.exec(line.slice(i + 1));
+      const name = found?.[1] ?? found?.[2];
+      if (name !== undefined) names.add(name);
+    }
+  }
+  return [...names];
+}
+
+/** The values of `names` that are set in `env`, sorted by name: the declared environment of a task's key. */
+export function envValues(
+  names: Iterable<string>,
+  env: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of [...new Set(names)].sort()) {
+    const value = env[name];
+    // Keys are stored and shown by `dsg why`: a secret's value is kept as its digest.
+    if (value !== undefined)
+      values[name] = isSecretVariable(name, false)
+        ? `sha256:${createHash('sha256').update(value).digest('hex')}`
+        : value;
+  }
+  return values;
 }
 
 /** The first lines of a program's output, trimmed and joined: enough to say what went wrong. */

@@ -1,32 +1,23 @@
-// Benchmark of the deploy path: 300 objects (100 Deployments, 100 Services, 100 ConfigMaps) to a fresh
-// stand-in API server, dsg's deploy task against `kubectl apply --server-side -f`, and a re-deploy with
-// nothing changed. The server runs in its own process, so both clients pay the same for it.
-// Usage: node dist/scripts/bench-deploy.js [--runs N] [--objects-per-kind N]   (kubectl from .tools/bin)
+// Benchmark of the deploy path, every side a process of its own against the same stand-in API server (itself a
+// separate process, so both clients pay the same for it), on the same manifests: 3 × N objects (N Deployments,
+// Services and ConfigMaps), a fresh server and a fresh .dsg/ for every measurement.
+//   apply:   `dsg run deploy` (module load, config, kubeconfig, render, apply) of the Services and ConfigMaps, which
+//            have no rollout, against `kubectl apply --server-side -f` of the same files;
+//   deploy:  `dsg run deploy` of all of them (apply, then wait for each Deployment's rollout) against
+//            `kubectl apply --server-side -f` followed by `kubectl rollout status` per Deployment, one after the
+//            other as a script does, and as background jobs (the best the CLI does in parallel);
+//   no-op:   `dsg run deploy` again with nothing changed against `kubectl apply --server-side -f` again.
+// Usage: npm run build && node dist/scripts/bench-deploy.js [--runs N] [--objects-per-kind N]   (kubectl from .tools/bin)
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { deployKind } from '../tasks/deploy/kind.ts';
-import { KubeClient } from '../tasks/kube/client.ts';
-import { loadKubeTarget } from '../tasks/kube/kube-target.ts';
-import { syncObjects } from '../tasks/kube/sync.ts';
-import { loadRenderedObjects, type RenderedData } from '../tasks/render/output.ts';
-import { renderKind } from '../tasks/render/kind.ts';
-import { runProcess } from '../core/process.ts';
-import type { TaskOutput } from '../core/task-kind.ts';
-import {
-  deployNode,
-  kubectlDeployment,
-  renderNode,
-  settings,
-  taskContext,
-} from '../test/fixtures/render/tasks.ts';
-import { repoRoot } from '../test/helpers/paths.ts';
+import { dsg, median, repo as repoRoot, timeCommand } from './bench-lib.ts';
 
 interface ServerStats {
   total: number;
@@ -41,14 +32,14 @@ class ServerProcess {
     readonly url: string,
   ) {}
 
-  static async start(readyDelayMs: number): Promise<ServerProcess> {
+  static async start(): Promise<ServerProcess> {
     const fromSource = import.meta.url.endsWith('.ts');
     const index = pathToFileURL(
       join(repoRoot, fromSource ? 'test/kube-server/index.ts' : 'dist/test/kube-server/index.js'),
     ).href;
     const code = [
       `const { startKubeServer } = await import(${JSON.stringify(index)});`,
-      `const server = await startKubeServer({ readyDelayMs: ${readyDelayMs} });`,
+      'const server = await startKubeServer();',
       "const { createInterface } = await import('node:readline');",
       'console.log(server.url);',
       'for await (const line of createInterface({ input: process.stdin })) {',
@@ -56,7 +47,6 @@ class ServerProcess {
       "  if (command === 'kubeconfig') { await server.writeKubeconfig(arg); console.log('ok'); }",
       "  else if (command === 'stats') { const s = server.stats(); console.log(JSON.stringify({ total: s.total, writes: s.writes })); }",
       "  else if (command === 'reset') { server.resetStats(); console.log('ok'); }",
-      "  else if (command === 'cpu') { const c = process.cpuUsage(); console.log(String((c.user + c.system) / 1000)); }",
       "  else if (command === 'close') { await server.close(); console.log('ok'); process.exit(0); }",
       '}',
     ].join('\n');
@@ -71,11 +61,6 @@ class ServerProcess {
     this.child.stdin.write(`${command}\n`);
     const answer = await this.lines.next();
     return String(answer.value);
-  }
-
-  /** CPU milliseconds the server process has used so far. */
-  async cpu(): Promise<number> {
-    return Number(await this.ask('cpu'));
   }
 
   async stats(): Promise<ServerStats> {
@@ -113,89 +98,50 @@ function manifests(perKind: number): Record<string, string> {
   };
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const start = performance.now();
-  const value = await fn();
-  return [value, performance.now() - start];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
 interface Cluster {
   server: ServerProcess;
   env: Record<string, string>;
 }
 
-async function freshCluster(
-  base: Record<string, string>,
-  dir: string,
-  readyDelayMs: number,
-): Promise<Cluster> {
-  const server = await ServerProcess.start(readyDelayMs);
+async function freshCluster(base: Record<string, string>, dir: string): Promise<Cluster> {
+  const server = await ServerProcess.start();
   const kubeconfig = join(dir, `kubeconfig-${randomBytes(4).toString('hex')}`);
   await server.ask(`kubeconfig ${kubeconfig}`);
   return { server, env: { ...base, KUBECONFIG: kubeconfig } };
 }
 
-/** Runs kubectl; wall milliseconds and the CPU milliseconds kubectl itself used. */
-async function kubectlCpu(
-  args: string[],
-  dir: string,
-  env: Record<string, string>,
-): Promise<[number, number]> {
-  const script = `TIMEFORMAT='%U %S'; time kubectl "$@" >/dev/null`;
-  const [result, ms] = await timed(() =>
-    runProcess('bash', ['-c', script, 'kubectl', ...args], { cwd: dir, env }),
-  );
-  if (!result.ok || result.value.code !== 0) {
-    throw new Error(`kubectl ${args.join(' ')} failed: ${JSON.stringify(result)}`);
-  }
-  const [user = 0, system = 0] = (result.value.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
-  return [ms, (user + system) * 1000];
+/** A project deploying `files` (under objects/) with one kubectl deployment, in a fresh folder. */
+async function project(root: string, files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(root, 'project-'));
+  await mkdir(join(dir, 'objects'));
+  for (const [path, text] of Object.entries(files)) await writeFile(join(dir, path), text);
+  const yaml = ['version: v2beta1', 'name: bench-deploy', 'deployments:', '  bench:', '    kubectl:'];
+  yaml.push('      manifests: [objects/]', '');
+  await writeFile(join(dir, 'devspace.yaml'), yaml.join('\n'));
+  // Files written within the racy window are not trusted to the run memo: let them age, as a real project's have.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  return dir;
 }
 
-async function kubectl(args: string[], dir: string, env: Record<string, string>): Promise<number> {
-  return (await kubectlCpu(args, dir, env))[0];
+/** `dsg run deploy` in `dir` against `cluster`; its wall time, checked to have deployed (or cached) the task. */
+function dsgDeploy(dir: string, cluster: Cluster, expect: 'ran' | 'cached'): number {
+  const r = timeCommand([...dsg, 'run', 'deploy', '--json'], dir, cluster.env);
+  const end = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { type: string; id?: string; status?: string })
+    .find((e) => e.type === 'task-end' && e.id === 'deploy:bench');
+  if (end?.status !== expect)
+    throw new Error(`dsg run deploy: deploy:bench ${end?.status ?? 'missing'}, not ${expect}`);
+  return r.ms;
 }
 
-/** dsg's apply path alone: discovery, listing by label, server-side apply of every object (no rollout). */
-async function dsgApply(
-  cluster: Cluster,
-  stateDir: string,
-  render: TaskOutput<RenderedData>,
-): Promise<[number, number]> {
-  const target = loadKubeTarget(cluster.env);
-  if (!target.ok) throw new Error(target.error.message);
-  const { data } = render;
-  const client = KubeClient.connect(target.value, 16);
-  const cpu = process.cpuUsage();
-  const [synced, ms] = await timed(async () => {
-    const text = await readFile(join(stateDir, data.file), 'utf8');
-    return syncObjects({
-      client,
-      objects: data.objects,
-      load: () => loadRenderedObjects(stateDir, render, text),
-      namespace: 'default',
-      labelValue: 'bench',
-      key: 'bench',
-      previous: [],
-      concurrency: 16,
-      log: () => undefined,
-      warn: () => undefined,
-      bounds: { discoveryMs: 30_000, terminatingMs: 120_000 },
-    });
-  });
-  const used = process.cpuUsage(cpu);
-  client.close();
-  if (!synced.ok) throw new Error(JSON.stringify(synced.error));
-  return [ms, (used.user + used.system) / 1000];
+/** A bash script as one process, as the CLI is driven from a terminal or CI. */
+function shell(script: string, dir: string, cluster: Cluster): number {
+  return timeCommand(['bash', '-c', `set -e\n${script}`], dir, cluster.env).ms;
 }
 
-const idle = 3_600_000;
+const APPLY = 'kubectl apply --server-side --field-manager bench -f objects/ >/dev/null';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -205,97 +151,88 @@ async function main(): Promise<void> {
   };
   const runs = option('--runs', 3);
   const perKind = option('--objects-per-kind', 100);
-  const dir = await mkdtemp(join(tmpdir(), 'dsg-bench-deploy-'));
-  await mkdir(join(dir, 'objects'), { recursive: true });
-  for (const [path, text] of Object.entries(manifests(perKind))) await writeFile(join(dir, path), text);
+  const root = await mkdtemp(join(tmpdir(), 'dsg-bench-deploy-'));
   const env: Record<string, string> = {
-    HOME: dir,
+    HOME: root,
     PATH: [join(repoRoot, '.tools/bin'), process.env['PATH'] ?? ''].join(delimiter),
     DSG_ROLLOUT_TIMEOUT: '2m',
   };
-  const deployment = kubectlDeployment({ name: 'bench', manifests: ['objects/'] });
-  const apply = ['apply', '--server-side', '--field-manager', 'bench', '-f', 'objects/'];
-  const wait = ['wait', '--for=condition=Available', '--all', 'deployments', '--timeout=120s'];
+  const all = manifests(perKind);
+  const noRollout = Object.fromEntries(
+    Object.entries(all).filter(([path]) => path !== 'objects/deployments.yaml'),
+  );
+  const rollouts = Array.from({ length: perKind }, (_, i) => `deployment/app-${i}`);
+  const statusLoop = rollouts.map((d) => `kubectl rollout status ${d} --timeout=120s >/dev/null`).join('\n');
+  const statusJobs = [
+    'pids=()',
+    ...rollouts.map((d) => `kubectl rollout status ${d} --timeout=120s >/dev/null & pids+=($!)`),
+    'for p in "${pids[@]}"; do wait "$p"; done',
+  ].join('\n');
   const r: Record<string, number[]> = {};
-  const record = (name: string, value: number): void => void (r[name] ??= []).push(value);
+  const record = (name: string, value: number): number => ((r[name] ??= []).push(value), value);
+  try {
+    for (let run = 0; run < runs; run++) {
+      // Apply only: objects without a rollout.
+      const applyDir = await project(root, noRollout);
+      await measure(env, applyDir, (c) => record('dsgApply', dsgDeploy(applyDir, c, 'ran')));
+      await measure(env, applyDir, (c) => record('kubectlApply', shell(APPLY, applyDir, c)));
 
-  for (let run = 0; run < runs; run++) {
-    const stateDir = join(dir, `state-${run}`);
-    const renderTask = renderNode(dir, deployment);
-    const [rendered, renderMs] = await timed(() =>
-      renderKind.run(renderTask, taskContext(renderTask, env, settings(stateDir))),
-    );
-    if (!rendered.ok) throw new Error(rendered.error.message);
-    record('render', renderMs);
-
-    // A. The apply path alone, controllers idle, so both sides only pay for the applies.
-    const a1 = await freshCluster(env, dir, idle);
-    const a1cpu = await a1.server.cpu();
-    const [dsgMs, dsgCpu] = await dsgApply(a1, stateDir, rendered.value);
-    record('dsgApply', dsgMs);
-    record('dsgApplyCpu', dsgCpu + (await a1.server.cpu()) - a1cpu);
-    await a1.server.ask('close');
-    const a2 = await freshCluster(env, dir, idle);
-    const a2cpu = await a2.server.cpu();
-    const [kMs, kCpu] = await kubectlCpu(apply, dir, a2.env);
-    record('kubectlApply', kMs);
-    record('kubectlApplyCpu', kCpu + (await a2.server.cpu()) - a2cpu);
-    await a2.server.ask('close');
-
-    // B. The whole deploy with rollout (controllers immediate), and a re-deploy with nothing changed.
-    const b1 = await freshCluster(env, dir, 0);
-    const upstream = new Map<string, TaskOutput>([[renderTask.id, rendered.value]]);
-    const task = deployNode(dir, deployment);
-    const deploy = (): Promise<[Awaited<ReturnType<typeof deployKind.run>>, number]> =>
-      timed(() => deployKind.run(task, taskContext(task, b1.env, settings(stateDir), { upstream })));
-    const [first, firstMs] = await deploy();
-    if (!first.ok) throw new Error(first.error.message);
-    await b1.server.ask('reset');
-    const [again, againMs] = await deploy();
-    if (!again.ok) throw new Error(again.error.message);
-    const stats = await b1.server.stats();
-    await b1.server.ask('close');
-    record('dsgDeploy', firstMs);
-    record('noop', againMs);
-    record('noopWrites', stats.writes);
-    record('noopRequests', stats.total);
-    const b2 = await freshCluster(env, dir, 0);
-    const kApply = await kubectl(apply, dir, b2.env);
-    const kWait = await kubectl(wait, dir, b2.env);
-    record('kubectlDeploy', kApply + kWait);
-    record('kubectlAgain', await kubectl(apply, dir, b2.env));
-    await b2.server.ask('close');
-    console.log(
-      `run ${run + 1}: apply path dsg ${last(r, 'dsgApply')} / kubectl ${last(r, 'kubectlApply')} ms; ` +
-        `deploy+rollout dsg ${last(r, 'dsgDeploy')} / kubectl apply+wait ${last(r, 'kubectlDeploy')} ms; ` +
-        `no-op dsg ${last(r, 'noop')} ms (${stats.writes} writes, ${stats.total} requests) / kubectl ${last(r, 'kubectlAgain')} ms`,
-    );
+      // Deploy with rollouts, then the no-op, on one server per side.
+      const dir = await project(root, all);
+      let writes = 0;
+      let requests = 0;
+      await measure(env, dir, async (c) => {
+        record('dsgDeploy', dsgDeploy(dir, c, 'ran'));
+        await c.server.ask('reset');
+        record('dsgNoop', dsgDeploy(dir, c, 'cached'));
+        ({ writes, total: requests } = await c.server.stats());
+      });
+      await measure(env, dir, (c) => {
+        record('kubectlDeploy', shell(`${APPLY}\n${statusLoop}`, dir, c));
+        record('kubectlNoop', shell(APPLY, dir, c));
+      });
+      await measure(env, dir, (c) => record('kubectlDeployJobs', shell(`${APPLY}\n${statusJobs}`, dir, c)));
+      await rm(join(dir, '.dsg'), { recursive: true, force: true });
+      console.log(
+        `run ${run + 1}: apply dsg ${last(r, 'dsgApply')} / kubectl ${last(r, 'kubectlApply')} ms; ` +
+          `deploy+rollout dsg ${last(r, 'dsgDeploy')} / kubectl apply+rollout status ${last(r, 'kubectlDeploy')} ` +
+          `(jobs ${last(r, 'kubectlDeployJobs')}) ms; no-op dsg ${last(r, 'dsgNoop')} ms (${writes} writes, ` +
+          `${requests} requests) / kubectl ${last(r, 'kubectlNoop')} ms`,
+      );
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
   }
   const m = (k: string): number => median(r[k] ?? []);
-  const line = (label: string, value: string): void => console.log(`  ${label.padEnd(52)}${value}`);
+  const ratio = (a: string, b: string): string =>
+    `${m(a).toFixed(0)} ms  -> dsg / kubectl ${(m(a) / m(b)).toFixed(2)}`;
+  const line = (label: string, value: string): void => console.log(`    ${label.padEnd(56)}${value}`);
   console.log(
-    `\n${perKind * 3} objects (${perKind} Deployments, Services, ConfigMaps), median of ${runs} runs, node ${process.versions.node}:`,
+    `\n${perKind * 3} objects (${perKind} Deployments, Services, ConfigMaps), every side a process, median of ${runs} runs, node ${process.versions.node}:`,
   );
-  line('render (dsg; not part of the comparison)', `${m('render').toFixed(0)} ms`);
-  line('apply path: dsg (discover, list, apply)', `${m('dsgApply').toFixed(0)} ms`);
+  console.log(`  apply, the ${perKind * 2} objects without a rollout:`);
+  line('kubectl apply --server-side', `${m('kubectlApply').toFixed(0)} ms`);
+  line('dsg run deploy', ratio('dsgApply', 'kubectlApply'));
+  console.log(`  deploy, all ${perKind * 3} objects, until every Deployment has rolled out:`);
+  line('kubectl apply, then rollout status per Deployment', `${m('kubectlDeploy').toFixed(0)} ms`);
+  line('kubectl apply, then rollout status as background jobs', `${m('kubectlDeployJobs').toFixed(0)} ms`);
   line(
-    'apply path CPU (client + server): dsg / kubectl',
-    `${m('dsgApplyCpu').toFixed(0)} / ${m('kubectlApplyCpu').toFixed(0)} ms  -> dsg uses ${(m('kubectlApplyCpu') / m('dsgApplyCpu')).toFixed(1)}x less`,
+    'dsg run deploy',
+    `${ratio('dsgDeploy', 'kubectlDeployJobs')} (jobs), ${(m('dsgDeploy') / m('kubectlDeploy')).toFixed(2)} (in turn)`,
   );
-  line(
-    'apply path: kubectl apply --server-side -f',
-    `${m('kubectlApply').toFixed(0)} ms  -> dsg ${(m('kubectlApply') / m('dsgApply')).toFixed(1)}x faster`,
-  );
-  line('deploy with rollout: dsg', `${m('dsgDeploy').toFixed(0)} ms`);
-  line(
-    'deploy with rollout: kubectl apply + kubectl wait',
-    `${m('kubectlDeploy').toFixed(0)} ms  -> dsg ${(m('kubectlDeploy') / m('dsgDeploy')).toFixed(1)}x faster`,
-  );
-  line(
-    're-deploy, nothing changed: dsg',
-    `${m('noop').toFixed(0)} ms  -> ${((100 * m('noop')) / m('dsgDeploy')).toFixed(1)}% of its first deploy; ${m('noopWrites')} writes, ${m('noopRequests')} requests`,
-  );
-  line('re-deploy, nothing changed: kubectl apply', `${m('kubectlAgain').toFixed(0)} ms`);
+  console.log('  re-deploy, nothing changed:');
+  line('kubectl apply --server-side', `${m('kubectlNoop').toFixed(0)} ms`);
+  line('dsg run deploy', ratio('dsgNoop', 'kubectlNoop'));
+}
+
+/** Runs `fn` against a fresh server, which is closed after it. */
+async function measure(env: Record<string, string>, dir: string, fn: (c: Cluster) => unknown): Promise<void> {
+  const cluster = await freshCluster(env, dir);
+  try {
+    await fn(cluster);
+  } finally {
+    await cluster.server.ask('close');
+  }
 }
 
 function last(r: Record<string, number[]>, key: string): string {

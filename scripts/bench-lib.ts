@@ -18,7 +18,7 @@ export function timeCommand(
   cwd: string,
   env: Record<string, string> = {},
   allowFail = false,
-): { ms: number; stdout: string } {
+): { ms: number; stdout: string; stderr: string } {
   const [cmd, ...args] = argv;
   const start = performance.now();
   const r = spawnSync(cmd ?? '', args, {
@@ -30,7 +30,7 @@ export function timeCommand(
   const ms = performance.now() - start;
   if (r.status !== 0 && !allowFail)
     throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  return { ms, stdout: r.stdout };
+  return { ms, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The median of some measurements. */

@@ -90,6 +90,7 @@ deployments:
   assert.deepEqual(kube.applyArgs, ['--prune']);
   assert.deepEqual(lines(result), [
     'devspace.yaml:9:5: warning: `deployments[0].helm.tillerNamespace` has no effect any more: Tiller went away with Helm 2',
+    'devspace.yaml:22:13: warning: `deployments.kube.kubectl.applyArgs[0]: --prune` is ignored: dsg prunes what left the render itself',
     'devspace.yaml:23:5: warning: `deployments.kube.kubectl.kubectlBinaryPath` is not supported by dsg yet and is ignored',
   ]);
 });

@@ -183,11 +183,12 @@ test('warnings of the config load are printed again when the memo answers', asyn
   await writeFile(config, `${await readFile(config, 'utf8')}dev:\n  api:\n    imageSelector: x\n`);
   await age(dir);
   const first = await run(dir);
-  const warning = first.stderr.split('\n').find((l) => /warning/i.test(l));
-  assert.ok(warning, `the config gives a warning:\n${first.stderr}`);
+  // With --json, config warnings are events on stdout.
+  const warning = first.stdout.split('\n').find((l) => l.startsWith('{"type":"warning"'));
+  assert.ok(warning, `the config gives a warning:\n${first.stdout}`);
   assert.deepEqual(memoLines(first), ['miss (input changed)', 'stored']);
   const hit = await assertHit(dir);
-  assert.ok(hit.stderr.includes(warning), hit.stderr);
+  assert.ok(hit.stdout.includes(warning), hit.stdout);
 });
 
 test('dsg cache ls counts the memos and dsg cache clear removes them', async () => {

@@ -13,6 +13,7 @@ import { attachHooks } from './hooks.ts';
 import { scanDeployment, type SeenRuntimeRef, type SeenText } from './image-refs.ts';
 import { collectProjects, type GraphProject } from './projects.ts';
 import { ReadLog } from '../../cache/read-log.ts';
+import { noteDeclaredEnv } from './declared-env.ts';
 import { fileLocation, invalidRef, legacyWarning, resolveRefs, type RefSite } from './runtime-edges.ts';
 import type { TaskEdge, TaskGraph } from './types.ts';
 import type { TaskKind, TaskNode } from '../../core/task.ts';
@@ -124,6 +125,7 @@ export async function compileGraph(
   }
   const known = new Set(edges.map((e) => `${e.from}\0${e.to}`));
   for (const project of projects) {
+    noteDeclaredEnv(project.config, reads);
     const hooked = attachHooks(project, nodes.values());
     edges.push(...hooked.edges.filter((e) => !known.has(`${e.from}\0${e.to}`)));
     problems.push(...hooked.problems);

@@ -9,7 +9,7 @@ import { fail, ok, type Result } from '../../core/result.ts';
 import type { Json } from '../../core/json.ts';
 import { digestSecrets } from '../../core/secrets.ts';
 import type { TaskNode } from '../../core/task.ts';
-import { hooksSpec } from './hooks.ts';
+import { hooksEnv, hooksSpec } from './hooks.ts';
 import type { BoundTask, InputsContext, RunSettings, TaskContext, TaskOutput } from '../../core/task-kind.ts';
 import { bindTask, type TaskKinds } from '../../tasks/index.ts';
 import type { Reason } from './events.ts';
@@ -124,7 +124,7 @@ async function keyOf(
     implVersion: task.implVersion,
     spec: digestSecrets(withHooks(inputs.value.spec, node), ctx.secrets),
     files,
-    env: digestSecrets(inputs.value.env, ctx.secrets),
+    env: digestSecrets({ ...inputs.value.env, ...hooksEnv(node, ctx.env) }, ctx.secrets),
     tools: inputs.value.tools,
     upstream: Object.fromEntries(upstream.map(([id, o]) => [id, o.digest])),
   };

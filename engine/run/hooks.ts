@@ -7,7 +7,7 @@
 import type { HookConfig } from '../../core/config.ts';
 import { error, type Diagnostic } from '../../core/diagnostics.ts';
 import type { Json } from '../../core/json.ts';
-import { runProcess, runShellLine } from '../../core/process.ts';
+import { envValues, runProcess, runShellLine, shellVariables } from '../../core/process.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { refLookup, substituteRuntimeRefs } from '../../core/runtime-refs.ts';
 import type { TaskHook, TaskNode } from '../../core/task.ts';
@@ -20,6 +20,26 @@ export function hooksSpec(node: TaskNode): Json | undefined {
   const hooks = (node.hooks ?? []).filter((h) => h.action === 'run');
   if (hooks.length === 0) return undefined;
   return hooks.map(({ event, hook }) => ({ event, command: hook.command, args: hook.args ?? null }));
+}
+
+/** What a hook's command is given by dsg itself, whatever the environment holds. */
+const SET_FOR_HOOKS = new Set(['DEVSPACE_HOOK_EVENT', 'DSG_TASK']);
+
+/**
+ * The environment variables a hook declares: those its shell line names (with `args`, the command runs without
+ * a shell and a `$` is text). They are in its task's key, and memos of a run depend on them.
+ */
+export function hookEnvNames(hook: HookConfig): string[] {
+  return hook.args ? [] : shellVariables(hook.command).filter((name) => !SET_FOR_HOOKS.has(name));
+}
+
+/** The declared variables of a task's hooks (those that run with it) and their values, for its key. */
+export function hooksEnv(node: TaskNode, env: Readonly<Record<string, string>>): Record<string, string> {
+  const hooks = (node.hooks ?? []).filter((h) => h.action === 'run');
+  return envValues(
+    hooks.flatMap(({ hook }) => hookEnvNames(hook)),
+    env,
+  );
 }
 
 /** The hooks of one pipeline's tasks, and the once-per-run state of each project's phase. */

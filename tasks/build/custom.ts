@@ -4,7 +4,7 @@ import type { ImageConfig } from '../../core/config.ts';
 import type { TaskNodeOf } from '../../core/task.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { resolveTags } from './image-tags.ts';
-import { runShellLine, shellQuote } from '../../core/process.ts';
+import { envValues, runShellLine, shellQuote, shellVariables } from '../../core/process.ts';
 import type { InputsContext, TaskContext, TaskInputs, TaskOutput } from '../../core/task-kind.ts';
 import type { BuiltImage } from './output.ts';
 import { withOwnImage } from './own-image.ts';
@@ -33,11 +33,22 @@ export async function customBuildInputs(
       buildArgs: image.buildArgs,
     },
     files,
-    env: {},
+    env: envValues(customEnvNames(custom), ctx.env),
     tools: {},
     // The globs are listed through `listFiles`, which reports the folders it walked.
     reads: [],
   });
+}
+
+/** What the build sets for its command itself: the image being built. */
+const SET_BY_DSG = new Set(['DSG_IMAGE', 'DSG_TAG', 'DSG_IMAGE_REF']);
+
+/**
+ * The environment variables a custom build declares: those its command (a shell line) names. Its arguments are
+ * quoted, so a `$` in them is text. They are in the build's key, and memos of a run depend on them.
+ */
+export function customEnvNames(custom: CustomBuilder): string[] {
+  return shellVariables(custom.command).filter((name) => !SET_BY_DSG.has(name));
 }
 
 /** The full command line DevSpace would run: command, args, the image argument, appendArgs. */
