@@ -262,3 +262,37 @@ test('Ctrl-C during a build ends dsg dev with 130, the build stopped and nothing
   assert.equal(statuses.get('build:api'), 'ran');
   assert.equal(statuses.get('build:web'), 'cached');
 });
+
+test('dsg dev --ui serves the live graph page and streams each iteration to it', async () => {
+  const dir = await customProject([{ name: 'api' }]);
+  const dev = startDev(['--ui'], { cwd: dir });
+  const controller = new AbortController();
+  try {
+    const ready = await dev.waitFor((e) => e.type === 'dev-ready', 'the loop to watch');
+    const url = dev.events()[ready]?.url ?? '';
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const page = await fetch(url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /build:api/);
+
+    const stream = await fetch(`${url}events`, { signal: controller.signal });
+    assert.equal(stream.headers.get('content-type'), 'text/event-stream');
+    // Node's and Deno's response bodies are both async iterables of bytes.
+    const body = stream.body as AsyncIterable<Uint8Array> | null;
+    assert.ok(body);
+    let seen = '';
+    const decoder = new TextDecoder();
+    const reading = (async () => {
+      for await (const chunk of body) seen += decoder.decode(chunk);
+    })().catch(() => undefined);
+    const from = dev.events().length;
+    await writeFile(join(dir, 'api/src.txt'), 'api, edited for the page\n');
+    await settled(dev, 'the edit to deploy', from);
+    await waitFor(() => /"type":"task-end","id":"build:api"/.test(seen), 'the page to hear build:api end');
+    controller.abort();
+    await reading;
+  } finally {
+    controller.abort();
+    assert.equal((await dev.stop()).code, 130);
+  }
+});
