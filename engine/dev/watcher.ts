@@ -49,11 +49,7 @@ export async function openWatcher(
     queue = next.catch(() => undefined);
     return next;
   };
-  let generation = 0;
-  const subscribe = async (root: WatchRoot, fresh = false): Promise<Result<Subscription, Diagnostic>> => {
-    // @parcel/watcher shares one watcher per folder and ignore list: a path that never exists in the list makes
-    // a fresh one, which walks the folder again while the old one still reports.
-    const ignore = fresh ? [...root.ignore, join(root.dir, `.dsg-rewatch-${++generation}`)] : root.ignore;
+  const subscribe = async (root: WatchRoot): Promise<Result<Subscription, Diagnostic>> => {
     try {
       const sub = await parcel.subscribe(
         root.dir,
@@ -61,22 +57,25 @@ export async function openWatcher(
           if (err) onError(error(`Watching "${root.dir}" failed: ${err.message}`));
           else if (events.length > 0) onChanges(withNewFolders(events, () => void resubscribe(root.dir)));
         },
-        { ignore },
+        { ignore: root.ignore },
       );
       return ok(sub);
     } catch (e) {
       return fail(watchFailure(root.dir, e, plan.folders));
     }
   };
-  // The new subscription first, then the old one ends: no change falls between them (some may come twice).
+  // @parcel/watcher keeps one folder tree per watched folder while any subscription holds it, and a new
+  // subscription reuses it as it is: only once the old one has ended does subscribing walk the folder again.
+  // A change in the few milliseconds between is not seen; the new folder's entries were reported already.
   const resubscribe = (dir: string): Promise<void> =>
     serial(async () => {
       const held = subscribed.get(dir);
       if (!held) return;
-      const sub = await subscribe(held.root, true);
+      subscribed.delete(dir);
+      await held.sub.unsubscribe().catch(() => undefined);
+      const sub = await subscribe(held.root);
       if (!sub.ok) return onError(sub.error);
       subscribed.set(dir, { root: held.root, sub: sub.value });
-      await held.sub.unsubscribe().catch(() => undefined);
     });
   const update = (next: WatchPlan): Promise<Result<void, Diagnostic>> => serial(() => apply(next));
   const apply = async (next: WatchPlan): Promise<Result<void, Diagnostic>> => {
