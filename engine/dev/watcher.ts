@@ -1,7 +1,7 @@
 // The one typed door to the file watcher, @parcel/watcher: native inotify on Linux (one watch per folder, events
 // batched in C++), loaded the same way by Node 20 and Deno 2 (a Node-API addon from node_modules). chokidar 4
-// was measured against it (README, "dsg dev"): it watches every file (20,001 inotify watches for 20,000 files
-// where this takes 1,001) and stats them all up front.
+// was the other candidate: it builds on fs.watch, one handle per watched file and folder, and stats every file
+// up front; no side-by-side measurement is written down yet.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statOf } from '../../cache/stamp.ts';
