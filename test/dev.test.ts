@@ -1,6 +1,6 @@
 // `dsg dev` through real file edits in temp projects built by the custom builder (real shell commands): the
 // chain an edit re-runs, saves that run nothing, a stream of saves, an edit during a build, a broken config, a
-// folder deleted and made again, Ctrl-C. Docker builds, a dependency project and a cluster: dev-e2e.test.ts.
+// folder deleted and made again, Ctrl-C, --ui. Docker builds, dependency projects and a cluster are not covered yet.
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
