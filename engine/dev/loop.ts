@@ -109,14 +109,21 @@ export class DevLoop {
     if (!watcher.ok) return watcher.error;
     this.watcher = watcher.value;
     this.plan = plan;
-    this.deps.emit({ type: 'dev-ready', tasks: this.loaded.graph.nodes.size, folders: plan.folders });
-    // Files saved while the first iteration read them may have been read before the save: decide them again.
+    // Files saved while the first iteration read them may have been read before the save: decide them again,
+    // before saying the loop is ready, so that an edit after `dev-ready` is never folded into this check.
     const racy = [...this.index.paths()].filter((p) => (statOf(p)?.mtimeMs ?? 0) > startedAt - 1000);
-    if (racy.length > 0)
+    if (racy.length > 0) {
       this.onBatch(
         { changes: racy.map((path) => ({ path, type: 'update' })), firstAt: performance.now() },
         true,
       );
+      await this.pumping;
+      if (this.deps.signal.aborted) {
+        await this.stop();
+        return undefined;
+      }
+    }
+    this.deps.emit({ type: 'dev-ready', tasks: this.loaded.graph.nodes.size, folders: plan.folders });
     await new Promise<void>((resolve) => {
       if (this.deps.signal.aborted) resolve();
       else this.deps.signal.addEventListener('abort', () => resolve(), { once: true });

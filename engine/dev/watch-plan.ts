@@ -60,7 +60,7 @@ export function planWatch(
     const stack = [dir];
     for (let at = stack.pop(); at !== undefined; at = stack.pop()) {
       folders++;
-      for (const entry of entries(at)) {
+      for (const entry of folderEntries(at)) {
         if (!entry.isDirectory()) continue;
         const sub = join(at, entry.name);
         const wanted = needed.has(sub) || wholeDirs.some((w) => inside(sub, w));
@@ -75,7 +75,8 @@ export function planWatch(
   return { roots: plan, folders };
 }
 
-function entries(dir: string): Dirent[] {
+/** The entries of a folder; none when it cannot be read (gone since, or not a folder). */
+export function folderEntries(dir: string): Dirent[] {
   try {
     return readdirSync(dir, { withFileTypes: true });
   } catch {

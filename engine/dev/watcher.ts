@@ -1,11 +1,13 @@
 // The one typed door to the file watcher, @parcel/watcher: native inotify on Linux (one watch per folder, events
 // batched in C++), loaded the same way by Node 20 and Deno 2 (a Node-API addon from node_modules). chokidar 4
-// was measured against it (README, "dsg dev"): it watches every file (20,001 inotify watches for 20,000 files
-// where this takes 1,001) and stats them all up front.
+// was the other candidate: it builds on fs.watch, one handle per watched file and folder, and stats every file
+// up front; no side-by-side measurement is written down yet.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { statOf } from '../../cache/stamp.ts';
 import { error, type Diagnostic } from '../../core/diagnostics.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
-import type { WatchPlan, WatchRoot } from './watch-plan.ts';
+import { folderEntries, type WatchPlan, type WatchRoot } from './watch-plan.ts';
 
 /**
  * The longest the watcher holds changes back: it hands a lone change over at once (about a millisecond after
@@ -40,13 +42,20 @@ export async function openWatcher(
 ): Promise<Result<Watcher, Diagnostic>> {
   const parcel = (await import('@parcel/watcher')).default;
   const subscribed = new Map<string, { root: WatchRoot; sub: Subscription }>();
+  // Subscribing and unsubscribing one at a time: an update and a re-subscription never interleave.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(step: () => Promise<T>): Promise<T> => {
+    const next = queue.then(step);
+    queue = next.catch(() => undefined);
+    return next;
+  };
   const subscribe = async (root: WatchRoot): Promise<Result<Subscription, Diagnostic>> => {
     try {
       const sub = await parcel.subscribe(
         root.dir,
         (err, events) => {
           if (err) onError(error(`Watching "${root.dir}" failed: ${err.message}`));
-          else if (events.length > 0) onChanges(events.map((e) => ({ path: e.path, type: e.type })));
+          else if (events.length > 0) onChanges(withNewFolders(events, () => void resubscribe(root.dir)));
         },
         { ignore: root.ignore },
       );
@@ -55,7 +64,21 @@ export async function openWatcher(
       return fail(watchFailure(root.dir, e, plan.folders));
     }
   };
-  const update = async (next: WatchPlan): Promise<Result<void, Diagnostic>> => {
+  // @parcel/watcher keeps one folder tree per watched folder while any subscription holds it, and a new
+  // subscription reuses it as it is: only once the old one has ended does subscribing walk the folder again.
+  // A change in the few milliseconds between is not seen; the new folder's entries were reported already.
+  const resubscribe = (dir: string): Promise<void> =>
+    serial(async () => {
+      const held = subscribed.get(dir);
+      if (!held) return;
+      subscribed.delete(dir);
+      await held.sub.unsubscribe().catch(() => undefined);
+      const sub = await subscribe(held.root);
+      if (!sub.ok) return onError(sub.error);
+      subscribed.set(dir, { root: held.root, sub: sub.value });
+    });
+  const update = (next: WatchPlan): Promise<Result<void, Diagnostic>> => serial(() => apply(next));
+  const apply = async (next: WatchPlan): Promise<Result<void, Diagnostic>> => {
     const wanted = new Map(next.roots.map((r) => [r.dir, r]));
     for (const [dir, held] of subscribed) {
       const want = wanted.get(dir);
@@ -75,6 +98,7 @@ export async function openWatcher(
   const watcher: Watcher = {
     update,
     close: async () => {
+      await queue;
       const subs = [...subscribed.values()];
       subscribed.clear();
       await Promise.all(subs.map((s) => s.sub.unsubscribe().catch(() => undefined)));
@@ -85,6 +109,36 @@ export async function openWatcher(
     return first;
   }
   return ok(watcher);
+}
+
+/**
+ * The changes of a batch, with what a new folder already held. Inotify watches a new folder only once its
+ * creation is seen, so what was made in it before (`mkdir -p a/b`, a folder moved in, a checkout) sends no
+ * event: each such entry is reported as created here, and a new folder that holds folders calls `rewatch`,
+ * since those are not watched at all.
+ */
+function withNewFolders(
+  events: readonly { path: string; type: FileChange['type'] }[],
+  rewatch: () => void,
+): FileChange[] {
+  const changes: FileChange[] = events.map((e) => ({ path: e.path, type: e.type }));
+  let nested = false;
+  for (const e of events) {
+    if (e.type !== 'create' || statOf(e.path)?.isDirectory() !== true) continue;
+    const stack = [e.path];
+    for (let dir = stack.pop(); dir !== undefined; dir = stack.pop()) {
+      for (const entry of folderEntries(dir)) {
+        const path = join(dir, entry.name);
+        changes.push({ path, type: 'create' });
+        if (entry.isDirectory()) {
+          nested = true;
+          stack.push(path);
+        }
+      }
+    }
+  }
+  if (nested) rewatch();
+  return changes;
 }
 
 /** The one message of a folder that cannot be watched; the inotify limits say how to raise them. */

@@ -20,6 +20,7 @@ import { pipelineKinds, selectTasks } from '../../run/select.ts';
 import { defaultParallel, openSession, type RunFacts, type Session } from '../../run/session.ts';
 import { loadTaskKinds } from '../../../tasks/index.ts';
 import { bool, list, num, type FlagValues } from '../args.ts';
+import { interruptCode } from '../interrupt.ts';
 import { printDiagnostics, type Io } from '../io.ts';
 import { lockSettings } from '../lock-settings.ts';
 import { stateDirOf } from '../state-dir.ts';
@@ -29,7 +30,7 @@ import { keepMemo, knownTasks, loadRunGraph, runSettings } from './run-graph.ts'
 /** Flags only `dsg dev` has: they change how the loop waits and shows, never what a run computes. */
 const DEV_ONLY_FLAGS = ['debounce', 'ui'];
 
-/** Runs `dsg dev`; returns the exit code (0 after Ctrl-C). */
+/** Runs `dsg dev`; returns the exit code: 130 after Ctrl-C (143 after SIGTERM), the shell's code for a stop. */
 export async function devCommand(io: Io, flags: FlagValues, positionals: string[]): Promise<number> {
   if (positionals.length > 0) {
     io.stderr.write(`dsg dev: unexpected "${positionals.join(' ')}"\nUsage: dsg dev [flags]\n`);
@@ -148,7 +149,8 @@ async function devSession(
     printDiagnostics(io, [failed]);
     return 1;
   }
-  return 0;
+  // The loop ends only when told to stop: it was a clean stop, and the shell hears which signal.
+  return interruptCode(io.signal);
 }
 
 /** The run memo of `dsg run deploy` with the same flags: what the first iteration need not decide again. */
