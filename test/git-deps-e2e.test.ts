@@ -77,6 +77,28 @@ test('a diamond of git dependencies deploys once per project, follows a moved br
 
     assert.deepEqual([...new Set((await deploy()).values())], ['cached'], 'a second run changes nothing');
 
+    // dsg graph groups tasks by project: a level in text, clusters in dot and mermaid, named by git source.
+    const graphOf = async (...flags: string[]) => {
+      const run = await runDsg(['graph', ...flags], { cwd: dir, env });
+      assert.equal(run.code, 0, run.stderr);
+      return run.stdout;
+    };
+    assert.ok(
+      (await graphOf()).includes(
+        [
+          '4 projects:',
+          '  (root)  app (.) · 2 tasks',
+          `  api/  api (${api.url}, tag "v1") · 2 tasks`,
+          `  web/  web (${web.url}, revision "${webCommit}") · 2 tasks`,
+          `  api/db/  db (${db.url}, branch "main") · 2 tasks`,
+        ].join('\n'),
+      ),
+    );
+    const dot = await graphOf('--format', 'dot');
+    assert.equal(dot.match(/subgraph cluster_/g)?.length, 4);
+    assert.ok(dot.includes(`label=${JSON.stringify(`db (${db.url}, branch "main")`)};`), dot);
+    assert.equal((await graphOf('--format', 'mermaid')).match(/^ {2}subgraph p/gm)?.length, 4);
+
     // A commit on db's branch: the run fetches it and re-runs db's tasks. The deploys of api and web wait on
     // db's deploy, whose output is in their keys, so they run and apply nothing; app's inputs did not change.
     await db.commit({ 'cm.yaml': configMap('db', 'two') });
