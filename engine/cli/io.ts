@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Diagnostic } from '../../core/diagnostics.ts';
+import type { AskVariable } from '../config/var-question.ts';
 import { formatDiagnostic } from '../diagnostics-format.ts';
 
 /** A place to write text to. */
@@ -20,6 +21,8 @@ export interface Io {
   stdoutIsTTY: boolean;
   /** Cancelled on SIGINT/SIGTERM. */
   signal: AbortSignal;
+  /** Asks for a variable without a value; only when stdin and stderr are a terminal. */
+  ask?: AskVariable;
 }
 
 /** Prints diagnostics to stderr, each with its source excerpt; returns whether any was an error. */

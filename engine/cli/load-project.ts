@@ -82,6 +82,8 @@ export async function loadFlaggedConfig(
     reads,
     git: bool(flags, 'offline') ? 'offline' : purpose === 'run' ? 'fetch' : 'clone',
     notify: (line: string) => io.stderr.write(`${line}\n`),
+    // A graph never waits for an answer: it shows the variable unresolved. A run asks when it has a terminal.
+    ...(purpose === 'graph' ? { unanswered: 'unresolved' as const } : io.ask ? { unanswered: io.ask } : {}),
     ...((io.env['DSG_DEBUG_LOAD'] ?? '') !== ''
       ? { debug: (line: string) => io.stderr.write(`${line}\n`) }
       : {}),

@@ -1,6 +1,7 @@
 // Command dispatch. Kept light: `dsg --version` loads nothing else, each command loads its own modules.
 import process from 'node:process';
 import { runtimeVersion, stdoutIsTTY } from '../../core/runtime.ts';
+import { processTerminal, terminalAsker } from './prompt.ts';
 import { parseFlags, suggest, type FlagValues } from './args.ts';
 import { COMMANDS, commandHelp, mainHelp, type CommandSpec } from './commands.ts';
 import { interruptCode, type StopSignal } from './interrupt.ts';
@@ -81,6 +82,7 @@ function makeIo(signal: AbortSignal): Io {
   // NO_COLOR (non-empty) always wins; FORCE_COLOR turns colour on without a terminal.
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
   const color = (env.NO_COLOR ?? '') === '' && (forced || stdoutIsTTY());
+  const terminal = processTerminal();
   return {
     cwd: process.cwd(),
     env,
@@ -89,5 +91,6 @@ function makeIo(signal: AbortSignal): Io {
     color,
     stdoutIsTTY: stdoutIsTTY(),
     signal,
+    ...(terminal ? { ask: terminalAsker(terminal) } : {}),
   };
 }

@@ -6,6 +6,7 @@ import type { ProjectConfig } from '../../core/config.ts';
 import type { GitProbe } from './predefined-vars.ts';
 import type { DependencyRequest } from './requests.ts';
 import type { SourceResolver } from './sources.ts';
+import type { UnansweredVars } from './var-question.ts';
 
 /** What every project of one load shares. */
 export interface LoadEnv {
@@ -24,6 +25,8 @@ export interface LoadEnv {
   signal?: AbortSignal;
   /** Told about each config file parsed (`DSG_DEBUG_LOAD`). */
   debug?: (line: string) => void;
+  /** Variables DevSpace would ask for: asked, or left unresolved with a warning; errors when absent. */
+  unanswered?: UnansweredVars;
   /** Starts loading a dependency (once per request) and returns its project right away. */
   loadDependency(request: DependencyRequest): ProjectConfig;
 }

@@ -100,6 +100,7 @@ export async function loadProject(
     reads: env.reads,
     sink,
     ...(env.signal ? { signal: env.signal } : {}),
+    ...(env.unanswered ? { unanswered: env.unanswered } : {}),
   });
   if (gen === 'v2' && root.entries.has('imports')) {
     const { mergeImports } = await import('./imports.ts');

@@ -14,6 +14,7 @@ import { GitProbe } from './predefined-vars.ts';
 import { SourceResolver } from './sources.ts';
 import { gitCacheDir, type GitMode } from '../../cache/git-checkout.ts';
 import type { ProjectConfig } from '../../core/config.ts';
+import type { UnansweredVars } from './var-question.ts';
 
 /** How dsg was started. */
 export interface LoadOptions {
@@ -43,6 +44,11 @@ export interface LoadOptions {
   git?: GitMode;
   /** Told, as it happens, what the load waits for (another dsg process updating a git checkout). */
   notify?: (line: string) => void;
+  /**
+   * Variables DevSpace would ask for in a terminal: asked through the function, or left unresolved with a
+   * warning (`dsg graph`); without it, each is a located error naming `--var`.
+   */
+  unanswered?: UnansweredVars;
 }
 
 /** The loaded root project, the warnings of every project, and what the load read. */
@@ -123,6 +129,7 @@ class Loader {
       random: randomWord(6),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.debug ? { debug: options.debug } : {}),
+      ...(options.unanswered ? { unanswered: options.unanswered } : {}),
       loadDependency: (d: DependencyRequest) => this.load(dependencyRequest(d), d),
     };
   }

@@ -24,6 +24,11 @@ export interface VarDef {
   alwaysResolve?: boolean;
   /** `password: true`: the value is a secret (never echoed, logged or stored in clear). */
   password?: boolean;
+  /** `options`: the answers a question accepts. */
+  options?: string[];
+  /** `validationPattern` / `validationMessage`: what an answer must match, and what to say when it does not. */
+  validationPattern?: string;
+  validationMessage?: string;
 }
 
 const SOURCES: readonly VarSource[] = ['all', 'env', 'input', 'command', 'none'];
@@ -131,19 +136,24 @@ function readDefinition(
         );
         ok = false;
       } else def.source = s as VarSource;
-    } else if (key === 'args') {
+    } else if (key === 'args' || key === 'options') {
       const args = stringList(v);
       if (!args) {
         sink.error(`\`${where}\` must be a list of strings, got ${describe(v)}`, v.loc ?? e.keyLoc);
         ok = false;
-      } else def.args = args;
+      } else def[key] = args;
     } else if (key === 'commands') {
       const commands = commandList(v);
       if (!commands) {
         sink.error(`\`${where}\` must be a list of { command, args, os }`, v.loc ?? e.keyLoc);
         ok = false;
       } else def.commands = commands;
-    } else if (key === 'command' || key === 'question') {
+    } else if (
+      key === 'command' ||
+      key === 'question' ||
+      key === 'validationPattern' ||
+      key === 'validationMessage'
+    ) {
       if (v.kind !== 'scalar' || (v.value !== null && typeof v.value !== 'string')) {
         sink.error(`\`${where}\` must be a string, got ${describe(v)}`, v.loc ?? e.keyLoc);
         ok = false;
@@ -156,6 +166,14 @@ function readDefinition(
       }
     }
   }
+  if (def.validationPattern !== undefined && !validPattern(def.validationPattern)) {
+    const at = node.entries.get('validationPattern');
+    sink.error(
+      `\`${formatPath([...path, 'validationPattern'])}\` is not a valid regular expression: "${def.validationPattern}"`,
+      at?.value.loc ?? at?.keyLoc,
+    );
+    ok = false;
+  }
   if (def.value !== undefined && def.default !== undefined) {
     sink.error(
       `Variable "${name}" has both \`value\` and \`default\`: use one of them`,
@@ -164,6 +182,15 @@ function readDefinition(
     ok = false;
   }
   return ok ? def : undefined;
+}
+
+function validPattern(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function stringList(v: TreeNode): string[] | undefined {

@@ -1,6 +1,7 @@
 // Gives every variable its value, in DevSpace's order of precedence: `--var`, predefined, the
 // definition (value, command, environment, default), the environment for undeclared names. A
-// variable DevSpace would ask for in a terminal gets its default or a located error naming `--var`.
+// variable DevSpace would ask for in a terminal gets its default, then an answer (when the loader may ask), or
+// stays unresolved with a warning (`dsg graph`), or is a located error naming `--var`.
 import process from 'node:process';
 import type { ReadLog } from '../../cache/read-log.ts';
 import type { SourceLocation } from '../../core/diagnostics.ts';
@@ -10,6 +11,7 @@ import { firstLines, outcomeOf, runProcess, runShellLine } from '../../core/proc
 import type { Scalar } from './tree.ts';
 import type { VarDef } from './var-definitions.ts';
 import { findVars, substitute } from './var-syntax.ts';
+import { defaultQuestion, unresolvedText, type UnansweredVars, type VarQuestion } from './var-question.ts';
 import type { Generation } from './versions.ts';
 
 /** How long a variable's command may run. */
@@ -28,6 +30,8 @@ export interface ResolverOptions {
   reads: ReadLog;
   sink: DiagSink;
   signal?: AbortSignal;
+  /** Variables DevSpace would ask for: asked, or left unresolved with a warning; an error when absent. */
+  unanswered?: UnansweredVars;
 }
 
 /** Resolves variables once each and remembers the results (and the failures). */
@@ -115,6 +119,8 @@ export class VarResolver {
     const fromEnv = env[name];
     if (fromEnv) return convertString(fromEnv);
     if (this.opts.gen === 'v1') {
+      if (this.opts.unanswered)
+        return this.answer({ name, question: defaultQuestion(name), password: false }, usedAt);
       this.fail(
         name,
         `Variable "${name}" has no value: DevSpace would ask for it in a terminal; pass --var ${name}=VALUE`,
@@ -161,6 +167,8 @@ export class VarResolver {
         hint,
         def,
       );
+    } else if (this.opts.unanswered) {
+      return this.answer(questionOf(def), at, def);
     } else {
       this.fail(
         def.name,
@@ -173,6 +181,33 @@ export class VarResolver {
       );
     }
     return undefined;
+  }
+
+  /** A variable DevSpace would ask for: asked when the loader may ask, else shown unresolved with a warning. */
+  private async answer(q: VarQuestion, at?: SourceLocation, def?: VarDef): Promise<Scalar | undefined> {
+    const { unanswered, sink, reads, signal } = this.opts;
+    if (unanswered === 'unresolved' || unanswered === undefined) {
+      sink.warn(
+        `Variable "${q.name}" has no value: shown unresolved as ${unresolvedText(q.name)}; dsg run asks for it in a terminal`,
+        at,
+        `pass --var ${q.name}=VALUE to see the graph with a value`,
+      );
+      return unresolvedText(q.name);
+    }
+    // An answer typed in a terminal is never memoised: the next run asks again.
+    reads.unrepeatable(`a variable asked in a terminal ("${q.name}")`);
+    const answer = await unanswered(q, signal);
+    if (answer === undefined) {
+      this.fail(
+        q.name,
+        `Variable "${q.name}" has no value: the question was not answered`,
+        at,
+        `pass --var ${q.name}=VALUE`,
+        def,
+      );
+      return undefined;
+    }
+    return convertString(answer);
   }
 
   /** Resolves `${...}` inside a definition's own strings. */
@@ -246,6 +281,18 @@ export class VarResolver {
       def?.at && def.at !== at ? [{ message: `"${name}" is declared here`, location: def.at }] : undefined;
     this.opts.sink.error(message, at, hint, related);
   }
+}
+
+function questionOf(def: VarDef): VarQuestion {
+  const q: VarQuestion = {
+    name: def.name,
+    question: def.question ?? defaultQuestion(def.name),
+    password: def.password === true,
+  };
+  if (def.options && def.options.length > 0) q.options = def.options;
+  if (def.validationPattern !== undefined) q.validationPattern = def.validationPattern;
+  if (def.validationMessage !== undefined) q.validationMessage = def.validationMessage;
+  return q;
 }
 
 /** DevSpace turns `--var` and environment strings that look like booleans or integers into those types. */

@@ -1,4 +1,5 @@
 // `dsg graph --format dot|mermaid`: pictures, one cluster per project, implicit edges dashed.
+import { projectLabel } from './projects.ts';
 import type { GraphView } from './view.ts';
 import type { TaskNode } from '../../core/task.ts';
 
@@ -43,7 +44,7 @@ export function formatMermaid(view: GraphView): string {
 function byProject(nodes: readonly TaskNode[]): Map<string, TaskNode[]> {
   const out = new Map<string, TaskNode[]>();
   for (const n of nodes) {
-    const label = `${n.project.config.name} (${n.project.rel})`;
+    const label = projectLabel(n.project);
     out.set(label, [...(out.get(label) ?? []), n]);
   }
   return out;

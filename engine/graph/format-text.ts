@@ -1,10 +1,26 @@
 // `dsg graph` default: each end task (nothing depends on it) as a tree of what it waits for.
+import { projectLabel } from './projects.ts';
 import type { TaskGraph, TaskEdge } from './types.ts';
 import type { GraphView } from './view.ts';
 
 /** Options for the text tree. */
 export interface TextOptions {
   color: boolean;
+}
+
+/** With dependencies: one line per project (its task-id prefix, name and source, task count) above the trees. */
+function projectLevel(view: GraphView, dim: (s: string) => string): string[] {
+  const projects = new Map<string, { label: string; tasks: number }>();
+  for (const n of view.nodes) {
+    const p = projects.get(n.project.scope) ?? { label: projectLabel(n.project), tasks: 0 };
+    p.tasks++;
+    projects.set(n.project.scope, p);
+  }
+  if (projects.size < 2) return [];
+  return [
+    dim(`${projects.size} projects:`),
+    ...[...projects].map(([scope, p]) => dim(`  ${scope || '(root)'}  ${p.label} · ${p.tasks} tasks`)),
+  ];
 }
 
 /** Renders the view as indented trees, one per end task; a subtree shown once is referenced after that. */
@@ -47,6 +63,7 @@ export function formatText(graph: TaskGraph, view: GraphView, options: TextOptio
     bold(graph.root.name) +
       dim(` · ${graph.root.file} · ${view.nodes.length} tasks, ${view.edges.length} edges`),
   );
+  lines.push(...projectLevel(view, dim));
   for (const n of ends) {
     lines.push(`${bold(n.id)}${dim(`  ${n.at.file}:${n.at.line}`)}`);
     shown.add(n.id);

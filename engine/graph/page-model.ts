@@ -2,6 +2,7 @@
 // dependency projects as clusters, and the layout of all three. JSON-ready: the page embeds it, and the graph
 // output cache memoises it for `--format html` (the run drawn over it is read fresh every time).
 import type { Json } from '../../core/json.ts';
+import { projectLabel } from './projects.ts';
 import { layoutGraph, type Layout } from './layout.ts';
 import { NODE_HEIGHT, nodeLabel, nodeWidth } from './page/draw.ts';
 import type { TaskGraph } from './types.ts';
@@ -40,7 +41,7 @@ export async function graphModel(graph: TaskGraph, view: GraphView): Promise<Gra
   const groups = new Map<string, string>();
   const nodes = view.nodes.map((n): ModelNode => {
     const scope = n.project.scope;
-    if (scope !== '') groups.set(scope, `${n.project.config.name} (${n.project.rel})`);
+    if (scope !== '') groups.set(scope, projectLabel(n.project));
     return {
       id: n.id,
       kind: n.kind,

@@ -9,6 +9,17 @@ export interface GraphProject extends TaskProject {
   dependsOn: { dependency: DependencyConfig; project: GraphProject }[];
 }
 
+/**
+ * How a project is named in pictures: its name and folder, or for a git checkout its URL and ref (the folder
+ * in the git cache says nothing and differs between machines).
+ */
+export function projectLabel(project: TaskProject): string {
+  const origin = project.config.origin;
+  if (!origin) return `${project.config.name} (${project.rel})`;
+  const sub = origin.subPath ? ` ${origin.subPath}` : '';
+  return `${project.config.name} (${origin.git}${sub}, ${origin.ref})`;
+}
+
 /** Collects projects breadth-first (so a diamond gets its shortest scope) and rejects dependency cycles. */
 export function collectProjects(root: ProjectConfig): { projects: GraphProject[]; errors: Diagnostic[] } {
   const byDir = new Map<string, GraphProject>();
