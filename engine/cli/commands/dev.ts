@@ -1,7 +1,6 @@
 // `dsg dev`: take the project lock for the whole session, run the deploy pipeline, then keep the project deployed
 // while files change (engine/dev/loop.ts). Ctrl-C stops it: running tasks are cancelled, the lock released.
-import { existsSync } from 'node:fs';
-import { dirname, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import type { Diagnostic } from '../../../core/diagnostics.ts';
 import { formatOneLine } from '../../diagnostics-format.ts';
 import { defaultMaxWait } from '../../dev/debounce.ts';
@@ -17,14 +16,12 @@ import type { KnownTask } from '../../run/memo-step.ts';
 import type { PipelineOptions } from '../../run/pipeline.ts';
 import { FORCING_FLAGS, lookupRunMemo, runMemoSlot } from '../../run/run-memo.ts';
 import { pipelineKinds, selectTasks } from '../../run/select.ts';
-import { defaultParallel, openSession, type RunFacts, type Session } from '../../run/session.ts';
+import { defaultParallel, type RunFacts, type Session } from '../../run/session.ts';
 import { loadTaskKinds } from '../../../tasks/index.ts';
 import { bool, list, num, type FlagValues } from '../args.ts';
 import { interruptCode } from '../interrupt.ts';
 import { printDiagnostics, type Io } from '../io.ts';
-import { lockSettings } from '../lock-settings.ts';
-import { stateDirOf } from '../state-dir.ts';
-import { cacheLimit } from '../cache-limit.ts';
+import { openCommandSession } from '../command-session.ts';
 import { keepMemo, knownTasks, loadRunGraph, runSettings } from './run-graph.ts';
 
 /** Flags only `dsg dev` has: they change how the loop waits and shows, never what a run computes. */
@@ -37,31 +34,18 @@ export async function devCommand(io: Io, flags: FlagValues, positionals: string[
     return 2;
   }
   const command = 'dsg dev';
-  const stateDir = stateDirOf(io.cwd, flags, io.env);
-  const note = (d: Diagnostic): void => void printDiagnostics(io, [d]);
   // A project without .dsg/ gets none until its config loads: a bad config leaves nothing behind.
   const notes: string[] = [];
-  const early = existsSync(stateDir) ? undefined : await loadRunGraph(io, flags, notes);
-  if (!existsSync(stateDir) && !early) return 1;
-  const session = await openSession({
-    projectDir: dirname(stateDir),
-    command,
-    signal: io.signal,
-    note,
-    ...lockSettings(flags, io.env),
-    ...cacheLimit(flags, io.env),
-  });
-  if (!session.ok) {
-    printDiagnostics(io, [session.error]);
-    return 1;
-  }
+  const opened = await openCommandSession(io, flags, command, () => loadRunGraph(io, flags, notes));
+  if (!opened) return 1;
+  const { session, loaded: early } = opened;
   let last: { summary: RunSummary; facts: RunFacts } | undefined;
   let code = 1;
   try {
     const loaded = early ?? (await loadRunGraph(io, flags, notes));
-    if (loaded) code = await devSession(io, flags, session.value, loaded, notes, (l) => (last = l));
+    if (loaded) code = await devSession(io, flags, session, loaded, notes, (l) => (last = l));
   } finally {
-    const fault = await session.value.close(last?.summary, command, last?.facts);
+    const fault = await session.close(last?.summary, command, last?.facts);
     if (fault) {
       printDiagnostics(io, [fault]);
       code = 1;

@@ -1,21 +1,16 @@
 // `dsg run PIPELINE`: take the project lock; when the run memo's stamps all hold and no artifact needs asking
 // again, replay it without loading the config; otherwise load, compile and decide (run-graph.ts).
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { Diagnostic } from '../../../core/diagnostics.ts';
 import type { LoadedRunGraph } from './run-graph.ts';
 import type { RunSummary } from '../../run/events.ts';
 import { replayRun } from '../../run/replay.ts';
 import { FORCING_FLAGS, lookupRunMemo, runMemoSlot, type MemoLookup } from '../../run/run-memo.ts';
 import { PIPELINES, type PipelineName } from '../../run/select.ts';
-import { openSession, type RunFacts, type Session } from '../../run/session.ts';
+import type { RunFacts, Session } from '../../run/session.ts';
 import { bool, suggest, type FlagValues } from '../args.ts';
 import { printDiagnostics, replayWarnings, type Io } from '../io.ts';
 import { runReporter } from '../run-reporter.ts';
 import { interruptCode } from '../interrupt.ts';
-import { stateDirOf } from '../state-dir.ts';
-import { lockSettings } from '../lock-settings.ts';
-import { cacheLimit } from '../cache-limit.ts';
+import { openCommandSession } from '../command-session.ts';
 import type { PipelineResult } from '../../run/pipeline.ts';
 
 /** Runs `dsg run`; returns the exit code. */
@@ -29,36 +24,24 @@ export async function runCommand(io: Io, flags: FlagValues, positionals: string[
   const command = ['dsg', 'run', pipeline, ...deployments, ...Object.keys(flags).map((f) => `--${f}`)].join(
     ' ',
   );
-  const note = (d: Diagnostic): void => void printDiagnostics(io, [d]);
-  const stateDir = stateDirOf(io.cwd, flags, io.env);
   // Without a state folder there is no memo: the config is loaded first, so that a bad one leaves nothing.
-  const fresh = !existsSync(stateDir);
-  const loaded = fresh ? await loadFirst(io, flags, pipeline as PipelineName, deployments) : undefined;
-  if (fresh && !loaded) return 1;
-  const session = await openSession({
-    projectDir: dirname(stateDir),
-    command,
-    signal: io.signal,
-    note,
-    ...lockSettings(flags, io.env),
-    ...cacheLimit(flags, io.env),
-  });
-  if (!session.ok) {
-    printDiagnostics(io, [session.error]);
-    return 1;
-  }
+  const opened = await openCommandSession(io, flags, command, () =>
+    loadFirst(io, flags, pipeline as PipelineName, deployments),
+  );
+  if (!opened) return 1;
+  const { session, loaded } = opened;
   let summary;
   let facts: RunFacts | undefined;
   let code: number | undefined;
   try {
-    const result = await runLocked(io, flags, pipeline as PipelineName, deployments, session.value, loaded);
+    const result = await runLocked(io, flags, pipeline as PipelineName, deployments, session, loaded);
     if (typeof result === 'number') code = result;
     else {
       ({ summary, facts } = result);
       if (result.failures.length > 0 && !bool(flags, 'json')) printDiagnostics(io, result.failures);
     }
   } finally {
-    const fault = await session.value.close(summary, command, facts);
+    const fault = await session.close(summary, command, facts);
     // A write to .dsg/ that failed (a full disk) is the run's one error, whatever the tasks did.
     if (fault) {
       printDiagnostics(io, [fault]);
