@@ -82,8 +82,8 @@ test('dsg graph checks its output cache first, and loads config, schema and grap
     i !== 'cache/read-log.ts';
   assert.deepEqual(upFront.filter(layered), []);
   // On a miss the compiler reads files with the readers it shares with the task kinds (one owner each: the
-  // manifest list, FROM lines, kustomizations, local charts, the component fields render knows) and checks out
-  // git dependencies under the git cache's lock. Nothing else of the task kinds, the cache or the run.
+  // manifest list, FROM lines, kustomizations, local charts, the component fields render knows), checks out
+  // git dependencies under the git cache's lock and names the variables builds and hooks read. Nothing else.
   const sharedReaders = [
     'tasks/render/manifest-files.ts',
     'tasks/render/component-fields.ts',
@@ -95,6 +95,14 @@ test('dsg graph checks its output cache first, and loads config, schema and grap
     'cache/lock.ts',
     'cache/lock-holder.ts',
     'cache/state-fault.ts',
+    // The variables a custom build's or hook's shell line names are keyed (engine/graph/declared-env.ts), and
+    // the kubectl applyArgs dsg ignores are warned about while loading.
+    'tasks/build/custom.ts',
+    'tasks/build/image-tags.ts',
+    'tasks/build/own-image.ts',
+    'engine/run/hooks.ts',
+    'engine/run/resolve-node.ts',
+    'tasks/kube/apply-args.ts',
   ];
   const avoidable = onMiss.filter((i) => layered(i) && !sharedReaders.includes(i));
   assert.deepEqual(avoidable, []);
