@@ -8,65 +8,11 @@
 //            other as a script does, and as background jobs (the best the CLI does in parallel);
 //   no-op:   `dsg run deploy` again with nothing changed against `kubectl apply --server-side -f` again.
 // Usage: npm run build && node dist/scripts/bench-deploy.js [--runs N] [--objects-per-kind N]   (kubectl from .tools/bin)
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import process from 'node:process';
-import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
-import { dsg, median, repo as repoRoot, timeCommand } from './bench-lib.ts';
-
-interface ServerStats {
-  total: number;
-  writes: number;
-}
-
-/** The stand-in API server in a child process, driven over stdin/stdout. */
-class ServerProcess {
-  private constructor(
-    private readonly child: ChildProcessByStdio<Writable, Readable, null>,
-    private readonly lines: AsyncIterator<string>,
-    readonly url: string,
-  ) {}
-
-  static async start(): Promise<ServerProcess> {
-    const fromSource = import.meta.url.endsWith('.ts');
-    const index = pathToFileURL(
-      join(repoRoot, fromSource ? 'test/kube-server/index.ts' : 'dist/test/kube-server/index.js'),
-    ).href;
-    const code = [
-      `const { startKubeServer } = await import(${JSON.stringify(index)});`,
-      'const server = await startKubeServer();',
-      "const { createInterface } = await import('node:readline');",
-      'console.log(server.url);',
-      'for await (const line of createInterface({ input: process.stdin })) {',
-      "  const [command, arg] = line.split(' ');",
-      "  if (command === 'kubeconfig') { await server.writeKubeconfig(arg); console.log('ok'); }",
-      "  else if (command === 'stats') { const s = server.stats(); console.log(JSON.stringify({ total: s.total, writes: s.writes })); }",
-      "  else if (command === 'reset') { server.resetStats(); console.log('ok'); }",
-      "  else if (command === 'close') { await server.close(); console.log('ok'); process.exit(0); }",
-      '}',
-    ].join('\n');
-    const args = fromSource ? ['eval', code] : ['--input-type=module', '-e', code];
-    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    const first = await lines.next();
-    return new ServerProcess(child, lines, String(first.value));
-  }
-
-  async ask(command: string): Promise<string> {
-    this.child.stdin.write(`${command}\n`);
-    const answer = await this.lines.next();
-    return String(answer.value);
-  }
-
-  async stats(): Promise<ServerStats> {
-    return JSON.parse(await this.ask('stats')) as ServerStats;
-  }
-}
+import { type Cluster, dsg, measure, median, repo as repoRoot, timeCommand } from './bench-lib.ts';
 
 function manifests(perKind: number): Record<string, string> {
   const docs = (make: (i: number) => string[]): string =>
@@ -96,18 +42,6 @@ function manifests(perKind: number): Record<string, string> {
       '    spec: { containers: [{ name: app, image: busybox }] }',
     ]),
   };
-}
-
-interface Cluster {
-  server: ServerProcess;
-  env: Record<string, string>;
-}
-
-async function freshCluster(base: Record<string, string>, dir: string): Promise<Cluster> {
-  const server = await ServerProcess.start();
-  const kubeconfig = join(dir, `kubeconfig-${randomBytes(4).toString('hex')}`);
-  await server.ask(`kubeconfig ${kubeconfig}`);
-  return { server, env: { ...base, KUBECONFIG: kubeconfig } };
 }
 
 /** A project deploying `files` (under objects/) with one kubectl deployment, in a fresh folder. */
@@ -223,16 +157,6 @@ async function main(): Promise<void> {
   console.log('  re-deploy, nothing changed:');
   line('kubectl apply --server-side', `${m('kubectlNoop').toFixed(0)} ms`);
   line('dsg run deploy', ratio('dsgNoop', 'kubectlNoop'));
-}
-
-/** Runs `fn` against a fresh server, which is closed after it. */
-async function measure(env: Record<string, string>, dir: string, fn: (c: Cluster) => unknown): Promise<void> {
-  const cluster = await freshCluster(env, dir);
-  try {
-    await fn(cluster);
-  } finally {
-    await cluster.server.ask('close');
-  }
 }
 
 function last(r: Record<string, number[]>, key: string): string {

@@ -5,12 +5,15 @@ DSG_DOCKER_SOCK=/var/run/docker.sock
 DSG_DOCKER_PIDFILE=/var/run/docker.pid
 DSG_DOCKERD_CONFIG=/var/lib/dsg/dockerd.json
 DSG_DOCKERD_LOG=/var/log/dsg-dockerd.log
-DSG_DOCKERD_TIMEOUT=${DSG_DOCKERD_TIMEOUT:-60}
+# A dockerd killed with its containers (a session ending) can spend minutes restoring state; it is
+# waited for as long as it lives and its log moves, up to this many seconds.
+DSG_DOCKERD_TIMEOUT=${DSG_DOCKERD_TIMEOUT:-300}
 
 # Why each setting: vfs needs no kernel overlay support and is enough for small test images
 # (DSG_DOCKER_STORAGE_DRIVER=overlay2 also works on this kernel and is faster for big ones);
 # containers need no network, so no bridge and no iptables rules (the sandbox has no NAT to offer);
-# 127.0.0.0/8 registries are insecure by default, listed anyway so the intent is written down.
+# 127.0.0.0/8 registries are insecure by default, listed anyway so the intent is written down;
+# log level info, so the log says which start-up step a slow or stuck engine is in.
 dockerd_config() {
   cat <<JSON
 {
@@ -20,7 +23,7 @@ dockerd_config() {
   "bridge": "none",
   "iptables": false,
   "insecure-registries": ["127.0.0.1:5000", "127.0.0.1:5001"],
-  "log-level": "warn"
+  "log-level": "info"
 }
 JSON
 }
@@ -60,6 +63,31 @@ docker_answers_or_died() {
   docker_answers || { [ -n "${DSG_DOCKERD_STARTED:-}" ] && ! kill -0 "$DSG_DOCKERD_STARTED" 2>/dev/null; }
 }
 
+# wait_for_docker: polls the socket, saying every 30 s which step the engine's log is at.
+wait_for_docker() {
+  local waited=0 step=30
+  while ((waited < DSG_DOCKERD_TIMEOUT)); do
+    wait_until "$step" docker_answers_or_died && return 0
+    waited=$((waited + step))
+    printf 'setup: docker engine: still starting after %s s; its log ends: %s\n' "$waited" \
+      "$(tail -n 1 "$DSG_DOCKERD_LOG" 2>/dev/null | cut -c 1-200)" >&2
+  done
+  return 1
+}
+
+# dump_dockerd_stacks: SIGUSR1 makes dockerd write its goroutine stacks, which name the step it hangs in.
+dump_dockerd_stacks() {
+  local pid=${DSG_DOCKERD_STARTED:-}
+  pid_alive "$DSG_DOCKER_PIDFILE" dockerd && pid=$(cat "$DSG_DOCKER_PIDFILE")
+  [ -n "$pid" ] && kill -USR1 "$pid" 2>/dev/null || return 0
+  sleep 2
+  local dump
+  dump=$(find /var/run/docker -maxdepth 1 -name 'goroutine-stacks-*.log' -newer "$DSG_DOCKERD_CONFIG" 2>/dev/null | sort | tail -n 1)
+  [ -n "$dump" ] || return 0
+  printf 'setup: dockerd goroutine stacks (%s), daemon frames:\n' "$dump" >&2
+  grep -E 'github.com/docker/docker/(daemon|cmd)' "$dump" | sort | uniq -c | sort -rn | head -n 15 | sed 's/^/    /' >&2
+}
+
 # ensure_docker_engine: reuses an engine that answers; restarts ours when its config changed.
 ensure_docker_engine() {
   local changed=0 version driver
@@ -71,8 +99,9 @@ ensure_docker_engine() {
   if ! docker_answers; then
     # A dockerd that is still starting (e.g. a parallel setup) is waited for, not doubled.
     pid_alive "$DSG_DOCKER_PIDFILE" dockerd || start_dockerd
-    if ! wait_until "$DSG_DOCKERD_TIMEOUT" docker_answers_or_died || ! docker_answers; then
+    if ! wait_for_docker || ! docker_answers; then
       show_log_tail "$DSG_DOCKERD_LOG" 30
+      dump_dockerd_stacks
       if [ -n "${DSG_DOCKERD_STARTED:-}" ] && ! kill -0 "$DSG_DOCKERD_STARTED" 2>/dev/null; then
         die "docker engine" "Cannot start \"dockerd\": it exited (log: $DSG_DOCKERD_LOG)"
       fi
