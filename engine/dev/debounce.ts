@@ -42,9 +42,13 @@ export class Debouncer {
   add(changes: readonly FileChange[]): void {
     if (changes.length === 0) return;
     const now = performance.now();
-    const streaming = now - this.lastAt < this.timing.streamMs + this.timing.quietMs;
-    this.lastAt = now;
-    if (this.changes.size === 0) {
+    const open = this.changes.size > 0;
+    // The watcher reports one save twice (the truncation, then the write, about 50 ms later): a delivery that
+    // brings no path the open batch lacks is that, not activity, so it neither continues a stream nor
+    // restarts the quiet period.
+    const fresh = changes.some((c) => !this.changes.has(c.path));
+    const streaming = fresh && now - this.lastAt < this.timing.streamMs + this.timing.quietMs;
+    if (!open) {
       this.firstAt = now;
       this.max = setTimeout(() => this.close(), this.timing.maxWaitMs);
     }
@@ -55,6 +59,8 @@ export class Debouncer {
       this.changes.delete(change.path);
       this.changes.set(change.path, { path: change.path, type });
     }
+    if (open && !fresh) return;
+    this.lastAt = now;
     if (this.quiet !== undefined) clearTimeout(this.quiet);
     const quiet = streaming ? this.timing.streamMs + this.timing.quietMs : this.timing.quietMs;
     this.quiet = setTimeout(() => this.close(), quiet);
