@@ -92,11 +92,6 @@ interface DeploymentBase {
   name: string;
   at: SourceLocation;
   namespace?: string;
-  /**
-   * True for a deployment of a dependency with its own `namespace:` (DevSpace's `dependencies.X.namespace`):
-   * `-n` does not move it, as it moves the root project's deployments.
-   */
-  namespacePinned?: boolean;
   /** `updateImageTags: false` turns off tag replacement. */
   updateImageTags: boolean;
 }

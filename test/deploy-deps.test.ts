@@ -1,6 +1,7 @@
 // A dependency's `namespace:` through a real deploy: everything the dependency deploys (kubectl manifests, a helm
 // release, and what its own dependencies deploy) lands in that namespace, against `-n` and the context's; the
-// parent's deployments stay where `-n` puts them.
+// parent's deployments go where `-n` puts them, except one with a `namespace:` of its own, which DevSpace keeps
+// there whatever `-n` says.
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -24,6 +25,7 @@ test("a dependency's namespace holds for its manifests, its helm release and its
   const cluster = await e2eCluster();
   const depNs = `${cluster.namespace}-dep`;
   const flagNs = `${cluster.namespace}-flag`;
+  const ownNs = `${cluster.namespace}-own`;
   try {
     const dir = await tempDir('dsg-dep-ns-');
     await writeFiles(dir, {
@@ -38,9 +40,14 @@ test("a dependency's namespace holds for its manifests, its helm release and its
         '  root:',
         '    kubectl:',
         '      manifests: [kube/root.yaml]',
+        '  pinned:',
+        `    namespace: ${ownNs}`,
+        '    kubectl:',
+        '      manifests: [kube/pinned.yaml]',
         '',
       ].join('\n'),
       'kube/root.yaml': configMap('root-cm'),
+      'kube/pinned.yaml': configMap('pinned-cm'),
       'api/devspace.yaml': [
         'version: v2beta1',
         'name: api',
@@ -75,17 +82,24 @@ test("a dependency's namespace holds for its manifests, its helm release and its
     const r = await runDsg(['run', 'deploy', '-n', flagNs, '--json'], { cwd: dir, env: cluster.env });
     assert.equal(r.code, 0, r.stderr + r.stdout.slice(-2000));
     const statuses = endStatuses(r.stdout);
-    for (const id of ['deploy:root', 'api/deploy:api', 'api/deploy:chart', 'api/db/deploy:db']) {
+    for (const id of [
+      'deploy:root',
+      'deploy:pinned',
+      'api/deploy:api',
+      'api/deploy:chart',
+      'api/db/deploy:db',
+    ]) {
       assert.equal(statuses.get(id), 'ran', `${id} in ${[...statuses.keys()].join(', ')}`);
     }
     const where = async (name: string): Promise<string[]> => {
       const found: string[] = [];
-      for (const ns of [cluster.namespace, flagNs, depNs]) {
+      for (const ns of [cluster.namespace, flagNs, depNs, ownNs]) {
         if (await cluster.get('v1', 'ConfigMap', name, ns)) found.push(ns);
       }
       return found;
     };
     assert.deepEqual(await where('root-cm'), [flagNs], "the parent's deployment follows -n");
+    assert.deepEqual(await where('pinned-cm'), [ownNs], 'a namespace of its own holds against -n');
     assert.deepEqual(await where('api-cm'), [depNs], "the dependency's manifests");
     assert.deepEqual(await where('api-chart-cm'), [depNs], "the dependency's helm release");
     assert.deepEqual(await where('db-cm'), [depNs], "the dependency's own dependency inherits it");
@@ -95,7 +109,8 @@ test("a dependency's namespace holds for its manifests, its helm release and its
     assert.match(list.stdout, new RegExp(`api/chart\\s+helm\\s+${depNs}`), list.stdout);
   } finally {
     if (realKubeconfig) {
-      for (const ns of [depNs, flagNs]) await cluster.kubectl(['delete', 'namespace', ns, '--wait=false']);
+      for (const ns of [depNs, flagNs, ownNs])
+        await cluster.kubectl(['delete', 'namespace', ns, '--wait=false']);
     }
     await cluster.close();
   }

@@ -46,9 +46,8 @@ export function normalizeDeployments(
     }
     const base = { name, at, updateImageTags: bool(d, 'updateImageTags') ?? true };
     const ns = s(d, 'namespace') || namespace;
-    // A dependency's namespace (`namespace`) holds against `-n`; so does a deployment's own inside it.
-    const pinned = namespace !== undefined && namespace !== '' ? { namespacePinned: true } : {};
-    const withNs = ns !== undefined && ns !== '' ? { ...base, namespace: ns, ...pinned } : base;
+    // A deployment's own namespace, else its dependency's (`dependencies.X.namespace`), holds against `-n`.
+    const withNs = ns !== undefined && ns !== '' ? { ...base, namespace: ns } : base;
     const kubectl = obj(d, 'kubectl');
     const deployment = kubectl
       ? kubectlDeployment(withNs, kubectl, tree, sink)
@@ -62,7 +61,6 @@ interface Base {
   name: string;
   at: SourceLocation;
   namespace?: string;
-  namespacePinned?: boolean;
   updateImageTags: boolean;
 }
 

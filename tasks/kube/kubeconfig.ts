@@ -170,14 +170,13 @@ function record(value: unknown): Record<string, unknown> | undefined {
 }
 
 /**
- * The namespace a deployment's namespaced objects go to: a dependency's own namespace, else `-n`, else the
- * deployment's, else the context's.
+ * The namespace a deployment's namespaced objects go to, as DevSpace decides it: the deployment's own
+ * `namespace:` (or its dependency's), else `-n`, else the context's.
  */
 export function targetNamespace(
   settings: { namespace?: string },
   deployment: DeploymentConfig,
   identity: ClusterIdentity | undefined,
 ): string {
-  const pinned = deployment.namespacePinned ? deployment.namespace : undefined;
-  return pinned ?? settings.namespace ?? deployment.namespace ?? identity?.namespace ?? 'default';
+  return deployment.namespace ?? settings.namespace ?? identity?.namespace ?? 'default';
 }
