@@ -4,17 +4,27 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# phase NAME: prints the time the previous phase took, then NAME.
+phase_start=$SECONDS
+phase() {
+  [ -z "${phase_name:-}" ] || echo "   ($phase_name: $((SECONDS - phase_start)) s)"
+  phase_name=$1
+  phase_start=$SECONDS
+  [ "$1" = end ] || echo "== $1"
+}
+
+phase_name=setup
 bash scripts/setup.sh --quiet
 export PATH="$PWD/.tools/bin:$PATH"
 
-echo "== build (tsc, bundle)"
+phase "build (tsc, bundle)"
 rm -rf dist
 npm run --silent build
-echo "== layers (dependency-cruiser, .dependency-cruiser.cjs)"
+phase "layers (dependency-cruiser, .dependency-cruiser.cjs)"
 npm run --silent deps
-echo "== lint (eslint)"
+phase "lint (eslint)"
 npx eslint --max-warnings 0 .
-echo "== format (prettier)"
+phase "format (prettier)"
 npx prettier --check . >/dev/null || { npx prettier --check . | tail -n 20; exit 1; }
 
 filter=("$@")
@@ -27,7 +37,8 @@ for f in test/*.test.ts; do
   deno_files+=("$f")
 done
 
-echo "== node --test (${#node_files[@]} files)"
+phase "node --test (${#node_files[@]} files)"
 node --test --test-concurrency=1 --test-reporter=spec "${node_files[@]}"
-echo "== deno test (${#deno_files[@]} files)"
+phase "deno test (${#deno_files[@]} files)"
 ./node_modules/.bin/deno test -A --no-check --config=deno.json "${deno_files[@]}"
+phase end

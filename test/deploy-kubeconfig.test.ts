@@ -64,13 +64,14 @@ test('KUBECONFIG lists merge with the first file winning; --kube-context picks a
   );
 });
 
-test("the namespace is -n, else the deployment's, else the context's", () => {
+test("the namespace is the deployment's own, else -n, else the context's, as in DevSpace", () => {
   const identity = { server: 's', context: 'c', namespace: 'from-context' };
   const plain = kubectlDeployment({ name: 'web' });
-  const pinned = kubectlDeployment({ name: 'web', namespace: 'from-deployment' });
+  const own = kubectlDeployment({ name: 'web', namespace: 'from-deployment' });
   assert.equal(targetNamespace({}, plain, identity), 'from-context');
-  assert.equal(targetNamespace({}, pinned, identity), 'from-deployment');
-  assert.equal(targetNamespace({ namespace: 'from-flag' }, pinned, identity), 'from-flag');
+  assert.equal(targetNamespace({ namespace: 'from-flag' }, plain, identity), 'from-flag');
+  assert.equal(targetNamespace({}, own, identity), 'from-deployment');
+  assert.equal(targetNamespace({ namespace: 'from-flag' }, own, identity), 'from-deployment');
   assert.equal(targetNamespace({}, plain, undefined), 'default');
 });
 

@@ -135,7 +135,17 @@ test('an edit during a build cancels and restarts it; a build the edit does not 
     await waitFor(async () => {
       const text = await log();
       return count(text, 'start api') === 2 && count(text, 'start web') === 2;
-    }, 'both builds to start again');
+    }, 'both builds to start again').catch(async (e: unknown) => {
+      // What the builds and the loop did, for a failure that does not come back when run again.
+      const events = dev
+        .events()
+        .slice(from)
+        .map((ev) => `${ev.type}${ev.id ? ` ${ev.id}` : ''}${ev.paths ? ` ${ev.paths.join(',')}` : ''}`);
+      throw new Error(
+        `${e instanceof Error ? e.message : String(e)}\nevents.log:\n${await log()}\nloop events: ${events.join('; ')}\n` +
+          `stderr: ${dev.process.output().stderr.slice(-2000)}`,
+      );
+    });
 
     await writeFile(join(dir, 'api/src.txt'), 'api 3\n');
     const replan = await dev.waitFor((e) => e.type === 'dev-replan', 'the replan', from);
