@@ -23,7 +23,7 @@ export interface ProjectConfig {
   dependencies: DependencyConfig[];
   /** `hooks`: local commands run around the project's builds, deploys and purges. */
   hooks: HookConfig[];
-  /** `dev`: the pods whose logs `dsg dev` follows and whose ports it forwards (v2beta1 only). */
+  /** `dev`: the pods whose logs `dsg dev` follows (v2beta1 only). */
   dev: DevConfig[];
   locate: Locator;
   /** The config as dsg read it, a v2beta1 document after variables, profiles and conversion (`dsg print`). */
@@ -159,7 +159,7 @@ export interface DependencyConfig {
   deploy: boolean;
 }
 
-/** `dev.NAME`: the pods `dsg dev` follows the logs of and forwards local ports to. */
+/** `dev.NAME`: the pods `dsg dev` follows the logs of. */
 export interface DevConfig {
   name: string;
   at: SourceLocation;
@@ -173,6 +173,7 @@ export interface DevConfig {
   container?: string;
   /** Set when `logs:` is written and not `enabled: false` (DevSpace's rule): the lines shown at first. */
   logs?: { lastLines: number };
+  /** Read and checked; not forwarded yet (the config warns about them). */
   ports: DevPortConfig[];
 }
 

@@ -10,6 +10,64 @@ import { settled, startDev } from './helpers/dev.ts';
 import { repoRoot } from './helpers/paths.ts';
 import { startKubeServer, type KubeServer } from './kube-server/index.ts';
 
+test('the stand-in serves pod logs: container, tailLines, follow until the pod is deleted', async () => {
+  const server = await startKubeServer({ readyDelayMs: 10 });
+  try {
+    const pods = `${server.url}/api/v1/namespaces/default/pods`;
+    const created = await fetch(pods, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p', labels: { app: 'p' } },
+        spec: {
+          containers: [
+            { name: 'a', image: 'busybox:1' },
+            { name: 'b', image: 'busybox:1' },
+          ],
+        },
+      }),
+    });
+    assert.equal(created.status, 201, await created.text());
+    server.appendPodLog({ namespace: 'default', pod: 'p', container: 'a' }, 'one\ntwo\n');
+    server.appendPodLog({ namespace: 'default', pod: { app: 'p' } }, 'three\n');
+    const get = async (query: string): Promise<[number, string]> => {
+      const res = await fetch(`${pods}/p/log?${query}`);
+      return [res.status, await res.text()];
+    };
+    const [noContainer, why] = await get('');
+    assert.equal(noContainer, 400);
+    assert.match(why, /a container name must be specified for pod p, choose one of: \[a b\]/);
+    const [unknown, message] = await get('container=c');
+    assert.equal(unknown, 400);
+    assert.match(message, /container c is not valid for pod p/);
+    assert.deepEqual(await get('container=a&tailLines=2'), [200, 'two\nthree\n']);
+    assert.deepEqual(await get('container=b'), [200, 'three\n']);
+
+    const followed = await fetch(`${pods}/p/log?container=a&follow=true&tailLines=1`);
+    assert.equal(followed.status, 200);
+    const reader = (followed.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const readUntil = async (want: string): Promise<void> => {
+      while (!text.includes(want)) {
+        const chunk = await reader.read();
+        if (chunk.done) throw new Error(`the stream ended before "${want}": ${text}`);
+        text += decoder.decode(chunk.value);
+      }
+    };
+    await readUntil('three\n');
+    server.appendPodLog({ namespace: 'default', pod: 'p', container: 'a' }, 'four\n');
+    await readUntil('four\n');
+    assert.equal(text, 'three\nfour\n');
+    assert.ok(server.removeObject('v1', 'Pod', 'default', 'p'));
+    assert.equal((await reader.read()).done, true, 'the stream ends with the pod');
+  } finally {
+    await server.close();
+  }
+});
+
 const manifest = (replicas: number): string => `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -134,6 +192,8 @@ test('each field of a dev entry dsg does not honour gets one warning with its fi
       '    devImage: busybox:dev',
       '    ssh: {}',
       '    logs: {}',
+      '    ports:',
+      '      - port: "8080"',
       '',
     ].join('\n'),
   );
@@ -144,6 +204,7 @@ test('each field of a dev entry dsg does not honour gets one warning with its fi
     ['terminal', 12],
     ['devImage', 14],
     ['ssh', 15],
+    ['ports', 17],
   ];
   for (const [field, line] of expected) {
     const lines = out.stderr.split('\n').filter((l) => l.includes(`\`dev.web.${field}\``));
