@@ -13,7 +13,15 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import process from 'node:process';
-import { type Cluster, dsg, measure, median, printTable, repo as repoRoot, timeCommand } from './bench-lib.ts';
+import {
+  type Cluster,
+  dsg,
+  measure,
+  median,
+  printTable,
+  repo as repoRoot,
+  timeCommand,
+} from './bench-lib.ts';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -102,7 +110,9 @@ function deploy(dir: string, env: Record<string, string>, flags: string[], expec
   const ran = all.filter((e) => e.type === 'task-end' && e.status === 'ran').length;
   const bad = all.filter((e) => e.type === 'task-end' && e.status !== 'ran' && e.status !== 'cached');
   if (bad.length > 0 || ran !== expectRan)
-    throw new Error(`dsg run deploy ${flags.join(' ')} in ${dir}: ran ${ran} (expected ${expectRan}), ${bad.length} not ok`);
+    throw new Error(
+      `dsg run deploy ${flags.join(' ')} in ${dir}: ran ${ran} (expected ${expectRan}), ${bad.length} not ok`,
+    );
   return { ms: r.ms, makespan: all.find((e) => e.type === 'run-end')?.summary?.durationMs ?? r.ms };
 }
 
@@ -166,7 +176,11 @@ async function main(): Promise<void> {
   printTable(
     ['forced build + deploy of every project', 'wall ms', 'run makespan ms'],
     [
-      ['dsg run deploy -b -d at the root (one graph)', m('parallel').toFixed(0), m('parallelMakespan').toFixed(0)],
+      [
+        'dsg run deploy -b -d at the root (one graph)',
+        m('parallel').toFixed(0),
+        m('parallelMakespan').toFixed(0),
+      ],
       ['the projects one after another', m('sequential').toFixed(0), m('sequentialMakespan').toFixed(0)],
       [
         'sequential / parallel',

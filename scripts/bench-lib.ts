@@ -111,7 +111,11 @@ export async function freshCluster(base: Record<string, string>, dir: string): P
 }
 
 /** Runs `fn` against a fresh server, which is closed after it. */
-export async function measure(env: Record<string, string>, dir: string, fn: (c: Cluster) => unknown): Promise<void> {
+export async function measure(
+  env: Record<string, string>,
+  dir: string,
+  fn: (c: Cluster) => unknown,
+): Promise<void> {
   const cluster = await freshCluster(env, dir);
   try {
     await fn(cluster);
@@ -119,4 +123,3 @@ export async function measure(env: Record<string, string>, dir: string, fn: (c: 
     await cluster.server.ask('close');
   }
 }
-
