@@ -126,7 +126,11 @@ export class DevServices {
     }
     const { KubeClient } = await import('../../tasks/kube/client.ts');
     // Each followed log holds a connection of its own (object-api.ts): the pool is for the LISTs.
-    this.client = { kube: KubeClient.connect(target.value, 4), target: target.value };
+    // Closing drops the pool's connections, which ends a LIST in flight at once.
+    this.client = {
+      kube: KubeClient.connect(target.value, 4, this.closing.signal),
+      target: target.value,
+    };
     return this.client;
   }
 
@@ -158,12 +162,13 @@ export class DevServices {
       .then((followed) => {
         if (partial !== '') emit(partial);
         if (!followed.ok && !signal.aborted) {
-          // A refusal (an unknown container) would be refused again: keep the follower as a marker, stopped.
           this.warnOnce(
             key,
             `dev.${dev.name}: cannot follow the log of container "${c.container}" of pod "${c.pod}": ${followed.error.detail}`,
           );
-          return;
+          // A refusal (an unknown container) would be refused again: the follower stays, as a marker. A
+          // dropped connection is tried again with the next look.
+          if (followed.error.status !== undefined && followed.error.status < 500) return;
         }
         ended();
       });
