@@ -23,6 +23,8 @@ export interface ProjectConfig {
   dependencies: DependencyConfig[];
   /** `hooks`: local commands run around the project's builds, deploys and purges. */
   hooks: HookConfig[];
+  /** `dev`: the pods whose logs `dsg dev` follows (v2beta1 only). */
+  dev: DevConfig[];
   locate: Locator;
   /** The config as dsg read it, a v2beta1 document after variables, profiles and conversion (`dsg print`). */
   resolved?: { [key: string]: Json };
@@ -150,4 +152,30 @@ export interface DependencyConfig {
   project: ProjectConfig;
   /** `dependencies.NAME.pipeline` or `skipDeploy`-style choices that limit what runs. */
   deploy: boolean;
+}
+
+/** `dev.NAME`: the pods `dsg dev` follows the logs of. */
+export interface DevConfig {
+  name: string;
+  at: SourceLocation;
+  /** Pods with a container of this image (repository, with or without a tag); at least one selector is set. */
+  imageSelector?: string;
+  /** Pods with all these labels. */
+  labelSelector?: Record<string, string>;
+  /** Where to look; the deploy's namespace when unset. */
+  namespace?: string;
+  /** The container to follow; the one the image selector matched, else the pod's first. */
+  container?: string;
+  /** Set when `logs:` is written and not `enabled: false` (DevSpace's rule): the lines shown at first. */
+  logs?: { lastLines: number };
+  /** Read and checked; not forwarded yet (the config warns about them). */
+  ports: DevPortConfig[];
+}
+
+/** One of `dev.NAME.ports`: listen on `bindAddress:local`, forward each connection to the pod's `remote`. */
+export interface DevPortConfig {
+  local: number;
+  remote: number;
+  bindAddress: string;
+  at: SourceLocation;
 }

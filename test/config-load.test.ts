@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { basename } from 'node:path';
 import test from 'node:test';
-import { diagnosticsOf, lines, load, loaded, project } from './fixtures/config/load-helpers.ts';
+import { lines, load, loaded, project } from './fixtures/config/load-helpers.ts';
 
 const shop = `version: v2beta1
 name: shop
@@ -114,13 +114,11 @@ test('a v2beta1 config loads into images with DevSpace defaults', async () => {
     skipImageArg: true,
     imageTagOnly: false,
   });
-  assert.deepEqual(lines(result), [
-    'devspace.yaml:65:1: warning: `dev` is not supported by dsg yet and is ignored',
-  ]);
-  // True to what `dsg dev` does: it watches and redeploys, and none of the section's settings apply.
-  assert.equal(
-    diagnosticsOf(result)[0]?.hint,
-    '`dsg dev` redeploys what a file change affects; it starts no sync, port forwarding, terminal, log stream or dev container',
+  // `dsg dev` reads the v2beta1 `dev:` section (test/dev-section.test.ts): a selector alone is no warning.
+  assert.deepEqual(lines(result), []);
+  assert.deepEqual(
+    root.dev.map(({ name, imageSelector, logs, ports }) => ({ name, imageSelector, logs, ports })),
+    [{ name: 'api', imageSelector: 'registry.local/shop/api', logs: undefined, ports: [] }],
   );
 });
 

@@ -7,8 +7,8 @@ import type { DiagSink } from './diag-sink.ts';
 import { formatPath, type Entry, type MapNode, type TreeNode } from './tree.ts';
 
 const SECTIONS: Record<string, string | undefined> = {
-  // What `dsg dev` does today (engine/dev/): keep this true when it learns part of the section.
-  dev: '`dsg dev` redeploys what a file change affects; it starts no sync, port forwarding, terminal, log stream or dev container',
+  // A v2beta1 `dev:` is read by normalize-dev.ts (logs and ports, a warning per other field); an older one is not.
+  dev: '`dsg dev` reads the v2beta1 `dev:` section (logs, ports); convert the file to v2beta1 to use them',
   commands: undefined,
   pipelines: 'dsg runs build → tag → render → deploy for every image and deployment',
   functions: undefined,
@@ -17,10 +17,10 @@ const SECTIONS: Record<string, string | undefined> = {
   localRegistry: 'images are pushed to the registries their names point to',
 };
 
-/** Warns about every ignored section and field of a v2beta1-shaped tree. */
-export function warnIgnored(root: MapNode, sink: DiagSink): void {
+/** Warns about every ignored section and field of a v2beta1-shaped tree; `devRead`: normalize-dev.ts reads `dev`. */
+export function warnIgnored(root: MapNode, sink: DiagSink, devRead: boolean): void {
   for (const [k, e] of root.entries) {
-    if (k in SECTIONS && !empty(e)) {
+    if (k in SECTIONS && !empty(e) && !(k === 'dev' && devRead)) {
       sink.warn(`\`${k}\` is not supported by dsg yet and is ignored`, e.keyLoc, SECTIONS[k]);
     }
   }

@@ -143,7 +143,7 @@ export async function loadProject(
     checkV1Keys(root, V1_TOP_LEVEL, [], version, sink);
     tree = convertV1(root, sink);
   }
-  warnIgnored(tree, sink);
+  warnIgnored(tree, sink, gen !== 'v1');
   tree.entries.delete('vars');
   // Converted files keep their v1 shapes in the ignored sections; only v2beta1 ones are type-checked.
   const ignored = gen === 'v1' ? ['cluster', 'dev', 'commands', 'pullSecrets', 'require'] : ['cluster'];
@@ -164,6 +164,10 @@ export async function loadProject(
       deployments: new Set(project.deployments.map((d) => d.name)),
     };
     project.hooks = normalizeHooks(tree.entries.get('hooks')?.value, names, sink);
+  }
+  if (gen !== 'v1' && tree.entries.has('dev')) {
+    const { normalizeDev } = await import('./normalize-dev.ts');
+    project.dev = normalizeDev(tree.entries.get('dev')?.value, sink);
   }
   const declared = json['dependencies'];
   if (req.ignoreDependencies || !declared || Object.keys(declared).length === 0) return;

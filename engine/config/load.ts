@@ -158,6 +158,7 @@ class Loader {
       deployments: [],
       dependencies: [],
       hooks: [],
+      dev: [],
       locate: () => from?.at,
       ...(from?.origin ? { origin: from.origin } : {}),
     };

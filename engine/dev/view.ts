@@ -103,7 +103,8 @@ class LineView implements DevView {
         this.print(paint(c, Colors.yellow, `warning: ${e.message}`));
         break;
       case 'dev-log':
-        this.print(`${paint(c, Colors.cyan, `[${e.source}]`)} ${e.line}`);
+        // A container's output: no escape sequence of it reaches the terminal.
+        this.print(`${paint(c, Colors.cyan, `[${e.source}]`)} ${sanitize(e.line)}`);
         break;
       case 'dev-stop':
         this.print('dsg dev: stopped');

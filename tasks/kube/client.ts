@@ -172,6 +172,40 @@ export class KubeClient {
     return ok(typeof answer.value.body === 'string' ? answer.value.body : '');
   }
 
+  /**
+   * Follows a container's log (`follow=true`) from its last `tailLines` lines: `onText` gets the text as it comes.
+   * Ends when the server ends it (the pod went away) or `signal` aborts; a refusal (400, 404) is a failure.
+   */
+  async followLog(
+    pod: { name: string; namespace: string },
+    options: { container: string; tailLines: number },
+    onText: (text: string) => void,
+    signal: AbortSignal,
+  ): Promise<Result<void, KubeFailure>> {
+    const decoder = new TextDecoder();
+    try {
+      const answer = await this.#api.stream(
+        {
+          method: 'GET',
+          path: `/api/v1/namespaces/${encodeURIComponent(pod.namespace)}/pods/${encodeURIComponent(pod.name)}/log`,
+          query: { container: options.container, follow: 'true', tailLines: String(options.tailLines) },
+        },
+        (chunk) => onText(decoder.decode(chunk, { stream: true })),
+        signal,
+      );
+      if (answer.status === 0 || answer.status < 300) return ok(undefined);
+      let body: unknown = answer.text;
+      try {
+        body = JSON.parse(answer.text) as unknown;
+      } catch {
+        // a proxy's page: keep the text
+      }
+      return fail(failureOf(answer.status, body));
+    } catch (e) {
+      return fail(toFailure(e));
+    }
+  }
+
   /** A GET of an API path (`/version`, `/api`), for reachability checks. */
   async getPath(path: string): Promise<Result<{ status: number; body: unknown }, KubeFailure>> {
     return this.#send({ method: 'GET', path });

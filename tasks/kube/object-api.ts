@@ -87,6 +87,51 @@ export class KubeApi {
     return { status: answer.status, body: parsed, warnings: answer.warnings };
   }
 
+  /**
+   * Sends a GET whose answer is a stream (a followed log): `onData` gets each chunk of a 2xx body as it comes.
+   * Resolves when the server ends the answer, with its status and, for other statuses, its text; `signal`
+   * ends it early (resolving with status 0). Network failures throw, as for `request`.
+   */
+  async stream(
+    request: Omit<ApiRequest, 'body' | 'contentType'>,
+    onData: (chunk: Buffer) => void,
+    signal: AbortSignal,
+  ): Promise<{ status: number; text: string }> {
+    const options = await this.#credentialOptions();
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(options.headers ?? {})) {
+      if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+    if (typeof options.auth === 'string') {
+      headers['Authorization'] = `Basic ${Buffer.from(options.auth).toString('base64')}`;
+    }
+    const query = new URLSearchParams(request.query ?? {}).toString();
+    const url = `${this.#server}${request.path}${query ? `?${query}` : ''}`;
+    const transport = url.startsWith('https:') ? https : http;
+    // A stream holds its connection for as long as it lives: never one of the pool's.
+    const tls = pick(options, ['ca', 'cert', 'key', 'pfx', 'passphrase', 'servername', 'rejectUnauthorized']);
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) {
+        resolve({ status: 0, text: '' });
+        return;
+      }
+      const req = transport.request(url, { method: request.method, headers, ...tls }, (res) => {
+        const status = res.statusCode ?? 0;
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => (status < 300 ? onData(chunk) : chunks.push(chunk)));
+        res.on('error', () => resolve({ status: signal.aborted ? 0 : status, text: '' }));
+        res.on('close', () =>
+          resolve({ status: signal.aborted ? 0 : status, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+      });
+      const abort = (): void => void req.destroy();
+      signal.addEventListener('abort', abort, { once: true });
+      req.on('close', () => signal.removeEventListener('abort', abort));
+      req.on('error', (e) => (signal.aborted ? resolve({ status: 0, text: '' }) : reject(e)));
+      req.end();
+    });
+  }
+
   async #credentialOptions(): Promise<https.RequestOptions> {
     const now = Date.now();
     if (this.#credentials && this.#credentials.until > now) return this.#credentials.options;

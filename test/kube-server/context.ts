@@ -1,6 +1,7 @@
 // What every request handler receives: the server's state, and the request resolved to a resource.
 import type { Allocator } from './defaults.ts';
 import type { ImageCheck } from './images.ts';
+import type { PodLogs } from './pod-logs.ts';
 import type { ResourceRegistry, ResourceType } from './resources.ts';
 import type { Store } from './store.ts';
 
@@ -25,6 +26,8 @@ export interface ServerState {
   allocator: Allocator;
   simulation: Simulation;
   images: ImageCheck;
+  /** What the pods' containers printed (a test appends it). */
+  logs: PodLogs;
   /** When each Deployment's current rollout started (by uid), for its progress deadline. */
   progress: Map<string, { hash: string; startedAt: number }>;
   /** When each CRD was established (by name), for the discovery lag. */

@@ -11,6 +11,7 @@ import { Allocator, applyDefaults } from './defaults.ts';
 import { writeKubeconfigFile } from './kubeconfig.ts';
 import { removeWithDependents } from './lifecycle.ts';
 import { clone, type KubeObject } from './object.ts';
+import { PodLogs, type LogTarget } from './pod-logs.ts';
 import { present } from './read.ts';
 import { ResourceRegistry } from './resources.ts';
 import { route } from './router.ts';
@@ -23,6 +24,7 @@ export { crashAnnotation, neverReadyAnnotation, pullErrorAnnotation } from './po
 export { desiredReplicasAnnotation } from './autoscaler.ts';
 export type { StatsSnapshot, LoggedRequest, Verb } from './stats.ts';
 export type { KubeObject } from './object.ts';
+export type { LogTarget } from './pod-logs.ts';
 
 /** How to start a server. */
 export interface KubeServerOptions {
@@ -89,6 +91,11 @@ export interface KubeServer {
     edit: (object: KubeObject) => void,
     manager?: string,
   ): boolean;
+  /**
+   * Appends `text` (lines ending in a newline) to what the target's containers printed: one pod by name, or every
+   * pod with some labels, now and later. `pods/NAME/log` serves it; open follows receive it at once.
+   */
+  appendPodLog(target: LogTarget, text: string): void;
   /** Simulates someone deleting an object behind the client's back. False when missing. */
   removeObject(apiVersion: string, kind: string, namespace: string | undefined, name: string): boolean;
   /** Stops the controllers, ends open watches and closes the listener. */
@@ -122,6 +129,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
       namespaceTokens: options.namespaceTokens ?? {},
     },
     images: new ImageCheck(options.registries ?? []),
+    logs: new PodLogs(),
     progress: new Map(),
     established: new Map(),
   };
@@ -210,6 +218,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
       state.store.update(found.type, edited, found.live);
       return true;
     },
+    appendPodLog: (target, text) => state.logs.append(target, text),
     removeObject: (apiVersion, kind, namespace, name) => {
       const found = lookup(apiVersion, kind, namespace, name);
       if (found) removeWithDependents(state, found.type, found.live, 'Background');

@@ -4,7 +4,6 @@ import type { ResourceRequest, ServerState } from './context.ts';
 import { groupVersion, type ResourceType } from './resources.ts';
 import { parseFieldSelector, parseLabelSelector, type Selector } from './selectors.ts';
 import { scaleOf } from './scale.ts';
-import { podLog } from './pods.ts';
 import { badRequest, notFound, success, type Reply } from './status.ts';
 import type { Result } from '../../core/result.ts';
 import { fail, ok } from '../../core/result.ts';
@@ -22,8 +21,6 @@ export function getObject(state: ServerState, req: ResourceRequest): Reply {
   const live = state.store.get(req.type, req.namespace, name);
   if (!live) return notFound(req.type, name);
   if (req.subresource === 'scale') return success(scaleOf(live));
-  // No containers run here: only a crashing container (pods.ts) has a log, its last line.
-  if (req.subresource === 'log') return success(podLog(live));
   return success(present(req.type, live));
 }
 

@@ -20,6 +20,7 @@ import { createObject, patchObject, updateObject } from './write.ts';
 import { patchTypes } from './patch.ts';
 import { deleteCollection, deleteObject } from './delete.ts';
 import { serveWatch } from './watch.ts';
+import { serveLog } from './pod-logs.ts';
 import { badRequest, status, success, unauthorized, type Reply } from './status.ts';
 import type { Stats, Verb } from './stats.ts';
 import { partialMetadata, partialMetadataList, representationOf, table } from './table.ts';
@@ -124,6 +125,7 @@ function dispatch(
   switch (req.method) {
     case 'GET': {
       if (watching) return serveWatch(state, req, res, render, settings.trackWatch);
+      if (req.subresource === 'log') return serveLog(state, req, res, settings.trackWatch);
       const reply = req.name === undefined ? listObjects(state, req) : getObject(state, req);
       if (reply.code !== 200 || representation === 'object' || req.subresource !== undefined) return reply;
       const body = reply.body as { items?: KubeObject[] } & KubeObject;

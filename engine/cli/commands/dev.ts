@@ -5,6 +5,7 @@ import type { Diagnostic } from '../../../core/diagnostics.ts';
 import { formatOneLine } from '../../diagnostics-format.ts';
 import { defaultMaxWait } from '../../dev/debounce.ts';
 import { WATCHER_STREAM_MS } from '../../dev/watcher.ts';
+import { DevServices } from '../../dev/dev-services.ts';
 import { createDevView } from '../../dev/view.ts';
 import type { DevViewEvent } from '../../dev/events.ts';
 import type { DevGraph } from '../../dev/loop.ts';
@@ -18,7 +19,7 @@ import { FORCING_FLAGS, lookupRunMemo, runMemoSlot } from '../../run/run-memo.ts
 import { pipelineKinds, selectTasks } from '../../run/select.ts';
 import { defaultParallel, type RunFacts, type Session } from '../../run/session.ts';
 import { loadTaskKinds } from '../../../tasks/index.ts';
-import { bool, list, num, type FlagValues } from '../args.ts';
+import { bool, list, num, str, type FlagValues } from '../args.ts';
 import { interruptCode } from '../interrupt.ts';
 import { printDiagnostics, type Io } from '../io.ts';
 import { openCommandSession } from '../command-session.ts';
@@ -84,6 +85,15 @@ async function devSession(
   const durations = await s.durations();
   const root = loaded.graph.root.dir;
   const quiet = num(flags, 'debounce') ?? 100;
+  const namespace = str(flags, 'namespace');
+  const kubeContext = str(flags, 'kube-context');
+  const services = new DevServices({
+    env: io.env,
+    emit,
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(kubeContext !== undefined ? { kubeContext } : {}),
+  });
+  services.setConfig(loaded.graph.root.dev);
   const loop = new DevLoop(
     {
       load: (reads) => loadRunGraph(io, flags, [], [], undefined, reads),
@@ -105,11 +115,13 @@ async function devSession(
       finished: async (graph, result, keys, first) => {
         const facts: RunFacts = { keys, deps: selectTasks(graph.graph, 'deploy').deps };
         keep({ summary: result.summary, facts });
+        if (result.summary.ok) services.afterDeploy();
         await s.record(result.summary, 'dsg dev', facts);
         if (first && memo.slot)
           await keepMemo(io, memo.slot, { ...graph }, memo.used, notes, result, undefined);
       },
       graphChanged: (graph) => {
+        services.setConfig(graph.root.dev);
         if (ui) void refreshUi(ui, graph, s.stateDir);
       },
       invalidate: (path) => {
@@ -125,6 +137,7 @@ async function devSession(
   try {
     failed = await loop.run();
   } finally {
+    await services.close();
     if (!failed) emit({ type: 'dev-stop' });
     view.close();
     await ui?.close();
