@@ -78,6 +78,11 @@ export class DigestMemo {
     return same && typeof digest === 'string' ? digest : undefined;
   }
 
+  /** Whether an entry for `path` is held. */
+  has(path: string): boolean {
+    return this.loaded.has(path) || (this.learnedCache?.has(path) ?? false);
+  }
+
   /** Records a fresh entry for `path`. */
   set(path: string, entry: MemoEntry): void {
     this.loaded.delete(path);

@@ -3,7 +3,7 @@
 import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonFile, writeFileAtomic } from './atomic.ts';
-import { DigestMemo } from './digest-memo.ts';
+import { DigestMemo, type MemoEntry } from './digest-memo.ts';
 import { hashFile, readChunkBytes } from './hash-file.ts';
 import { SliceBudget } from './slice.ts';
 import { isRacy } from './stamp.ts';
@@ -43,6 +43,8 @@ export class FileDigests {
   private readonly buffers: Uint8Array[] = [];
   private readonly now: () => number;
   private dirty = false;
+  /** The stats of files hashed this session but too recently written to be remembered (the racy rule). */
+  private readonly racy = new Map<string, Omit<MemoEntry, 'digest'>>();
 
   private constructor(
     private readonly projectDir: string,
@@ -120,7 +122,28 @@ export class FileDigests {
 
   /** Forgets a file's memo entry, e.g. when a watcher reports a change stat alone might miss. */
   invalidate(relPath: string): void {
+    this.racy.delete(relPath);
     if (this.memo.delete(relPath)) this.dirty = true;
+  }
+
+  /**
+   * Of `relPaths`, those hashed before (this session, or remembered) whose stat no longer matches what was
+   * hashed, or that are gone: changed since, whether or not anyone said so. Paths never hashed are left out.
+   */
+  changedSince(relPaths: Iterable<string>): string[] {
+    const changed: string[] = [];
+    for (const relPath of relPaths) {
+      const racy = this.racy.get(relPath);
+      if (!racy && !this.memo.has(relPath)) continue;
+      try {
+        const stat = lstatSync(`${this.projectDir}/${relPath}`);
+        if (racy ? !sameStat(racy, stat) : this.memo.lookup(relPath, stat) === undefined)
+          changed.push(relPath);
+      } catch {
+        changed.push(relPath);
+      }
+    }
+    return changed;
   }
 
   /** Number of memo entries held. */
@@ -166,6 +189,7 @@ export class FileDigests {
     // A file written within the filesystem's timestamp granularity of our read could change again without
     // its mtime moving; such digests serve this run but are not remembered, so the next run re-reads them.
     if (!isRacy(stat, this.now())) {
+      this.racy.delete(relPath);
       this.memo.set(relPath, {
         size: stat.size,
         mtimeMs: stat.mtimeMs,
@@ -175,9 +199,24 @@ export class FileDigests {
         digest,
       });
       this.dirty = true;
-    } else if (this.memo.delete(relPath)) {
-      this.dirty = true;
+    } else {
+      this.racy.set(relPath, statFields(stat));
+      if (this.memo.delete(relPath)) this.dirty = true;
     }
     return ok(digest);
   }
+}
+
+function statFields(s: Stats): Omit<MemoEntry, 'digest'> {
+  return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, mode: s.mode };
+}
+
+function sameStat(a: Omit<MemoEntry, 'digest'>, s: Stats): boolean {
+  return (
+    a.size === s.size &&
+    a.mtimeMs === s.mtimeMs &&
+    a.ctimeMs === s.ctimeMs &&
+    a.ino === s.ino &&
+    a.mode === s.mode
+  );
 }

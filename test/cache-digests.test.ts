@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sha256Hex } from '../cache/canonical.ts';
@@ -189,4 +189,25 @@ test('the memo is bounded: the oldest entries go first', async () => {
   const reopened = await FileDigests.open(dir, state, { maxEntries: 5 });
   await reopened.digest(files.slice(-5));
   assert.equal(reopened.counters.filesRead, 0, 'the five most recent survive');
+});
+
+test('changedSince names the hashed files whose stat moved, remembered or racy, and leaves out the rest', async () => {
+  const { dir, state, files } = await project(4);
+  await writeFile(join(dir, 'hot.txt'), 'written just now');
+  const digests = await FileDigests.open(dir, state);
+  assert.ok((await digests.digest([...files.slice(0, 3), 'hot.txt'])).ok);
+  assert.deepEqual(digests.changedSince([...files, 'hot.txt']), [], 'nothing moved; f3 was never hashed');
+
+  await writeFile(join(dir, files[0] ?? ''), 'edited, longer\n');
+  await writeFile(join(dir, files[3] ?? ''), 'edited, never hashed\n');
+  // Another size: two writes within one tick of the kernel's clock can share an mtime.
+  await writeFile(join(dir, 'hot.txt'), 'written again, longer');
+
+  await rm(join(dir, files[1] ?? ''));
+  assert.deepEqual(digests.changedSince([...files, 'hot.txt']), [files[0], files[1], 'hot.txt']);
+
+  // What a watcher reported is forgotten, and so no longer named.
+  digests.invalidate(files[0] ?? '');
+  digests.invalidate('hot.txt');
+  assert.deepEqual(digests.changedSince([...files, 'hot.txt']), [files[1]]);
 });

@@ -2,10 +2,10 @@
 // chain an edit re-runs, saves that run nothing, a stream of saves, an edit during a build, a broken config, a
 // folder deleted and made again, Ctrl-C, --ui. Docker builds, dependency projects and a cluster are not covered yet.
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'node:test';
-import { runDsg, waitFor } from './helpers/cli.ts';
+import { runDsg, tempDir, waitFor } from './helpers/cli.ts';
 import { customProject, endStatuses } from './helpers/custom-project.ts';
 import { openStore } from '../cache/store.ts';
 import { settled, startDev } from './helpers/dev.ts';
@@ -147,8 +147,9 @@ test('an edit during a build cancels and restarts it; a build the edit does not 
       );
     });
 
+    const third = dev.events().length;
     await writeFile(join(dir, 'api/src.txt'), 'api 3\n');
-    const replan = await dev.waitFor((e) => e.type === 'dev-replan', 'the replan', from);
+    const replan = await dev.waitFor((e) => e.type === 'dev-replan', 'the replan', third);
     assert.deepEqual(dev.events()[replan]?.cancelled, ['build:api']);
     assert.deepEqual(dev.events()[replan]?.kept, ['build:web']);
     await waitFor(async () => count(await log(), 'start api') === 3, 'the build of api to start again');
@@ -170,6 +171,33 @@ test('an edit during a build cancels and restarts it; a build the edit does not 
   }
   // Nothing half-done was recorded: with the files as they are, everything is cached.
   const after = await runDsg(['run', 'build', '--json'], { cwd: dir, env: { GATED: '' } });
+  assert.equal(after.code, 0, after.stderr);
+  assert.doesNotMatch(after.stdout, /"status":"ran"/);
+});
+
+test('a change the watcher never reports (written through a hard link in another folder) is found after the next iteration', async () => {
+  const dir = await customProject([{ name: 'api' }, { name: 'web' }]);
+  // Inotify reports a write to the folder of the path written through: this one is not watched.
+  const elsewhere = await tempDir('dsg-link-');
+  await link(join(dir, 'api/src.txt'), join(elsewhere, 'src.txt'));
+  const dev = startDev([], { cwd: dir });
+  try {
+    await dev.waitFor((e) => e.type === 'dev-ready', 'the loop to watch');
+    const from = dev.events().length;
+    await writeFile(join(elsewhere, 'src.txt'), 'api, written through a link\n');
+    await writeFile(join(dir, 'web/src.txt'), 'web, edited\n');
+    const built = await dev.waitFor(
+      (e) => e.type === 'task-end' && e.id === 'build:api' && e.status === 'ran',
+      'the build of api',
+      from,
+    );
+    assert.deepEqual(dev.events()[built]?.reason?.changes, ['api/src.txt']);
+    await settled(dev, 'the sweep to deploy', from);
+    assert.deepEqual(dev.ended('ran', from), ['build:api', 'build:web', 'tag:api', 'tag:web']);
+  } finally {
+    assert.equal((await dev.stop()).code, 130);
+  }
+  const after = await runDsg(['run', 'build', '--json'], { cwd: dir });
   assert.equal(after.code, 0, after.stderr);
   assert.doesNotMatch(after.stdout, /"status":"ran"/);
 });

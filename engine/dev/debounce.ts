@@ -66,6 +66,11 @@ export class Debouncer {
     this.quiet = setTimeout(() => this.close(), quiet);
   }
 
+  /** Whether a batch is open (changes held, not yet handed over). */
+  get holding(): boolean {
+    return this.changes.size > 0;
+  }
+
   /** Drops the open batch and its timers. */
   stop(): void {
     this.clear();

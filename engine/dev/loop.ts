@@ -54,10 +54,15 @@ export interface DevLoopDeps {
   graphChanged(graph: TaskGraph): void;
   /** Forgets the file-digest memo's entry of a changed file. */
   invalidate(path: string): void;
+  /** Of these paths, the files whose stat moved since they were hashed (the sweep after an iteration). */
+  changedSince(paths: Iterable<string>): string[];
   debounce: DebounceTiming;
   /** Ends the loop (Ctrl-C). */
   signal: AbortSignal;
 }
+
+/** How long after the watcher's longest hold the sweep waits for an event still on its way. */
+const SWEEP_MARGIN_MS = 400;
 
 /** Changes waiting for the next iteration. */
 interface Pending {
@@ -82,6 +87,7 @@ export class DevLoop {
   private superseded = false;
   private pumping: Promise<void> | undefined;
   private first = true;
+  private sweepTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly deps: DevLoopDeps,
@@ -139,6 +145,7 @@ export class DevLoop {
 
   private async stop(): Promise<void> {
     this.debouncer.stop();
+    clearTimeout(this.sweepTimer);
     this.current?.abort(this.deps.signal.reason);
     this.shared.cancelAll();
     await Promise.all([this.pumping, this.watcher?.close()]);
@@ -146,6 +153,7 @@ export class DevLoop {
 
   private onBatch(batch: ChangeBatch, silent = false): void {
     if (this.deps.signal.aborted) return;
+    this.scheduleSweep();
     const affected = this.index.affected(batch.changes);
     const config = affected.config.length > 0;
     if (affected.tasks.size === 0 && !config) {
@@ -252,10 +260,34 @@ export class DevLoop {
           ...(p.firstAt !== undefined ? { fromSaveMs: performance.now() - p.firstAt } : {}),
         });
       await this.rewatch();
+      this.scheduleSweep();
     } finally {
       this.deps.signal.removeEventListener('abort', onStop);
       if (this.current === controller) this.current = undefined;
     }
+  }
+
+  /**
+   * The watcher can lose a change (@parcel/watcher drops some of many fast changes: parcel-bundler/watcher#183;
+   * a file written through a hard link in an unwatched folder sends no event at all), and a task the loop
+   * trusts is never looked at again. So after each batch and each iteration, once the watcher has had time to
+   * deliver what it saw (its longest hold and the debounce, and a margin), every input file hashed before is
+   * statted: one whose stat moved is a change like any other. A loop with nothing happening stats nothing.
+   */
+  private scheduleSweep(): void {
+    clearTimeout(this.sweepTimer);
+    const after = this.deps.debounce.streamMs + this.deps.debounce.quietMs + SWEEP_MARGIN_MS;
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = undefined;
+      // An open batch is followed by a sweep of its own.
+      if (this.deps.signal.aborted || this.debouncer.holding) return;
+      const changed = this.deps.changedSince(this.index.paths());
+      if (changed.length > 0)
+        this.onBatch({
+          changes: changed.map((path) => ({ path, type: 'update' })),
+          firstAt: performance.now(),
+        });
+    }, after);
   }
 
   /** What the loop knows after an iteration that ended by itself. */

@@ -127,6 +127,12 @@ async function devSession(
       invalidate: (path) => {
         if (path.startsWith(root + sep)) digests.invalidate(relative(root, path).split(sep).join('/'));
       },
+      changedSince: (paths) => {
+        const byRel = new Map<string, string>();
+        for (const path of paths)
+          if (path.startsWith(root + sep)) byRel.set(relative(root, path).split(sep).join('/'), path);
+        return digests.changedSince(byRel.keys()).map((rel) => byRel.get(rel) ?? rel);
+      },
       debounce: { quietMs: quiet, maxWaitMs: defaultMaxWait(quiet), streamMs: WATCHER_STREAM_MS },
       signal: io.signal,
     },
