@@ -20,7 +20,8 @@ const HIGH_WATER = 1 << 20;
 /**
  * Carries `socket` to the port the upgrade URL names until either side closes it or `signal` aborts. A refused
  * upgrade (the pod is gone or not running) is a failure with the answer's status; the kubelet's words on the
- * error channel are a failure without one. The socket is always closed when this resolves.
+ * error channel are a failure without one. The socket is closed when this resolves, except after a refused
+ * upgrade, which read nothing from it: the caller closes it or carries it elsewhere.
  */
 export function forwardSocket(
   options: UpgradeOptions,
@@ -32,6 +33,7 @@ export function forwardSocket(
     socket.pause();
     let failure: KubeFailure | undefined;
     let errorText = '';
+    let opened = false;
     const prefix = [2, 2];
     const ws = new WebSocket(options.url, [PORT_FORWARD_PROTOCOL], {
       headers: options.headers,
@@ -41,8 +43,10 @@ export function forwardSocket(
     const finish = (): void => {
       signal.removeEventListener('abort', abort);
       if (errorText !== '' && !failure) failure = { reason: 'server', detail: errorText.trim() };
-      // The pod's side ended: what it sent still reaches the client, then the connection closes.
-      if (failure) socket.destroy();
+      // A refused upgrade read nothing from the connection: the caller may carry it to another pod. Else the
+      // pod's side ended: what it sent still reaches the client, then the connection closes.
+      if (failure?.status !== undefined && !opened) socket.pause();
+      else if (failure) socket.destroy();
       else socket.end(() => socket.destroy());
       resolve(failure && !signal.aborted ? fail(failure) : ok(undefined));
     };
@@ -77,6 +81,7 @@ export function forwardSocket(
         ws.close();
         return;
       }
+      opened = true;
       socket.resume();
     });
     ws.on('message', (data: Buffer, binary: boolean) => {
