@@ -9,7 +9,7 @@ import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import process from 'node:process';
 import test from 'node:test';
-import { tempDir } from './helpers/cli.ts';
+import { tempDir, waitFor } from './helpers/cli.ts';
 import { settled, startDev, type DevProcess } from './helpers/dev.ts';
 import { repoRoot } from './helpers/paths.ts';
 import { startKubeServer, type KubeServer } from './kube-server/index.ts';
@@ -216,6 +216,55 @@ test('a remote port nobody serves closes that connection with one warning; once 
       const end = await dev.stop();
       assert.equal(end.code, 130, end.stderr);
       assert.doesNotMatch(end.stderr, /\n\s+at /);
+    }
+  } finally {
+    app.close();
+    await server.close();
+  }
+});
+
+test('a connection after the chosen pod went away behind dsg’s back goes to the pod that is there now', async () => {
+  const server = await startKubeServer({ readyDelayMs: 20 });
+  const app = await container('app');
+  try {
+    const local = await freePort();
+    const { dir, env } = await project(server, `${local}:80`);
+    const dev = startDev([], { cwd: dir, env });
+    try {
+      const gone = await forwardedPod(dev, local);
+      server.servePodPort({ namespace: 'default', pod: { app: 'web' } }, 80, app.port);
+      const created = await fetch(`${server.url}/api/v1/namespaces/default/pods`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'web-by-hand', labels: { app: 'web' } },
+          spec: { containers: [{ name: 'main', image: 'busybox:1' }] },
+        }),
+      });
+      assert.equal(created.status, 201, await created.text());
+      await waitFor(
+        () =>
+          (server.getObject('v1', 'Pod', 'default', 'web-by-hand')?.['status'] as { phase?: string })
+            ?.phase === 'Running',
+        'the pod made by hand to run',
+      );
+      assert.ok(server.removeObject('v1', 'Pod', 'default', gone));
+      const from = dev.events().length;
+      assert.deepEqual(await talk(local, 'still', 'app:still'), { received: 'app:still', closed: false });
+      assert.notEqual(await forwardedPod(dev, local, from, gone), gone);
+      // It was tried first (refused, 404) and carried to the other pod, not dropped.
+      const forwards = server
+        .stats()
+        .log.map((r) => r.path)
+        .filter((p) => p.includes('/portforward'));
+      assert.equal(forwards.length, 2, forwards.join('\n'));
+      assert.match(forwards[0] ?? '', new RegExp(`/pods/${gone}/portforward\\?ports=80$`));
+      assert.deepEqual(warnings(dev), []);
+    } finally {
+      const end = await dev.stop();
+      assert.equal(end.code, 130, end.stderr);
     }
   } finally {
     app.close();
