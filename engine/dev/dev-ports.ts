@@ -98,9 +98,12 @@ export class DevPorts {
       }
     };
     hosts.forEach((host, i) => {
-      const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) =>
-        this.accept(listener, socket),
-      );
+      const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
+        this.accept(listener, socket).catch((e: unknown) => {
+          socket.destroy();
+          this.deps.warnOnce(`bug\n${key}`, `dev.${dev.name}: cannot forward ${address}: ${String(e)}`);
+        });
+      });
       server.once('error', (e: NodeJS.ErrnoException) => {
         server.close();
         // ::1 is a courtesy for clients that try it first: a machine without IPv6 forwards 127.0.0.1 alone.
