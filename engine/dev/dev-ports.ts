@@ -13,8 +13,9 @@ import type { DevViewEvent } from './events.ts';
 /** What the forwards need from DevServices. */
 export interface DevPortsDeps {
   emit(event: DevViewEvent): void;
-  /** Warns once for `key` until `clear` is called with a prefix of it. */
+  /** Warns once for `key` until `clearWarnings` is called with a prefix of it. */
   warnOnce(key: string, message: string): void;
+  /** Forgets the warnings whose keys start with `prefix`: the next failure of their kind is said again. */
   clearWarnings(prefix: string): void;
   /** The pod new connections of `dev` go to, listing the pods first when `fresh` or none is known. */
   podFor(dev: DevConfig, fresh: boolean): Promise<{ pod: SelectedContainer; kube: KubeClient } | undefined>;

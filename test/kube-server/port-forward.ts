@@ -66,7 +66,8 @@ export function answerUpgrade(socket: Duplex, code: number, body: unknown): void
   );
 }
 
-const sockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+// Only the handshake: the server keeps no list of clients (each forward tracks its own for closing).
+const sockets = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
 
 /** An upgrade to `pods/NAME/portforward`: refused as a cluster refuses it, or forwarded until either side ends. */
 export function servePortForward(
