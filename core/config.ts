@@ -154,7 +154,7 @@ export interface DependencyConfig {
   deploy: boolean;
 }
 
-/** `dev.NAME`: the pods `dsg dev` follows the logs of. */
+/** `dev.NAME`: the pods `dsg dev` follows the logs of and forwards ports to. */
 export interface DevConfig {
   name: string;
   at: SourceLocation;
@@ -168,7 +168,7 @@ export interface DevConfig {
   container?: string;
   /** Set when `logs:` is written and not `enabled: false` (DevSpace's rule): the lines shown at first. */
   logs?: { lastLines: number };
-  /** Read and checked; not forwarded yet (the config warns about them). */
+  /** Local ports `dsg dev` listens on, each forwarded to a port of the newest selected pod. */
   ports: DevPortConfig[];
 }
 

@@ -19,8 +19,9 @@ const repo = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../'
 /** Packages loaded from node_modules at run time instead of inlined: the heavy ones only `dsg run` needs (their
  * own lazy loading and file lookups keep working), and `yaml`, which the config and graph stages import on
  * demand: esbuild turns `await import()` of a CommonJS package into a chunk with only a default export; and
- * @parcel/watcher (`dsg dev`), which finds its native addon beside it. */
-export const EXTERNAL = ['@kubernetes/client-node', 'undici', 'tar-stream', 'yaml', '@parcel/watcher'];
+ * @parcel/watcher (`dsg dev`), which finds its native addon beside it; and `ws` (`dsg dev` port-forwards), whose
+ * optional native helpers are looked up at run time. */
+export const EXTERNAL = ['@kubernetes/client-node', 'undici', 'tar-stream', 'yaml', '@parcel/watcher', 'ws'];
 
 /** Writes the bundle of `bin/dsg.ts` to `outdir` (emptied first) and returns esbuild's metafile. */
 export async function bundleCli(outdir: string): Promise<Metafile> {

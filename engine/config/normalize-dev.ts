@@ -1,5 +1,5 @@
-// `dev` (v2beta1) → DevConfig[]: which pods `dsg dev` follows the logs of. dsg honours the selectors and `logs`;
-// `ports` are read and checked but not forwarded yet (one warning says so); every other field DevSpace acts on
+// `dev` (v2beta1) → DevConfig[]: which pods `dsg dev` follows the logs of and forwards ports to. dsg honours the
+// selectors, `logs` and `ports` (each `port` and `bindAddress`); every other field DevSpace acts on
 // (sync, terminal, ssh, dev images, patches, …) gets one located warning. Values dsg cannot use (a port that is not a number, no selector) are located errors.
 import type { DevConfig, DevPortConfig } from '../../core/config.ts';
 import type { DiagSink } from './diag-sink.ts';
@@ -77,12 +77,6 @@ function readEntry(name: string, e: Entry, sink: DiagSink): DevConfig | undefine
     sink.error(`\`${formatPath(path)}\` selects no pod: set \`imageSelector\` or \`labelSelector\``, at);
   const logs = readLogs(m.entries.get('logs'), [...path, 'logs'], sink);
   const ports = readPorts(m.entries.get('ports'), [...path, 'ports'], sink);
-  const portsEntry = m.entries.get('ports');
-  if (ports.length > 0 && portsEntry)
-    sink.warn(
-      `\`${formatPath([...path, 'ports'])}\` is not supported by dsg yet and is ignored: no port is forwarded`,
-      portsEntry.keyLoc,
-    );
   if (sink.list.slice(before).some((d) => d.severity === 'error') || !at) return undefined;
   return {
     name,

@@ -1,11 +1,13 @@
 // What `dsg dev` runs beside the loop for the `dev:` section: it follows the logs of the selected pods' containers
-// (`logs:`), printed as `[NAME] line`. After each deploy that succeeded, and a moment after a followed pod went
-// away (a rollout replaced it) or while an entry has no pod yet, it lists the pods again and follows the new
-// ones. Nothing here stops the loop: an unreachable cluster or a refused log is a warning, said once.
+// (`logs:`), printed as `[NAME] line`, and forwards `ports` to the newest selected pod (dev-ports.ts). After each
+// deploy that succeeded, and a moment after a followed pod went away (a rollout replaced it) or while an entry has
+// no pod yet, it lists the pods again and follows the new ones. Nothing here stops the loop: an unreachable
+// cluster or a refused log is a warning, said once.
 import type { DevConfig } from '../../core/config.ts';
 import type { KubeClient } from '../../tasks/kube/client.ts';
 import type { KubeTarget } from '../../tasks/kube/kube-target.ts';
-import { labelSelectorOf, selectContainers, type SelectedContainer } from './dev-pods.ts';
+import { labelSelectorOf, newestPod, selectContainers, type SelectedContainer } from './dev-pods.ts';
+import { DevPorts } from './dev-ports.ts';
 import type { DevViewEvent } from './events.ts';
 
 /** What the services need from the command. */
@@ -25,7 +27,7 @@ interface Follower {
   stop: AbortController;
 }
 
-/** The log followers of one `dsg dev` session. */
+/** The log followers and port-forwards of one `dsg dev` session. */
 export class DevServices {
   private devs: DevConfig[] = [];
   private readonly followers = new Map<string, Follower>();
@@ -36,12 +38,25 @@ export class DevServices {
   private refreshing: Promise<void> | undefined;
   private again = false;
   private deployed = false;
+  /** The pod each entry's forwards go to. */
+  private readonly chosen = new Map<string, SelectedContainer>();
+  private readonly ports: DevPorts;
 
-  constructor(private readonly deps: DevServicesDeps) {}
+  constructor(private readonly deps: DevServicesDeps) {
+    this.ports = new DevPorts({
+      emit: (event) => deps.emit(event),
+      warnOnce: (key, message) => this.warnOnce(key, message),
+      clearWarnings: (prefix) => {
+        for (const key of this.warned) if (key.startsWith(prefix)) this.warned.delete(key);
+      },
+      podFor: (dev, fresh) => this.podFor(dev, fresh),
+    });
+  }
 
-  /** The `dev:` entries of the (re)loaded config; followers of entries that are gone stop. */
+  /** The `dev:` entries of the (re)loaded config; followers of entries that are gone stop, ports listen. */
   setConfig(devs: readonly DevConfig[]): void {
-    this.devs = devs.filter((d) => d.logs !== undefined);
+    this.devs = devs.filter((d) => d.logs !== undefined || d.ports.length > 0);
+    this.ports.setConfig(this.devs);
     const names = new Set(this.devs.map((d) => d.name));
     for (const [key, f] of this.followers) {
       if (!names.has(key.split('\n')[0] ?? '')) {
@@ -63,6 +78,7 @@ export class DevServices {
     if (this.timer !== undefined) clearTimeout(this.timer);
     for (const f of this.followers.values()) f.stop.abort();
     this.followers.clear();
+    await this.ports.close();
     await this.refreshing;
     if (this.client) this.client.kube.close();
   }
@@ -100,19 +116,48 @@ export class DevServices {
     let waiting = false;
     for (const dev of this.devs) {
       if (this.closing.signal.aborted) return;
-      const namespace = dev.namespace ?? this.deps.namespace ?? client.target.identity.namespace;
-      const listed = await client.kube.list('v1', 'Pod', namespace, labelSelectorOf(dev));
-      if (!listed.ok) {
-        this.warnOnce(`list:${dev.name}`, `dev.${dev.name}: cannot list pods: ${listed.error.detail}`);
-        waiting = true;
-        continue;
-      }
-      this.warned.delete(`list:${dev.name}`);
-      const selected = selectContainers(dev, listed.value);
-      if (selected.length === 0) waiting = true;
-      for (const c of selected) this.follow(dev, c, client.kube);
+      const selected = await this.select(dev, client);
+      if (!selected || selected.length === 0) waiting = true;
+      for (const c of selected ?? []) this.follow(dev, c, client.kube);
     }
     if (waiting) this.later(WHILE_NO_POD_MS);
+  }
+
+  /** Lists the pods `dev` selects and chooses the one its forwards go to; undefined when the LIST failed. */
+  private async select(
+    dev: DevConfig,
+    client: { kube: KubeClient; target: KubeTarget },
+  ): Promise<SelectedContainer[] | undefined> {
+    const namespace = dev.namespace ?? this.deps.namespace ?? client.target.identity.namespace;
+    const listed = await client.kube.list('v1', 'Pod', namespace, labelSelectorOf(dev));
+    if (!listed.ok) {
+      if (!this.closing.signal.aborted)
+        this.warnOnce(`list:${dev.name}`, `dev.${dev.name}: cannot list pods: ${listed.error.detail}`);
+      return undefined;
+    }
+    this.warned.delete(`list:${dev.name}`);
+    const selected = selectContainers(dev, listed.value);
+    if (dev.ports.length > 0) {
+      const pod = newestPod(selected);
+      if (pod?.uid !== this.chosen.get(dev.name)?.uid) {
+        if (pod) this.chosen.set(dev.name, pod);
+        else this.chosen.delete(dev.name);
+        this.ports.selected(dev, pod);
+      }
+    }
+    return selected;
+  }
+
+  /** The pod a new connection of `dev` goes to; lists the pods first when none is known or `fresh`. */
+  private async podFor(
+    dev: DevConfig,
+    fresh: boolean,
+  ): Promise<{ pod: SelectedContainer; kube: KubeClient } | undefined> {
+    const client = await this.connect();
+    if (!client) return undefined;
+    if (fresh || !this.chosen.has(dev.name)) await this.select(dev, client);
+    const pod = this.chosen.get(dev.name);
+    return pod && { pod, kube: client.kube };
   }
 
   private async connect(): Promise<{ kube: KubeClient; target: KubeTarget } | undefined> {
@@ -121,7 +166,10 @@ export class DevServices {
     const target = loadKubeTarget(this.deps.env, this.deps.kubeContext);
     if (!target.ok) {
       this.client = null;
-      this.warnOnce('kubeconfig', `Cannot follow the logs of \`dev:\`: ${target.error.message}`);
+      this.warnOnce(
+        'kubeconfig',
+        `Cannot follow the logs or forward the ports of \`dev:\`: ${target.error.message}`,
+      );
       return undefined;
     }
     const { KubeClient } = await import('../../tasks/kube/client.ts');

@@ -1,5 +1,7 @@
-// The small typed client deploy uses: discovery, server-side apply, get, list, create, delete, pod logs.
+// The small typed client deploy uses: discovery, server-side apply, get, list, create, delete, pod logs, and
+// port-forwards for `dsg dev`.
 // Every call returns a Result; nothing here throws for an answer of the server.
+import type { Socket } from 'node:net';
 import { fail, ok, type Result } from '../../core/result.ts';
 import type { KubeObject, ObjectRef } from '../render/object.ts';
 import { failureOf, toFailure, type KubeFailure } from './errors.ts';
@@ -202,6 +204,27 @@ export class KubeClient {
       }
       return fail(failureOf(answer.status, body));
     } catch (e) {
+      return fail(toFailure(e));
+    }
+  }
+
+  /**
+   * Carries one TCP connection to `port` of a pod through `pods/NAME/portforward` (port-forward.ts) until either
+   * side closes it; a refused upgrade (the pod is gone) or the kubelet's error (nothing listens) is a failure.
+   */
+  async forwardPort(
+    pod: { name: string; namespace: string },
+    port: number,
+    socket: Socket,
+    signal: AbortSignal,
+  ): Promise<Result<void, KubeFailure>> {
+    const path = `/api/v1/namespaces/${encodeURIComponent(pod.namespace)}/pods/${encodeURIComponent(pod.name)}/portforward`;
+    try {
+      const options = await this.#api.upgradeOptions({ path, query: { ports: String(port) } });
+      const { forwardSocket } = await import('./port-forward.ts');
+      return await forwardSocket(options, socket, signal);
+    } catch (e) {
+      socket.destroy();
       return fail(toFailure(e));
     }
   }

@@ -57,13 +57,7 @@ export class KubeApi {
   /** Sends one request. */
   async request(request: ApiRequest): Promise<ApiAnswer> {
     const options = await this.#credentialOptions();
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    for (const [key, value] of Object.entries(options.headers ?? {})) {
-      if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : String(value);
-    }
-    if (typeof options.auth === 'string') {
-      headers['Authorization'] = `Basic ${Buffer.from(options.auth).toString('base64')}`;
-    }
+    const headers: Record<string, string> = { Accept: 'application/json', ...credentialHeaders(options) };
     let body: string | undefined;
     if (request.body !== undefined) {
       body = JSON.stringify(request.body);
@@ -98,18 +92,12 @@ export class KubeApi {
     signal: AbortSignal,
   ): Promise<{ status: number; text: string }> {
     const options = await this.#credentialOptions();
-    const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(options.headers ?? {})) {
-      if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : String(value);
-    }
-    if (typeof options.auth === 'string') {
-      headers['Authorization'] = `Basic ${Buffer.from(options.auth).toString('base64')}`;
-    }
+    const headers = credentialHeaders(options);
     const query = new URLSearchParams(request.query ?? {}).toString();
     const url = `${this.#server}${request.path}${query ? `?${query}` : ''}`;
     const transport = url.startsWith('https:') ? https : http;
     // A stream holds its connection for as long as it lives: never one of the pool's.
-    const tls = pick(options, ['ca', 'cert', 'key', 'pfx', 'passphrase', 'servername', 'rejectUnauthorized']);
+    const tls = pick(options, tlsKeys);
     return new Promise((resolve, reject) => {
       if (signal.aborted) {
         resolve({ status: 0, text: '' });
@@ -132,6 +120,17 @@ export class KubeApi {
     });
   }
 
+  /**
+   * What opening a websocket to `request`'s path needs (a port-forward): its `ws:`/`wss:` URL, the credentials'
+   * headers and the TLS material of the kubeconfig, as the requests of this API use them.
+   */
+  async upgradeOptions(request: Pick<ApiRequest, 'path' | 'query'>): Promise<UpgradeOptions> {
+    const options = await this.#credentialOptions();
+    const query = new URLSearchParams(request.query ?? {}).toString();
+    const url = `${this.#server.replace(/^http/, 'ws')}${request.path}${query ? `?${query}` : ''}`;
+    return { url, headers: credentialHeaders(options), tls: pick(options, tlsKeys) };
+  }
+
   async #credentialOptions(): Promise<https.RequestOptions> {
     const now = Date.now();
     if (this.#credentials && this.#credentials.until > now) return this.#credentials.options;
@@ -148,7 +147,7 @@ export class KubeApi {
       ? new http.Agent(common)
       : new https.Agent({
           ...common,
-          ...pick(options, ['ca', 'cert', 'key', 'pfx', 'passphrase', 'servername', 'rejectUnauthorized']),
+          ...pick(options, tlsKeys),
         });
     return this.#agent;
   }
@@ -158,6 +157,35 @@ export class KubeApi {
     this.#agent?.destroy();
     this.#agent = undefined;
   }
+}
+
+/** What a websocket to the API server is opened with (object-api.ts `upgradeOptions`). */
+export interface UpgradeOptions {
+  url: string;
+  headers: Record<string, string>;
+  tls: https.AgentOptions;
+}
+
+const tlsKeys: (keyof https.RequestOptions)[] = [
+  'ca',
+  'cert',
+  'key',
+  'pfx',
+  'passphrase',
+  'servername',
+  'rejectUnauthorized',
+];
+
+/** The headers the kubeconfig's credentials add (a bearer token, basic auth). */
+function credentialHeaders(options: https.RequestOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.headers ?? {})) {
+    if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  if (typeof options.auth === 'string') {
+    headers['Authorization'] = `Basic ${Buffer.from(options.auth).toString('base64')}`;
+  }
+  return headers;
 }
 
 function pick(options: https.RequestOptions, keys: (keyof https.RequestOptions)[]): https.AgentOptions {

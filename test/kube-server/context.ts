@@ -2,6 +2,7 @@
 import type { Allocator } from './defaults.ts';
 import type { ImageCheck } from './images.ts';
 import type { PodLogs } from './pod-logs.ts';
+import type { PodPorts } from './port-forward.ts';
 import type { ResourceRegistry, ResourceType } from './resources.ts';
 import type { Store } from './store.ts';
 
@@ -28,6 +29,8 @@ export interface ServerState {
   images: ImageCheck;
   /** What the pods' containers printed (a test appends it). */
   logs: PodLogs;
+  /** What the pods' ports reach (a test declares loopback ports), for `portforward`. */
+  ports: PodPorts;
   /** When each Deployment's current rollout started (by uid), for its progress deadline. */
   progress: Map<string, { hash: string; startedAt: number }>;
   /** When each CRD was established (by name), for the discovery lag. */

@@ -88,7 +88,7 @@ export function apiResourceList(
       singularName: '',
       namespaced: t.namespaced,
       ...subresourceKind(t, sub),
-      verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update'],
+      verbs: subresourceVerbs(sub),
     })),
   ]);
   return {
@@ -99,8 +99,15 @@ export function apiResourceList(
   };
 }
 
+function subresourceVerbs(sub: string): string[] {
+  if (sub === 'log') return ['get'];
+  if (sub === 'portforward') return ['create', 'get'];
+  return ['get', 'patch', 'update'];
+}
+
 function subresourceKind(type: ResourceType, sub: string): { group: string; version: string; kind: string } {
   if (sub === 'scale') return { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+  if (sub === 'portforward') return { group: '', version: 'v1', kind: 'PodPortForwardOptions' };
   if (sub === 'log') return { group: '', version: 'v1', kind: 'Pod' };
   return { group: type.group, version: type.version, kind: type.kind };
 }
@@ -119,7 +126,7 @@ function discoveryResource(t: ResourceType): object {
           subresources: t.subresources.map((sub) => ({
             subresource: sub,
             responseKind: subresourceKind(t, sub),
-            verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update'],
+            verbs: subresourceVerbs(sub),
           })),
         }
       : {}),

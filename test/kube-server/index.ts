@@ -2,7 +2,9 @@
 // clients: kubectl 1.32, helm 3.17 and @kubernetes/client-node work against it (see test/kube-server.test.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
+import type { Buffer } from 'node:buffer';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { trackUpdate } from './apply.ts';
 import type { ServerState } from './context.ts';
 import { Controllers } from './controller.ts';
@@ -12,9 +14,11 @@ import { writeKubeconfigFile } from './kubeconfig.ts';
 import { removeWithDependents } from './lifecycle.ts';
 import { clone, type KubeObject } from './object.ts';
 import { PodLogs, type LogTarget } from './pod-logs.ts';
+import { PodPorts, type PodPortTarget } from './port-forward.ts';
 import { present } from './read.ts';
 import { ResourceRegistry } from './resources.ts';
 import { route } from './router.ts';
+import { routeUpgrade } from './upgrade.ts';
 import { Stats, type StatsSnapshot } from './stats.ts';
 import { Store } from './store.ts';
 import { testCertificate, testPrivateKey } from './tls.ts';
@@ -25,6 +29,7 @@ export { desiredReplicasAnnotation } from './autoscaler.ts';
 export type { StatsSnapshot, LoggedRequest, Verb } from './stats.ts';
 export type { KubeObject } from './object.ts';
 export type { LogTarget } from './pod-logs.ts';
+export type { PodPortTarget } from './port-forward.ts';
 
 /** How to start a server. */
 export interface KubeServerOptions {
@@ -96,6 +101,11 @@ export interface KubeServer {
    * pod with some labels, now and later. `pods/NAME/log` serves it; open follows receive it at once.
    */
   appendPodLog(target: LogTarget, text: string): void;
+  /**
+   * Declares what `port` of the target's pods reaches: the loopback TCP port `hostPort`, standing for the
+   * container (pods run nothing here). `pods/NAME/portforward` connects there; the latest declaration wins.
+   */
+  servePodPort(target: PodPortTarget, port: number, hostPort: number): void;
   /** Simulates someone deleting an object behind the client's back. False when missing. */
   removeObject(apiVersion: string, kind: string, namespace: string | undefined, name: string): boolean;
   /** Stops the controllers, ends open watches and closes the listener. */
@@ -130,6 +140,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     },
     images: new ImageCheck(options.registries ?? []),
     logs: new PodLogs(),
+    ports: new PodPorts(),
     progress: new Map(),
     established: new Map(),
   };
@@ -176,6 +187,13 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
   const server = tls
     ? createTlsServer({ cert: testCertificate, key: testPrivateKey }, handler)
     : createServer(handler);
+  // Connections a port-forward took over are no longer the HTTP server's: closing must end them itself.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
+    routeUpgrade(state, stats, settings, req, socket, head);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -219,6 +237,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
       return true;
     },
     appendPodLog: (target, text) => state.logs.append(target, text),
+    servePodPort: (target, port, hostPort) => state.ports.serve(target, port, hostPort),
     removeObject: (apiVersion, kind, namespace, name) => {
       const found = lookup(apiVersion, kind, namespace, name);
       if (found) removeWithDependents(state, found.type, found.live, 'Background');
@@ -227,6 +246,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     close: async () => {
       controllers.stop();
       for (const stop of [...watches]) stop();
+      for (const socket of upgraded) socket.destroy();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

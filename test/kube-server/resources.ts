@@ -51,7 +51,7 @@ function builtinTypes(): ResourceType[] {
   const all = ['all'];
   return [
     builtin('', 'v1', 'Namespace', 'namespaces', false, ['ns']),
-    builtin('', 'v1', 'Pod', 'pods', true, ['po'], ['status', 'log'], all),
+    builtin('', 'v1', 'Pod', 'pods', true, ['po'], ['status', 'log', 'portforward'], all),
     builtin('', 'v1', 'Service', 'services', true, ['svc'], ['status'], all),
     builtin('', 'v1', 'ConfigMap', 'configmaps', true, ['cm'], []),
     builtin('', 'v1', 'Secret', 'secrets', true, [], []),

@@ -21,6 +21,7 @@ import { patchTypes } from './patch.ts';
 import { deleteCollection, deleteObject } from './delete.ts';
 import { serveWatch } from './watch.ts';
 import { serveLog } from './pod-logs.ts';
+import { portForwardWithoutUpgrade } from './port-forward.ts';
 import { badRequest, status, success, unauthorized, type Reply } from './status.ts';
 import type { Stats, Verb } from './stats.ts';
 import { partialMetadata, partialMetadataList, representationOf, table } from './table.ts';
@@ -54,21 +55,10 @@ export async function route(
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
   const accept = req.headers.accept ?? 'application/json';
-  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-  const onlyIn = bearer === undefined ? undefined : settings.namespaceTokens[bearer];
-  const secured = settings.token !== undefined || Object.keys(settings.namespaceTokens).length > 0;
-  if (secured && bearer !== settings.token && onlyIn === undefined) {
-    settings.log?.(`${method} ${url.pathname}${url.search} -> 401`);
-    send(res, unauthorized());
-    return;
-  }
   const resource = resolveResource(state, url.pathname);
-  const denied =
-    onlyIn !== undefined && resource !== undefined && 'type' in resource
-      ? forbidden(onlyIn, method, resource, url)
-      : undefined;
+  const denied = authorize(settings, req, url, resource);
   if (denied) {
-    settings.log?.(`${method} ${url.pathname}${url.search} -> 403`);
+    settings.log?.(`${method} ${url.pathname}${url.search} -> ${denied.code}`);
     send(res, denied);
     return;
   }
@@ -106,6 +96,22 @@ export async function route(
     send(res, reply, reply.code === 200 && typeof reply.body === 'string' ? 'text/plain' : undefined);
 }
 
+/** 401 without the server's token, 403 outside a namespace token's namespace; undefined when allowed. */
+export function authorize(
+  settings: RouterSettings,
+  req: IncomingMessage,
+  url: URL,
+  resource: ResolvedResource | { reply: Reply } | undefined,
+): Reply | undefined {
+  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  const onlyIn = bearer === undefined ? undefined : settings.namespaceTokens[bearer];
+  const secured = settings.token !== undefined || Object.keys(settings.namespaceTokens).length > 0;
+  if (secured && bearer !== settings.token && onlyIn === undefined) return unauthorized();
+  return onlyIn !== undefined && resource !== undefined && 'type' in resource
+    ? forbidden(onlyIn, req.method ?? 'GET', resource, url)
+    : undefined;
+}
+
 function dispatch(
   state: ServerState,
   settings: RouterSettings,
@@ -122,6 +128,7 @@ function dispatch(
     return present(type, object);
   };
   const watching = ['1', 'true'].includes(req.query.get('watch') ?? '');
+  if (req.subresource === 'portforward') return portForwardWithoutUpgrade(req.method);
   switch (req.method) {
     case 'GET': {
       if (watching) return serveWatch(state, req, res, render, settings.trackWatch);
@@ -182,10 +189,11 @@ function nonResource(
   return notFoundPath();
 }
 
-type ResolvedResource = Pick<ResourceRequest, 'type' | 'namespace' | 'name' | 'subresource'>;
+/** A request path resolved to a resource. */
+export type ResolvedResource = Pick<ResourceRequest, 'type' | 'namespace' | 'name' | 'subresource'>;
 
 /** Resolves `/api/v1/...` and `/apis/<g>/<v>/...` resource paths; undefined for everything else. */
-function resolveResource(
+export function resolveResource(
   state: ServerState,
   pathname: string,
 ): ResolvedResource | { reply: Reply } | undefined {
