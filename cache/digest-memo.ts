@@ -14,6 +14,25 @@ export interface MemoEntry {
   digest: string;
 }
 
+/** The part of a stat a digest was computed under. */
+export type Stamp = Omit<MemoEntry, 'digest'>;
+
+/** The stamp of a stat. */
+export function stampOf(s: Stamp): Stamp {
+  return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, mode: s.mode };
+}
+
+/** Whether `stat` is still the stamp `a` was taken from. */
+export function sameStamp(a: Stamp, stat: Stamp): boolean {
+  return (
+    a.size === stat.size &&
+    a.mtimeMs === stat.mtimeMs &&
+    a.ctimeMs === stat.ctimeMs &&
+    a.ino === stat.ino &&
+    a.mode === stat.mode
+  );
+}
+
 const formatVersion = 3;
 /** Cells per row in the saved form: size, mtimeMs, ctimeMs, ino, mode, digest. */
 const fields = 6;
@@ -54,17 +73,9 @@ export class DigestMemo {
   }
 
   /** The digest remembered for `path` under exactly this stat, if any. */
-  lookup(path: string, stat: Omit<MemoEntry, 'digest'>): string | undefined {
+  lookup(path: string, stat: Stamp): string | undefined {
     const learned = this.learnedCache?.get(path);
-    if (learned) {
-      const same =
-        learned.size === stat.size &&
-        learned.mtimeMs === stat.mtimeMs &&
-        learned.ctimeMs === stat.ctimeMs &&
-        learned.ino === stat.ino &&
-        learned.mode === stat.mode;
-      return same ? learned.digest : undefined;
-    }
+    if (learned) return sameStamp(learned, stat) ? learned.digest : undefined;
     const row = this.loaded.get(path);
     if (row === undefined) return undefined;
     const at = row * fields;

@@ -3,7 +3,7 @@
 import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonFile, writeFileAtomic } from './atomic.ts';
-import { DigestMemo, type MemoEntry } from './digest-memo.ts';
+import { DigestMemo, sameStamp, stampOf, type Stamp } from './digest-memo.ts';
 import { hashFile, readChunkBytes } from './hash-file.ts';
 import { SliceBudget } from './slice.ts';
 import { isRacy } from './stamp.ts';
@@ -44,7 +44,7 @@ export class FileDigests {
   private readonly now: () => number;
   private dirty = false;
   /** The stats of files hashed this session but too recently written to be remembered (the racy rule). */
-  private readonly racy = new Map<string, Omit<MemoEntry, 'digest'>>();
+  private readonly racy = new Map<string, Stamp>();
 
   private constructor(
     private readonly projectDir: string,
@@ -137,7 +137,7 @@ export class FileDigests {
       if (!racy && !this.memo.has(relPath)) continue;
       try {
         const stat = lstatSync(`${this.projectDir}/${relPath}`);
-        if (racy ? !sameStat(racy, stat) : this.memo.lookup(relPath, stat) === undefined)
+        if (racy ? !sameStamp(racy, stat) : this.memo.lookup(relPath, stat) === undefined)
           changed.push(relPath);
       } catch {
         changed.push(relPath);
@@ -190,33 +190,12 @@ export class FileDigests {
     // its mtime moving; such digests serve this run but are not remembered, so the next run re-reads them.
     if (!isRacy(stat, this.now())) {
       this.racy.delete(relPath);
-      this.memo.set(relPath, {
-        size: stat.size,
-        mtimeMs: stat.mtimeMs,
-        ctimeMs: stat.ctimeMs,
-        ino: stat.ino,
-        mode: stat.mode,
-        digest,
-      });
+      this.memo.set(relPath, { ...stampOf(stat), digest });
       this.dirty = true;
     } else {
-      this.racy.set(relPath, statFields(stat));
+      this.racy.set(relPath, stampOf(stat));
       if (this.memo.delete(relPath)) this.dirty = true;
     }
     return ok(digest);
   }
-}
-
-function statFields(s: Stats): Omit<MemoEntry, 'digest'> {
-  return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, mode: s.mode };
-}
-
-function sameStat(a: Omit<MemoEntry, 'digest'>, s: Stats): boolean {
-  return (
-    a.size === s.size &&
-    a.mtimeMs === s.mtimeMs &&
-    a.ctimeMs === s.ctimeMs &&
-    a.ino === s.ino &&
-    a.mode === s.mode
-  );
 }

@@ -54,7 +54,7 @@ export interface DevLoopDeps {
   graphChanged(graph: TaskGraph): void;
   /** Forgets the file-digest memo's entry of a changed file. */
   invalidate(path: string): void;
-  /** Of these paths, the files whose stat moved since they were hashed (the sweep after an iteration). */
+  /** Of these paths, the files whose stat moved since they were hashed (the sweep after a batch or an iteration). */
   changedSince(paths: Iterable<string>): string[];
   debounce: DebounceTiming;
   /** Ends the loop (Ctrl-C). */

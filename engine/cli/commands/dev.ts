@@ -84,6 +84,9 @@ async function devSession(
   const digests = await s.digests();
   const durations = await s.durations();
   const root = loaded.graph.root.dir;
+  /** A path as the root project's digest memo names it, or undefined outside the root project. */
+  const inRoot = (path: string): string | undefined =>
+    path.startsWith(root + sep) ? relative(root, path).split(sep).join('/') : undefined;
   const quiet = num(flags, 'debounce') ?? 100;
   const namespace = str(flags, 'namespace');
   const kubeContext = str(flags, 'kube-context');
@@ -125,12 +128,15 @@ async function devSession(
         if (ui) void refreshUi(ui, graph, s.stateDir);
       },
       invalidate: (path) => {
-        if (path.startsWith(root + sep)) digests.invalidate(relative(root, path).split(sep).join('/'));
+        const rel = inRoot(path);
+        if (rel !== undefined) digests.invalidate(rel);
       },
       changedSince: (paths) => {
         const byRel = new Map<string, string>();
-        for (const path of paths)
-          if (path.startsWith(root + sep)) byRel.set(relative(root, path).split(sep).join('/'), path);
+        for (const path of paths) {
+          const rel = inRoot(path);
+          if (rel !== undefined) byRel.set(rel, path);
+        }
         return digests.changedSince(byRel.keys()).map((rel) => byRel.get(rel) ?? rel);
       },
       debounce: { quietMs: quiet, maxWaitMs: defaultMaxWait(quiet), streamMs: WATCHER_STREAM_MS },
