@@ -160,7 +160,10 @@ test('every warning names a field or section and says what dsg does about it', a
     diagnosticsOf(result).map((d) => `${d.location?.line}: ${d.message}`),
     [
       '21: `images.vcluster.buildKit` is not supported by dsg yet: dsg builds with the Docker Engine',
-      '56: `dev` is not supported by dsg yet and is ignored',
+      '60: `dev.vcluster.workingDir` is not supported by dsg yet and is ignored',
+      '61: `dev.vcluster.resources` is not supported by dsg yet and is ignored',
+      '65: `dev.vcluster.terminal` is not supported by dsg yet and is ignored: the loop prints the logs of `logs:` instead',
+      '69: `dev.vcluster.sync` is not supported by dsg yet and is ignored: a save rebuilds and redeploys what it affects instead',
       '85: `pipelines` is not supported by dsg yet and is ignored',
       '149: `commands` is not supported by dsg yet and is ignored',
     ],

@@ -180,7 +180,7 @@ test('a file written just before the run is not trusted: nothing is stored until
 test('warnings of the config load are printed again when the memo answers', async () => {
   const dir = await memoised();
   const config = join(dir, 'devspace.yaml');
-  await writeFile(config, `${await readFile(config, 'utf8')}dev:\n  api:\n    imageSelector: x\n`);
+  await writeFile(config, `${await readFile(config, 'utf8')}commands:\n  hello:\n    command: echo hi\n`);
   await age(dir);
   const first = await run(dir);
   // With --json, config warnings are events on stdout.

@@ -191,7 +191,7 @@ test('--skip-build: never built is an error; the last build stands in, named in 
 });
 
 test('with --json, config warnings are events on stdout, also when a run memo answers', async () => {
-  const dir = await project(['dev:', '  web:', '    imageSelector: x']);
+  const dir = await project(['commands:', '  hello:', '    command: echo hi']);
   for (const round of ['first', 'memo']) {
     const r = await runDsg(['run', 'build', '--json'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
@@ -201,11 +201,11 @@ test('with --json, config warnings are events on stdout, also when a run memo an
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as { type: string; message?: string; location?: { line: number } })
       .find((e) => e.type === 'warning');
-    assert.match(warning?.message ?? '', /`dev` is not supported by dsg yet/, round);
+    assert.match(warning?.message ?? '', /`commands` is not supported by dsg yet/, round);
     assert.equal(warning?.location?.line, 24, round);
   }
   const text = await runDsg(['run', 'build'], { cwd: dir });
-  assert.match(text.stderr, /devspace\.yaml:24:1: warning: `dev` is not supported by dsg yet/);
+  assert.match(text.stderr, /devspace\.yaml:24:1: warning: `commands` is not supported by dsg yet/);
 });
 
 test('dsg print shows the config after variables and profiles, converted to v2beta1', async () => {

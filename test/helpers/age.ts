@@ -7,7 +7,8 @@ import { join } from 'node:path';
  * moves the ctime to now: where ctimes are whole seconds (Deno), the racy rule needs them 3 s old, so wait.
  */
 export async function age(dir: string, seconds = 10): Promise<void> {
-  const when = new Date(Date.now() - seconds * 1000);
+  // Half past a second: a whole-second mtime reads as a coarse file system's, whose ctime then counts as racy.
+  const when = new Date(Math.floor(Date.now() / 1000 - seconds) * 1000 + 500);
   const walk = async (path: string): Promise<void> => {
     for (const entry of await readdir(path, { withFileTypes: true })) {
       if (entry.name === '.dsg') continue;
